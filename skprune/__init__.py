@@ -1,0 +1,7 @@
+"""skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
+
+from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["PrunedMLPClassifier", "PrunedMLPRegressor", "__version__"]

@@ -1,0 +1,147 @@
+"""From importance scores to boolean keep-masks.
+
+Masks are lists of boolean arrays shaped like sklearn's ``coefs_``: ``True`` keeps
+a connection weight, ``False`` pins it to exactly zero. Pruning is monotone: a
+weight or neuron pruned once stays pruned (its score is taken as ``-inf``).
+
+Scope
+-----
+``'layer'``
+    every layer (weights) or hidden layer (neurons) loses the same fraction.
+``'global'``
+    one ranking across layers, after dividing each layer's scores by the mean
+    score of its still-alive entries, so that criteria whose raw scale differs
+    between layers (gradients, entropies times weights) compare fairly; layers
+    whose scores are more uneven lose more.
+
+Whatever the scope, the best-scored weight of every layer and the best-scored
+neuron of every hidden layer are never pruned, so no layer is ever emptied.
+The number removed is ``floor(target * total)`` (never fewer than the entries
+already pruned), so the achieved sparsity is within ``1 / total`` of the target
+or above it.
+"""
+
+import numpy as np
+
+SCOPES = ("global", "layer")
+
+
+def _n_to_prune(target, total, already, protected):
+    k = int(np.floor(target * total + 1e-9))
+    return min(max(k, already), total - protected)
+
+
+def _select(flat_scores, k):
+    """Keep-mask that drops the k lowest scores (stable: ties by position)."""
+    keep = np.ones(flat_scores.shape[0], dtype=bool)
+    if k > 0:
+        keep[np.argsort(flat_scores, kind="stable")[:k]] = False
+    return keep
+
+
+def _prepared(scores, alive, normalise):
+    """Flat float scores: dead -> -inf, best alive -> +inf, optionally / mean."""
+    s = np.asarray(scores, dtype=float).ravel().copy()
+    alive = np.asarray(alive, dtype=bool).ravel()
+    s[~np.isfinite(s)] = 0.0
+    if normalise and alive.any():
+        mean = s[alive].mean()
+        if np.isfinite(mean) and mean > 0:
+            s /= mean
+    s[~alive] = -np.inf
+    if alive.any():
+        s[np.flatnonzero(alive)[np.argmax(s[alive])]] = np.inf
+    return s
+
+
+def _prune(scores, alive, target, scope):
+    """Shared ranking for weights and neurons: returns new alive flags, flat."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}.")
+    prepared = [_prepared(s, a, scope == "global") for s, a in zip(scores, alive)]
+    if scope == "layer":
+        out = []
+        for s in prepared:
+            k = _n_to_prune(target, s.size, int(np.sum(s == -np.inf)),
+                            int(np.sum(s == np.inf)))
+            out.append(_select(s, k))
+        return out
+    flat = np.concatenate(prepared)
+    k = _n_to_prune(target, flat.size, int(np.sum(flat == -np.inf)),
+                    int(np.sum(flat == np.inf)))
+    keep = _select(flat, k)
+    return np.split(keep, np.cumsum([s.size for s in prepared])[:-1])
+
+
+def prune_weights(scores, masks, target, scope="global"):
+    """New weight masks reaching ``target`` sparsity over all connection weights.
+
+    Parameters
+    ----------
+    scores : list of ndarray
+        One score per weight, shaped like each layer's coefficients.
+    masks : list of bool ndarray
+        Current keep-masks (same shapes); pruned weights stay pruned.
+    target : float in [0, 1)
+        Fraction of weights pruned afterwards (per layer for ``'layer'``).
+    scope : {'global', 'layer'}
+
+    Returns
+    -------
+    masks : list of bool ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._masks import prune_weights
+    >>> s = [np.array([[1.0, 4.0], [3.0, 2.0]])]
+    >>> prune_weights(s, [np.ones((2, 2), bool)], 0.5, "layer")[0].tolist()
+    [[False, True], [True, False]]
+    """
+    keep = _prune(scores, masks, target, scope)
+    return [k.reshape(np.shape(m)) for k, m in zip(keep, masks)]
+
+
+def prune_neurons(scores, alive, target, scope="global"):
+    """New alive flags per hidden layer reaching ``target`` of neurons removed.
+
+    ``scores`` and ``alive`` hold one vector per hidden layer.
+    """
+    return _prune(scores, alive, target, scope)
+
+
+def neuron_alive(masks):
+    """Per hidden layer: does the neuron keep any incoming or outgoing weight?"""
+    return [m_in.any(axis=0) | m_out.any(axis=1)
+            for m_in, m_out in zip(masks[:-1], masks[1:])]
+
+
+def neuron_masks(alive, masks):
+    """Weight masks with every weight into or out of a dead neuron removed."""
+    out = [m.copy() for m in masks]
+    for layer, keep in enumerate(alive):
+        out[layer][:, ~keep] = False
+        out[layer + 1][~keep, :] = False
+    return out
+
+
+def live_hidden_sizes(masks):
+    """Neurons per hidden layer with at least one live input and live output."""
+    return tuple(int(np.sum(m_in.any(axis=0) & m_out.any(axis=1)))
+                 for m_in, m_out in zip(masks[:-1], masks[1:]))
+
+
+def threshold_masks(coefs, masks, threshold):
+    """Masks with every weight ``|w| < threshold`` removed.
+
+    A layer whose weights would all fall below the threshold keeps its largest
+    live weight, so no layer is ever emptied.
+    """
+    out = []
+    for coef, mask in zip(coefs, masks):
+        new = mask & (np.abs(coef) >= threshold)
+        if not new.any() and mask.any():
+            live = np.flatnonzero(mask)
+            new.flat[live[np.argmax(np.abs(coef.flat[live]))]] = True
+        out.append(new)
+    return out

@@ -1,0 +1,864 @@
+"""Pruned multi-layer perceptrons: sklearn's MLPs that prune inside ``fit``.
+
+The estimators train like sklearn's ``MLPClassifier``/``MLPRegressor``, then run a
+schedule of prune -> masked re-training steps. Pruned connection weights are kept
+*exactly* zero: the gradient of every masked weight is multiplied by its mask in
+``_compute_loss_grad`` (the hook that feeds sgd, adam, lbfgs and ``partial_fit``),
+weights are zeroed in place (sklearn's optimizers hold references to them), and
+optimizer state is zeroed wherever a mask changes.
+
+The arithmetic lives in small pure modules: importance scores in
+:mod:`skprune._criteria`, schedules in :mod:`skprune._schedules`, masks in
+:mod:`skprune._masks`.
+"""
+
+import contextlib
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import _fit_context, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    check_random_state,
+    validate_data,
+)
+
+from ._criteria import CRITERIA, compute_scores
+from ._masks import (
+    SCOPES,
+    live_hidden_sizes,
+    neuron_alive,
+    neuron_masks,
+    prune_neurons,
+    prune_weights,
+    threshold_masks,
+)
+from ._schedules import SCHEDULES, sparsity_schedule
+
+_PRUNING_CONSTRAINTS = {
+    "prune_ratio": [Interval(Real, 0, 1, closed="left")],
+    "prune_criterion": [StrOptions(set(CRITERIA))],
+    "prune_granularity": [StrOptions({"weight", "neuron"})],
+    "prune_scope": [StrOptions(set(SCOPES))],
+    "prune_schedule": [StrOptions(set(SCHEDULES))],
+    "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
+    "finetune_iter": [Interval(Integral, 0, None, closed="left")],
+    "sparsity_penalty": [None, StrOptions({"l1", "l2"})],
+    "sparsity_alpha": [Interval(Real, 0, None, closed="left")],
+    "sparsity_threshold": [None, Interval(Real, 0, None, closed="left")],
+    "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
+}
+
+_STOCHASTIC = ("sgd", "adam")
+
+_PRUNING_PARAMS_DOC = """
+    prune_ratio : float in [0, 1), default=0.9
+        Fraction of connection weights (``prune_granularity='weight'``) or of
+        hidden neurons (``'neuron'``) removed by the end of ``fit``. ``0`` trains
+        a dense network (plus ``sparsity_threshold``, if given).
+
+    prune_criterion : {'magnitude', 'entropy', 'gradient', 'taylor', \
+'random'}, default='magnitude'
+        Importance score; the lowest scores are pruned first. Formulas in
+        :mod:`skprune._criteria`:
+
+        - 'magnitude': the "feature importance" ``S = sum |w|`` (``|w|`` per
+          weight; sum of a neuron's outgoing ``|w|`` per neuron);
+        - 'entropy': ``I = -sum p log p`` of a neuron's output over the
+          training data, in 32 equal-width bins between its min and max; a
+          weight scores ``|w|`` times the entropy of its source neuron;
+        - 'gradient': ``G = sum |g|``, the absolute per-sample training-loss
+          gradients accumulated over the training data;
+        - 'taylor': ``|w g|`` with ``g`` the full-data gradient (Molchanov et
+          al. 2017);
+        - 'random': uniform scores, the baseline every criterion must beat.
+
+    prune_granularity : {'weight', 'neuron'}, default='weight'
+        Remove single connection weights, or whole hidden neurons (all their
+        incoming and outgoing weights).
+
+    prune_scope : {'global', 'layer'}, default='global'
+        'layer' removes the same fraction from every layer; 'global' ranks all
+        layers together after dividing each layer's scores by their mean. No
+        scope ever removes every weight of a layer or every neuron of a hidden
+        layer.
+
+    prune_schedule : {'oneshot', 'linear', 'cubic'}, default='cubic'
+        Sparsity after step ``t`` of ``n = n_prune_steps``: one step
+        ('oneshot'), ``s t / n`` ('linear') or ``s (1 - (1 - t/n)^3)``
+        ('cubic', Zhu & Gupta 2017).
+
+    n_prune_steps : int, default=5
+        Number of prune -> re-train steps ('linear' and 'cubic').
+
+    finetune_iter : int, default=10
+        Masked re-training after each step: epochs for 'sgd' and 'adam',
+        iterations for 'lbfgs'. Each step starts a fresh optimizer.
+
+    sparsity_penalty : {None, 'l1', 'l2'}, default=None
+        Extra penalty on the connection weights during all training, added to
+        sklearn's ``alpha`` L2 term: ``sparsity_alpha * sum |w|`` ('l1') or
+        ``sparsity_alpha / 2 * sum w^2`` ('l2'), divided like sklearn's by the
+        sum of sample weights. It drives weights towards zero;
+        ``sparsity_threshold`` turns the small ones into exact zeros. With
+        ``solver='sgd'`` and 'l1' this is SGD shrinkage.
+
+    sparsity_alpha : float, default=1e-4
+        Strength of ``sparsity_penalty``.
+
+    sparsity_threshold : float or None, default=None
+        Weights with ``|w|`` below it become exact zeros and stay masked, at
+        every pruning step and once more at the end of ``fit``.
+
+    max_score_drop : float or None, default=None
+        If set, the last ``validation_fraction`` of the training data (a
+        stratified split for classifiers) is held out, and pruning stops at the
+        last step whose validation score (accuracy or R^2) is within
+        ``max_score_drop`` of the dense model's; the model of that step is kept.
+"""
+
+_ATTRIBUTES_DOC = """
+    masks_ : list of ndarray of bool
+        Keep-masks shaped like ``coefs_``; ``coefs_[i][~masks_[i]]`` is exactly 0.
+
+    sparsity_ : float
+        ``1 - nnz / total`` over all connection weights ``coefs_``.
+
+    layer_sparsity_ : ndarray of shape (n_layers_ - 1,)
+        The same, per layer.
+
+    n_nonzero_ : int
+        Number of non-zero connection weights.
+
+    compression_ratio_ : float
+        ``total / nnz`` over the connection weights.
+
+    hidden_layer_sizes_ : tuple of int
+        Live neurons per hidden layer (at least one live input and one live
+        output weight).
+
+    pruning_history_ : list of dict
+        One record per step (step 0 is the trained dense model): ``step``,
+        ``target_sparsity``, ``sparsity``, ``n_nonzero``, ``loss`` (training
+        loss), ``validation_score`` (None unless ``max_score_drop`` is set) and
+        ``accepted`` (False for a step undone by ``max_score_drop``).
+"""
+
+
+@contextlib.contextmanager
+def _overridden(estimator, **attributes):
+    """Temporarily set attributes of ``estimator``; always restored."""
+    saved = {name: getattr(estimator, name) for name in attributes}
+    try:
+        for name, value in attributes.items():
+            setattr(estimator, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(estimator, name, value)
+
+
+class _PruningMixin:
+    """Pruning logic shared by the classifier and the regressor."""
+
+    # -- hooks into sklearn's training loop ---------------------------------
+
+    def _compute_loss_grad(
+        self, layer, sw_sum, activations, deltas, coef_grads, intercept_grads
+    ):
+        super()._compute_loss_grad(
+            layer, sw_sum, activations, deltas, coef_grads, intercept_grads
+        )
+        self._sw_sum = sw_sum
+        if self.sparsity_penalty == "l1":
+            coef_grads[layer] += (self.sparsity_alpha / sw_sum) * np.sign(
+                self.coefs_[layer]
+            )
+        elif self.sparsity_penalty == "l2":
+            coef_grads[layer] += (self.sparsity_alpha / sw_sum) * self.coefs_[layer]
+        masks = getattr(self, "masks_", None)
+        if masks is not None:
+            coef_grads[layer] *= masks[layer]
+
+    def _backprop(self, *args, **kwargs):
+        # Add the sparsity penalty to the loss so that lbfgs' line search and
+        # the stochastic solvers' stopping rule see the objective they minimise.
+        loss, coef_grads, intercept_grads = super()._backprop(*args, **kwargs)
+        if self.sparsity_penalty is not None and self.sparsity_alpha > 0:
+            if self.sparsity_penalty == "l1":
+                value = sum(np.abs(c).sum() for c in self.coefs_)
+            else:
+                value = 0.5 * sum(np.dot(c.ravel(), c.ravel()) for c in self.coefs_)
+            loss += self.sparsity_alpha * value / self._sw_sum
+        return loss, coef_grads, intercept_grads
+
+    # -- public API ----------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network, then prune it on the schedule with re-training.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target labels (classification) or values (regression).
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, used by training and by the data-based criteria.
+
+        Returns
+        -------
+        self : object
+            The fitted, pruned estimator.
+        """
+        return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y, sample_weight=None, **params):
+        """Prune an already fitted sklearn MLP, with masked fine-tuning.
+
+        The fitted weights are copied (``estimator`` is not modified) and the
+        pruning schedule runs on them directly, without training from scratch.
+
+        Parameters
+        ----------
+        estimator : fitted MLPClassifier or MLPRegressor
+            Its parameters are the defaults of the new estimator.
+
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data for the data-based criteria and the fine-tuning.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets of ``X``.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        **params : dict
+            Parameters of the new estimator (``prune_ratio=...`` etc.),
+            overriding those taken from ``estimator``.
+
+        Returns
+        -------
+        pruned : estimator of this class
+            The pruned, fine-tuned copy.
+        """
+        parent = MLPClassifier if issubclass(cls, MLPClassifier) else MLPRegressor
+        if not isinstance(estimator, parent):
+            raise TypeError(
+                f"{cls.__name__}.from_estimator needs a fitted {parent.__name__}, "
+                f"got {type(estimator).__name__}."
+            )
+        check_is_fitted(estimator)
+        valid = cls().get_params()
+        unknown = sorted(set(params) - set(valid))
+        if unknown:
+            raise ValueError(
+                f"Unknown parameters for {cls.__name__}: {unknown}. "
+                f"Valid parameters are {sorted(valid)}."
+            )
+        inherited = {k: v for k, v in estimator.get_params().items() if k in valid}
+        new = cls(**{**inherited, **params})
+        new._validate_params()
+        own = estimator.get_params()
+        new.__dict__.update(
+            copy.deepcopy({k: v for k, v in vars(estimator).items() if k not in own})
+        )
+        return new._fit_pruned(X, y, sample_weight, False)
+
+    # -- the pruning run -----------------------------------------------------
+
+    def _with_rollback(self, method, *args):
+        """Run ``method``; on any error restore the previous fitted state."""
+        params = self.get_params(deep=False)
+        saved = copy.deepcopy({k: v for k, v in vars(self).items() if k not in params})
+        try:
+            return method(*args)
+        except BaseException:
+            for key in [k for k in vars(self) if k not in params]:
+                delattr(self, key)
+            self.__dict__.update(saved)
+            raise
+
+    def _validate_pruning_params(self):
+        if self.max_score_drop is not None and self.validation_fraction <= 0:
+            raise ValueError(
+                "max_score_drop needs a validation split: set validation_fraction "
+                f"> 0 (got validation_fraction={self.validation_fraction})."
+            )
+        hidden = np.atleast_1d(self.hidden_layer_sizes)
+        if self.prune_granularity == "neuron" and hidden.size == 0:
+            raise ValueError(
+                "prune_granularity='neuron' needs at least one hidden layer "
+                "(hidden_layer_sizes is empty)."
+            )
+
+    def _fit_pruned(self, X, y, sample_weight, train_dense):
+        self._validate_pruning_params()
+        refit = hasattr(self, "coefs_") and (self.warm_start or not train_dense)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=not is_classifier(self),
+            dtype=(np.float64, np.float32),
+            reset=not refit,
+        )
+        if is_classifier(self):
+            check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+        # sklearn's _fit would reset (and then warn about) feature names on the
+        # arrays passed below: keep them aside and put them back at the end.
+        feature_names = self.__dict__.pop("feature_names_in_", None)
+
+        X_val = y_val = sw_val = None
+        if self.max_score_drop is not None:
+            X, X_val, y, y_val, sample_weight, sw_val = self._split(X, y, sample_weight)
+
+        if train_dense:
+            if not refit:
+                self.masks_ = None
+            super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
+        if getattr(self, "masks_", None) is None:
+            self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
+        self._set_masks(self.masks_)
+        if self.sparsity_threshold is not None:
+            self._set_masks(
+                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
+            )
+
+        validating = X_val is not None
+        dense_score = self.score(X_val, y_val, sw_val) if validating else None
+        history = [self._record(0, 0.0, dense_score)]
+        self._log(history[-1])
+
+        if self.prune_ratio > 0 or self.sparsity_threshold is not None:
+            Y = self._encode_targets(y)
+            rng = check_random_state(self.random_state)
+            targets = sparsity_schedule(
+                self.prune_ratio, self.n_prune_steps, self.prune_schedule
+            )
+            kept = self._snapshot()
+            for step, target in enumerate(targets, start=1):
+                self._prune_step(target, X, Y, sample_weight, rng)
+                self._finetune(X, y, sample_weight)
+                score = self.score(X_val, y_val, sw_val) if validating else None
+                record = self._record(step, target, score)
+                history.append(record)
+                self._log(record)
+                if validating and dense_score - score > self.max_score_drop:
+                    record["accepted"] = False
+                    self._restore(kept)
+                    break
+                kept = self._snapshot()
+            if self.sparsity_threshold is not None:
+                self._set_masks(
+                    threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
+                )
+
+        self.pruning_history_ = history
+        self._finish()
+        if feature_names is not None:
+            self.feature_names_in_ = feature_names
+        return self
+
+    def _split(self, X, y, sample_weight):
+        stratify = y if is_classifier(self) and y.ndim == 1 else None
+        arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
+        parts = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=check_random_state(self.random_state),
+            stratify=stratify,
+        )
+        X_tr, X_val, y_tr, y_val = parts[:4]
+        sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
+        return X_tr, X_val, y_tr, y_val, sw_tr, sw_val
+
+    def _encode_targets(self, y):
+        if is_classifier(self):
+            Y = self._label_binarizer.transform(y)
+        else:
+            Y = y
+        Y = np.asarray(Y, dtype=self.coefs_[0].dtype)
+        return Y.reshape(-1, 1) if Y.ndim == 1 else Y
+
+    def _prune_step(self, target, X, Y, sample_weight, rng):
+        scores = compute_scores(
+            self.prune_criterion,
+            self.prune_granularity,
+            self.coefs_,
+            self.intercepts_,
+            X,
+            Y,
+            activation=self.activation,
+            out_activation=self.out_activation_,
+            sample_weight=sample_weight,
+            random_state=rng,
+        )
+        if self.prune_granularity == "weight":
+            masks = prune_weights(scores, self.masks_, target, self.prune_scope)
+        else:
+            alive = prune_neurons(
+                scores, neuron_alive(self.masks_), target, self.prune_scope
+            )
+            masks = neuron_masks(alive, self.masks_)
+        if self.sparsity_threshold is not None:
+            masks = threshold_masks(self.coefs_, masks, self.sparsity_threshold)
+        self._set_masks(masks)
+
+    def _set_masks(self, masks):
+        """Install masks: zero weights and optimizer state in place."""
+        self.masks_ = masks
+        for coef, mask in zip(self.coefs_, masks):
+            coef *= mask
+        optimizer = getattr(self, "_optimizer", None)
+        n = len(masks)
+        for name in ("velocities", "ms", "vs"):
+            for state, mask in zip(getattr(optimizer, name, [])[:n], masks):
+                state *= mask
+
+    def _reset_stopping_state(self):
+        """Let sklearn's stopping rule judge each re-training on its own."""
+        if self.solver not in _STOCHASTIC:
+            return
+        if not hasattr(self, "loss_curve_"):
+            self.loss_curve_ = []
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            if getattr(self, "validation_scores_", None) is None:
+                self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+            self._best_coefs = [c.copy() for c in self.coefs_]
+            self._best_intercepts = [i.copy() for i in self.intercepts_]
+        else:
+            self.best_loss_ = np.inf
+
+    def _finetune(self, X, y, sample_weight):
+        if self.finetune_iter == 0:
+            return
+        self._reset_stopping_state()
+        # sklearn's _fit reads max_iter and warm_start from the instance; they
+        # are set for the duration of the call and always restored.
+        with (
+            _overridden(self, max_iter=self.finetune_iter, warm_start=True),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
+        self._set_masks(self.masks_)
+
+    def _snapshot(self):
+        return (
+            [c.copy() for c in self.coefs_],
+            [i.copy() for i in self.intercepts_],
+            [m.copy() for m in self.masks_],
+            getattr(self, "loss_", None),
+        )
+
+    def _restore(self, snapshot):
+        coefs, intercepts, masks, loss = snapshot
+        self.coefs_, self.intercepts_ = coefs, intercepts
+        self.loss_ = loss
+        # the optimizer state belongs to the undone step: start afresh
+        self.__dict__.pop("_optimizer", None)
+        self._set_masks(masks)
+
+    def _record(self, step, target, score):
+        total = sum(c.size for c in self.coefs_)
+        nnz = int(sum(np.count_nonzero(c) for c in self.coefs_))
+        return {
+            "step": step,
+            "target_sparsity": float(target),
+            "sparsity": 1.0 - nnz / total,
+            "n_nonzero": nnz,
+            "loss": None if getattr(self, "loss_", None) is None else float(self.loss_),
+            "validation_score": None if score is None else float(score),
+            "accepted": True,
+        }
+
+    def _log(self, record):
+        if not self.verbose:
+            return
+        line = (
+            f"[{type(self).__name__}] step {record['step']}: "
+            f"target sparsity {record['target_sparsity']:.4f}, "
+            f"sparsity {record['sparsity']:.4f}, nnz {record['n_nonzero']}"
+        )
+        if record["loss"] is not None:
+            line += f", loss {record['loss']:.6f}"
+        if record["validation_score"] is not None:
+            line += f", validation score {record['validation_score']:.4f}"
+        print(line)
+
+    def _finish(self):
+        """Derived fitted attributes; drop scratch state."""
+        self.__dict__.pop("_sw_sum", None)
+        sizes = np.array([c.size for c in self.coefs_])
+        nnz = np.array([np.count_nonzero(c) for c in self.coefs_])
+        self.layer_sparsity_ = 1.0 - nnz / sizes
+        self.n_nonzero_ = int(nnz.sum())
+        self.sparsity_ = float(1.0 - nnz.sum() / sizes.sum())
+        self.compression_ratio_ = (
+            float(sizes.sum() / nnz.sum()) if nnz.sum() else float("inf")
+        )
+        self.hidden_layer_sizes_ = live_hidden_sizes(self.masks_)
+
+    def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
+        partial_fit(X, y, **kwargs)
+        if getattr(self, "masks_", None) is None:
+            self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
+        self._set_masks(self.masks_)
+        if not hasattr(self, "pruning_history_"):
+            self.pruning_history_ = []
+        self._finish()
+        return self
+
+
+class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
+    __doc__ = (
+        """Multi-layer perceptron classifier that prunes itself during ``fit``.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+    the network is trained as usual, then ``prune_ratio`` of its connection
+    weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
+    followed by ``finetune_iter`` epochs of re-training with the pruned weights
+    held at exactly zero.
+
+    Parameters
+    ----------
+    hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate, \
+learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, \
+warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
+beta_1, beta_2, epsilon, n_iter_no_change, max_fun
+        As in :class:`sklearn.neural_network.MLPClassifier` (same defaults).
+        ``max_iter`` bounds the dense training; ``verbose`` also prints one
+        line per pruning step; with ``warm_start=True`` a refit continues from
+        the previous weights and masks. ``partial_fit`` trains one epoch with
+        the masks fixed (it never prunes).
+"""
+        + _PRUNING_PARAMS_DOC
+        + """
+    Attributes
+    ----------
+    classes_, loss_, best_loss_, loss_curve_, validation_scores_, \
+best_validation_score_, t_, coefs_, intercepts_, n_features_in_, \
+feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
+        As in :class:`sklearn.neural_network.MLPClassifier`.
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    PrunedMLPRegressor : The same for regression.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.model_selection import train_test_split
+    >>> from skprune import PrunedMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X / 16, y, random_state=0)
+    >>> clf = PrunedMLPClassifier(prune_ratio=0.9, max_iter=300,
+    ...                           random_state=0).fit(X_train, y_train)
+    >>> round(clf.sparsity_, 2)
+    0.9
+    >>> clf.score(X_test, y_test) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **MLPClassifier._parameter_constraints,
+        **_PRUNING_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        prune_ratio=0.9,
+        prune_criterion="magnitude",
+        prune_granularity="weight",
+        prune_scope="global",
+        prune_schedule="cubic",
+        n_prune_steps=5,
+        finetune_iter=10,
+        sparsity_penalty=None,
+        sparsity_alpha=1e-4,
+        sparsity_threshold=None,
+        max_score_drop=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.prune_ratio = prune_ratio
+        self.prune_criterion = prune_criterion
+        self.prune_granularity = prune_granularity
+        self.prune_scope = prune_scope
+        self.prune_schedule = prune_schedule
+        self.n_prune_steps = n_prune_steps
+        self.finetune_iter = finetune_iter
+        self.sparsity_penalty = sparsity_penalty
+        self.sparsity_alpha = sparsity_alpha
+        self.sparsity_threshold = sparsity_threshold
+        self.max_score_drop = max_score_drop
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """One epoch of training with the pruning masks held fixed.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,)
+            The target values.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        classes : array of shape (n_classes,), default=None
+            All classes, required at the first call (as in sklearn).
+
+        Returns
+        -------
+        self : object
+            The updated estimator; pruned weights are still exactly zero.
+        """
+        return self._with_rollback(
+            self._partial_fit_masked,
+            super().partial_fit,
+            X,
+            y,
+            sample_weight=sample_weight,
+            classes=classes,
+        )
+
+
+class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
+    __doc__ = (
+        """Multi-layer perceptron regressor that prunes itself during ``fit``.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+    the network is trained as usual, then ``prune_ratio`` of its connection
+    weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
+    followed by ``finetune_iter`` epochs of re-training with the pruned weights
+    held at exactly zero.
+
+    Parameters
+    ----------
+    loss, hidden_layer_sizes, activation, solver, alpha, batch_size, \
+learning_rate, learning_rate_init, power_t, max_iter, shuffle, random_state, \
+tol, verbose, warm_start, momentum, nesterovs_momentum, early_stopping, \
+validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
+        As in :class:`sklearn.neural_network.MLPRegressor` (same defaults).
+        ``max_iter`` bounds the dense training; ``verbose`` also prints one
+        line per pruning step; with ``warm_start=True`` a refit continues from
+        the previous weights and masks. ``partial_fit`` trains one epoch with
+        the masks fixed (it never prunes).
+"""
+        + _PRUNING_PARAMS_DOC
+        + """
+    Attributes
+    ----------
+    loss_, best_loss_, loss_curve_, validation_scores_, best_validation_score_, \
+t_, coefs_, intercepts_, n_features_in_, feature_names_in_, n_iter_, \
+n_layers_, n_outputs_, out_activation_
+        As in :class:`sklearn.neural_network.MLPRegressor`.
+"""
+        + _ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    PrunedMLPClassifier : The same for classification.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skprune import PrunedMLPRegressor
+    >>> X, y = make_regression(n_samples=400, n_features=10, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = PrunedMLPRegressor(hidden_layer_sizes=(50,), prune_ratio=0.8,
+    ...                          solver="lbfgs", max_iter=500,
+    ...                          random_state=0).fit(X, y / 100)
+    >>> round(reg.sparsity_, 2)
+    0.8
+    >>> reg.score(X, y / 100) > 0.95
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **MLPRegressor._parameter_constraints,
+        **_PRUNING_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        prune_ratio=0.9,
+        prune_criterion="magnitude",
+        prune_granularity="weight",
+        prune_scope="global",
+        prune_schedule="cubic",
+        n_prune_steps=5,
+        finetune_iter=10,
+        sparsity_penalty=None,
+        sparsity_alpha=1e-4,
+        sparsity_threshold=None,
+        max_score_drop=None,
+    ):
+        super().__init__(
+            loss=loss,
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+        self.prune_ratio = prune_ratio
+        self.prune_criterion = prune_criterion
+        self.prune_granularity = prune_granularity
+        self.prune_scope = prune_scope
+        self.prune_schedule = prune_schedule
+        self.n_prune_steps = n_prune_steps
+        self.finetune_iter = finetune_iter
+        self.sparsity_penalty = sparsity_penalty
+        self.sparsity_alpha = sparsity_alpha
+        self.sparsity_threshold = sparsity_threshold
+        self.max_score_drop = max_score_drop
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch of training with the pruning masks held fixed.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator; pruned weights are still exactly zero.
+        """
+        return self._with_rollback(
+            self._partial_fit_masked,
+            super().partial_fit,
+            X,
+            y,
+            sample_weight=sample_weight,
+        )
