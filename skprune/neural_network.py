@@ -101,8 +101,11 @@ _PRUNING_PARAMS_DOC = """
         Number of prune -> re-train steps ('linear' and 'cubic').
 
     finetune_iter : int, default=10
-        Masked re-training after each step: epochs for 'sgd' and 'adam',
-        iterations for 'lbfgs'. Each step starts a fresh optimizer.
+        Masked re-training after each step but the last: epochs for 'sgd' and
+        'adam', iterations for 'lbfgs'. After the last step the network is
+        re-trained for up to ``max_iter`` epochs (iterations), with sklearn's
+        stopping rule (``tol``, ``n_iter_no_change``). Each re-training starts
+        a fresh optimizer.
 
     sparsity_penalty : {None, 'l1', 'l2'}, default=None
         Extra penalty on the connection weights during all training, added to
@@ -356,7 +359,8 @@ class _PruningMixin:
             kept = self._snapshot()
             for step, target in enumerate(targets, start=1):
                 self._prune_step(target, X, Y, sample_weight, rng)
-                self._finetune(X, y, sample_weight)
+                last = step == len(targets)
+                self._finetune(X, y, sample_weight, self.max_iter if last else None)
                 score = self.score(X_val, y_val, sw_val) if validating else None
                 record = self._record(step, target, score)
                 history.append(record)
@@ -450,14 +454,15 @@ class _PruningMixin:
         else:
             self.best_loss_ = np.inf
 
-    def _finetune(self, X, y, sample_weight):
-        if self.finetune_iter == 0:
+    def _finetune(self, X, y, sample_weight, n_iter=None):
+        n_iter = self.finetune_iter if n_iter is None else n_iter
+        if n_iter == 0:
             return
         self._reset_stopping_state()
         # sklearn's _fit reads max_iter and warm_start from the instance; they
         # are set for the duration of the call and always restored.
         with (
-            _overridden(self, max_iter=self.finetune_iter, warm_start=True),
+            _overridden(self, max_iter=n_iter, warm_start=True),
             warnings.catch_warnings(),
         ):
             warnings.simplefilter("ignore", ConvergenceWarning)
