@@ -283,12 +283,12 @@ class _PruningMixin:
 
     # -- the pruning run -----------------------------------------------------
 
-    def _with_rollback(self, method, *args):
+    def _with_rollback(self, method, *args, **kwargs):
         """Run ``method``; on any error restore the previous fitted state."""
         params = self.get_params(deep=False)
         saved = copy.deepcopy({k: v for k, v in vars(self).items() if k not in params})
         try:
-            return method(*args)
+            return method(*args, **kwargs)
         except BaseException:
             for key in [k for k in vars(self) if k not in params]:
                 delattr(self, key)

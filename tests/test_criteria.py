@@ -1,0 +1,166 @@
+"""Criteria against hand-computed values and finite differences."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from skprune._criteria import (
+    activation_entropy,
+    compute_scores,
+    entropy_from_counts,
+    forward,
+)
+
+
+def test_entropy_of_known_histograms():
+    A = np.array([[0.0, 0.0, 7.0], [1.0, 1.0, 7.0], [2.0, 1.0, 7.0], [3.0, 1.0, 7.0]])
+    # column 0: one sample per bin of 4 -> log 4; column 1: 1/4 and 3/4 in the
+    # lowest and highest bins; column 2: constant -> 0
+    expected = [np.log(4), -(0.25 * np.log(0.25) + 0.75 * np.log(0.75)), 0.0]
+    np.testing.assert_allclose(activation_entropy(A, n_bins=4), expected)
+
+
+def test_entropy_binning_edges():
+    # 10 equal-width bins on [0, 1]: 0.05 and 0.09 share bin 0, 1.0 falls in bin 9
+    A = np.array([[0.0], [0.05], [0.09], [0.5], [1.0]])
+    p = np.array([3, 1, 1]) / 5
+    np.testing.assert_allclose(activation_entropy(A, n_bins=10), [-(p * np.log(p)).sum()])
+
+
+def test_entropy_sample_weight_equals_repetition():
+    A = np.array([[0.0], [1.0], [2.0]])
+    repeated = np.array([[0.0], [0.0], [0.0], [1.0], [2.0]])
+    np.testing.assert_allclose(
+        activation_entropy(A, sample_weight=np.array([3.0, 1.0, 1.0]), n_bins=3),
+        activation_entropy(repeated, n_bins=3),
+    )
+    assert entropy_from_counts([[0, 0]])[0] == 0.0
+
+
+def _toy_identity_net():
+    # 1 input -> 2 hidden (identity) -> 1 output; hidden 0 = x, hidden 1 = 0
+    coefs = [np.array([[1.0, 0.0]]), np.array([[2.0], [-3.0]])]
+    intercepts = [np.zeros(2), np.zeros(1)]
+    X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    return coefs, intercepts, X
+
+
+def test_entropy_scores_on_a_tiny_network():
+    coefs, intercepts, X = _toy_identity_net()
+    kw = dict(activation="identity", out_activation="identity", n_bins=4)
+    neuron = compute_scores("entropy", "neuron", coefs, intercepts, X, **kw)
+    np.testing.assert_allclose(neuron[0], [np.log(4), 0.0])
+    weight = compute_scores("entropy", "weight", coefs, intercepts, X, **kw)
+    # |w| times the entropy of the source: input x has entropy log 4
+    np.testing.assert_allclose(weight[0], [[np.log(4), 0.0]])
+    np.testing.assert_allclose(weight[1], [[2 * np.log(4)], [0.0]])
+
+
+def test_entropy_is_chunk_size_independent():
+    rng = np.random.RandomState(0)
+    coefs = [rng.randn(5, 4), rng.randn(4, 3)]
+    intercepts = [rng.randn(4), rng.randn(3)]
+    X = rng.randn(50, 5)
+    a = compute_scores("entropy", "weight", coefs, intercepts, X, chunk_size=7)
+    b = compute_scores("entropy", "weight", coefs, intercepts, X, chunk_size=1000)
+    for x, y in zip(a, b):
+        np.testing.assert_allclose(x, y)
+
+
+def _tiny_net(rng, n_samples=6):
+    coefs = [rng.randn(3, 4) * 0.7, rng.randn(4, 3) * 0.7]
+    intercepts = [rng.randn(4) * 0.1, rng.randn(3) * 0.1]
+    X = rng.randn(n_samples, 3)
+    Y = np.eye(3)[rng.randint(0, 3, n_samples)]
+    return coefs, intercepts, X, Y
+
+
+def _log_loss(coefs, intercepts, X, Y, sw=None):
+    p = forward(X, coefs, intercepts, "tanh", "softmax")[-1]
+    per_sample = -(Y * np.log(p)).sum(axis=1)
+    sw = np.ones(len(X)) if sw is None else sw
+    return (sw * per_sample).sum() / sw.sum()
+
+
+def _finite_difference_grads(coefs, intercepts, X, Y, sw=None, eps=1e-6):
+    grads = []
+    for layer, coef in enumerate(coefs):
+        g = np.zeros_like(coef)
+        for idx in np.ndindex(coef.shape):
+            plus = [c.copy() for c in coefs]
+            minus = [c.copy() for c in coefs]
+            plus[layer][idx] += eps
+            minus[layer][idx] -= eps
+            g[idx] = (_log_loss(plus, intercepts, X, Y, sw)
+                      - _log_loss(minus, intercepts, X, Y, sw)) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def test_taylor_matches_finite_differences():
+    rng = np.random.RandomState(0)
+    coefs, intercepts, X, Y = _tiny_net(rng)
+    sw = rng.uniform(0.5, 2.0, len(X))
+    fd = _finite_difference_grads(coefs, intercepts, X, Y, sw)
+    kw = dict(activation="tanh", out_activation="softmax", sample_weight=sw)
+    taylor = compute_scores("taylor", "weight", coefs, intercepts, X, Y, **kw)
+    for score, coef, g in zip(taylor, coefs, fd):
+        np.testing.assert_allclose(score, np.abs(coef * g), rtol=1e-5, atol=1e-9)
+    # neuron j: |sum_k w_jk g_jk| over the outgoing weights
+    neuron = compute_scores("taylor", "neuron", coefs, intercepts, X, Y, **kw)
+    np.testing.assert_allclose(neuron[0], np.abs((coefs[1] * fd[1]).sum(axis=1)),
+                               rtol=1e-5)
+
+
+def test_gradient_accumulates_absolute_per_sample_gradients():
+    rng = np.random.RandomState(1)
+    coefs, intercepts, X, Y = _tiny_net(rng, n_samples=4)
+    kw = dict(activation="tanh", out_activation="softmax")
+    G = compute_scores("gradient", "weight", coefs, intercepts, X, Y, **kw)
+    # G = (1/N) sum_n |g_n| with g_n the finite-difference gradient of sample n
+    expected = [np.zeros_like(c) for c in coefs]
+    for n in range(len(X)):
+        fd = _finite_difference_grads(coefs, intercepts, X[n:n + 1], Y[n:n + 1])
+        for e, g in zip(expected, fd):
+            e += np.abs(g) / len(X)
+    for got, exp in zip(G, expected):
+        np.testing.assert_allclose(got, exp, rtol=1e-5, atol=1e-9)
+    neuron = compute_scores("gradient", "neuron", coefs, intercepts, X, Y, **kw)
+    np.testing.assert_allclose(neuron[0], expected[1].sum(axis=1), rtol=1e-5)
+
+
+def test_gradient_on_sparse_input_equals_dense():
+    rng = np.random.RandomState(2)
+    coefs, intercepts, X, Y = _tiny_net(rng)
+    X[X < 0] = 0
+    dense = compute_scores("gradient", "weight", coefs, intercepts, X, Y)
+    for matrix in (sparse.csr_matrix, sparse.csc_matrix):
+        for a, b in zip(dense, compute_scores("gradient", "weight", coefs,
+                                              intercepts, matrix(X), Y)):
+            np.testing.assert_allclose(a, b)
+
+
+def test_magnitude_and_random():
+    coefs = [np.array([[1.0, -2.0], [3.0, 0.5]]), np.array([[-4.0], [1.0]])]
+    intercepts = [np.zeros(2), np.zeros(1)]
+    w = compute_scores("magnitude", "weight", coefs, intercepts)
+    np.testing.assert_array_equal(w[1], [[4.0], [1.0]])
+    # a hidden neuron's importance: sum of |w| over its outgoing weights
+    np.testing.assert_array_equal(
+        compute_scores("magnitude", "neuron", coefs, intercepts)[0], [4.0, 1.0])
+    r1 = compute_scores("random", "weight", coefs, intercepts,
+                        random_state=np.random.RandomState(0))
+    r2 = compute_scores("random", "weight", coefs, intercepts,
+                        random_state=np.random.RandomState(0))
+    assert [r.shape for r in r1] == [(2, 2), (2, 1)]
+    for a, b in zip(r1, r2):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(criterion="size", granularity="weight"), "criterion"),
+    (dict(criterion="magnitude", granularity="layer"), "granularity"),
+])
+def test_invalid_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        compute_scores(coefs=[np.ones((2, 2))], intercepts=[np.zeros(2)], **kwargs)

@@ -1,0 +1,102 @@
+"""Scope and granularity selection on a hand-checked 2-layer toy network."""
+
+import numpy as np
+import pytest
+
+from skprune._masks import (
+    live_hidden_sizes,
+    neuron_alive,
+    neuron_masks,
+    prune_neurons,
+    prune_weights,
+    threshold_masks,
+)
+
+# layer 0: 2 inputs -> 3 hidden; layer 1: 3 hidden -> 1 output
+SCORES = [
+    np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),  # mean 3.5
+    np.array([[10.0], [1.0], [40.0]]),  # mean 17
+]
+FULL = [np.ones((2, 3), bool), np.ones((3, 1), bool)]
+
+
+def test_layer_scope_prunes_the_same_fraction_of_each_layer():
+    masks = prune_weights(SCORES, FULL, 0.5, "layer")
+    # floor(0.5 * 6) = 3 lowest of layer 0; floor(0.5 * 3) = 1 lowest of layer 1
+    assert masks[0].tolist() == [[False, False, False], [True, True, True]]
+    assert masks[1].ravel().tolist() == [True, False, True]
+
+
+def test_global_scope_ranks_per_layer_normalised_scores():
+    # normalised: layer 0 -> [.29 .57 .86 1.14 1.43 1.71], layer 1 -> [.59 .06 2.35]
+    # the best of each layer (6.0 and 40.0) are protected; floor(0.5*9) = 4 lowest
+    # overall: 1/17, 1/3.5, 2/3.5, 10/17
+    masks = prune_weights(SCORES, FULL, 0.5, "global")
+    assert masks[0].tolist() == [[False, False, True], [True, True, True]]
+    assert masks[1].ravel().tolist() == [False, False, True]
+
+
+def test_global_normalisation_makes_layer_scale_irrelevant():
+    scaled = [SCORES[0], SCORES[1] * 1e6]
+    for a, b in zip(prune_weights(SCORES, FULL, 0.5, "global"),
+                    prune_weights(scaled, FULL, 0.5, "global")):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("scope", ["global", "layer"])
+def test_never_empties_a_layer(scope):
+    masks = prune_weights(SCORES, FULL, 0.99, scope)
+    assert all(m.sum() == 1 for m in masks)
+    assert masks[0][1, 2] and masks[1][2, 0]  # the best-scored survive
+
+
+@pytest.mark.parametrize("scope", ["global", "layer"])
+def test_pruned_weights_stay_pruned(scope):
+    current = [np.ones((2, 3), bool), np.ones((3, 1), bool)]
+    current[0][1, 1] = False  # pruned earlier although its score is high
+    masks = prune_weights(SCORES, current, 0.2, scope)
+    assert not masks[0][1, 1]
+
+
+def test_achieved_sparsity_within_one_weight_of_target():
+    rng = np.random.RandomState(0)
+    scores = [rng.rand(30, 20), rng.rand(20, 7)]
+    full = [np.ones(s.shape, bool) for s in scores]
+    total = sum(s.size for s in scores)
+    for target in [0.1, 0.33, 0.5, 0.9, 0.97]:
+        masks = prune_weights(scores, full, target, "global")
+        achieved = 1 - sum(m.sum() for m in masks) / total
+        assert target - 1 / total <= achieved <= target + 1e-12
+
+
+def test_neuron_granularity_removes_whole_neurons():
+    # hidden neuron scores of the 3 hidden units: prune the lowest (index 1)
+    alive = prune_neurons([np.array([2.0, 0.5, 3.0])], neuron_alive(FULL), 0.34)
+    assert alive[0].tolist() == [True, False, True]
+    masks = neuron_masks(alive, FULL)
+    assert masks[0][:, 1].tolist() == [False, False]  # incoming
+    assert masks[1][1].tolist() == [False]  # outgoing
+    assert masks[0][:, [0, 2]].all() and masks[1][[0, 2]].all()
+    assert live_hidden_sizes(masks) == (2,)
+    assert neuron_alive(masks)[0].tolist() == [True, False, True]
+
+
+def test_neuron_pruning_keeps_one_neuron_per_hidden_layer():
+    alive = prune_neurons([np.array([2.0, 0.5, 3.0]), np.array([1.0, 2.0])],
+                          [np.ones(3, bool), np.ones(2, bool)], 0.99, "layer")
+    assert [a.sum() for a in alive] == [1, 1]
+    assert alive[0][2] and alive[1][1]
+
+
+def test_threshold_masks_and_layer_protection():
+    coefs = [np.array([[0.5, -0.01], [0.02, -2.0]]), np.array([[0.001], [-0.002]])]
+    masks = threshold_masks(coefs, [np.ones((2, 2), bool), np.ones((2, 1), bool)],
+                            0.1)
+    assert masks[0].tolist() == [[True, False], [False, True]]
+    # every weight of layer 1 is below the threshold: the largest one survives
+    assert masks[1].ravel().tolist() == [False, True]
+
+
+def test_invalid_scope():
+    with pytest.raises(ValueError, match="scope"):
+        prune_weights(SCORES, FULL, 0.5, "everywhere")
