@@ -92,7 +92,7 @@ def entropy_from_counts(counts):
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(total > 0, counts / total, 0.0)
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    return -plogp.sum(axis=1)
+    return 0.0 - plogp.sum(axis=1)  # 0.0, not -0.0, for constant neurons
 
 
 def _bin_counts(A, lo, hi, sample_weight, n_bins):
