@@ -136,7 +136,7 @@ _ATTRIBUTES_DOC = """
     sparsity_ : float
         ``1 - nnz / total`` over all connection weights ``coefs_``.
 
-    layer_sparsity_ : ndarray of shape (n_layers_ - 1,)
+    layer_sparsity_ : ndarray of shape (``n_layers_ - 1``,)
         The same, per layer.
 
     n_nonzero_ : int

@@ -1,0 +1,24 @@
+"""Sphinx configuration: numpydoc API pages and a sphinx-gallery of examples."""
+
+import skprune
+
+project = "skprune"
+copyright = "2026, the skprune developers"
+release = version = skprune.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+numpydoc_show_class_members = False
+exclude_patterns = ["_build"]
+html_theme = "pydata_sphinx_theme"
+intersphinx_mapping = {}
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+}
