@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._compressed import DTYPES, FORMATS, CompressedMLP
 from ._criteria import CRITERIA, compute_scores
 from ._masks import (
     SCOPES,
@@ -56,7 +57,11 @@ _PRUNING_CONSTRAINTS = {
     "sparsity_alpha": [Interval(Real, 0, None, closed="left")],
     "sparsity_threshold": [None, Interval(Real, 0, None, closed="left")],
     "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
+    "inference_format": [StrOptions(set(FORMATS))],
+    "inference_dtype": [StrOptions(set(DTYPES))],
 }
+# state that is never written to a file: rebuilt on load or on demand
+_NOT_PERSISTED = ("compressed_", "_optimizer", "_best_coefs", "_best_intercepts")
 
 _STOCHASTIC = ("sgd", "adam")
 
@@ -127,6 +132,17 @@ _PRUNING_PARAMS_DOC = """
         stratified split for classifiers) is held out, and pruning stops at the
         last step whose validation score (accuracy or R^2) is within
         ``max_score_drop`` of the dense model's; the model of that step is kept.
+
+    inference_format : {'auto', 'dense', 'sparse'}, default='auto'
+        Storage of each layer of the compressed network that ``predict`` and
+        ``predict_proba`` use (dead neurons dropped, constant neurons folded
+        into biases): a dense array, a SciPy CSR matrix, or chosen per layer by
+        its density ('auto'). Takes effect at the next ``fit``/``partial_fit``.
+
+    inference_dtype : {'float64', 'float32'}, default='float64'
+        Precision of the compressed network. 'float32' halves its memory and
+        speeds up ``predict``; outputs then agree with the float64 network to
+        float32 precision.
 """
 
 _ATTRIBUTES_DOC = """
@@ -154,6 +170,13 @@ _ATTRIBUTES_DOC = """
         ``target_sparsity``, ``sparsity``, ``n_nonzero``, ``loss`` (training
         loss), ``validation_score`` (None unless ``max_score_drop`` is set) and
         ``accepted`` (False for a step undone by ``max_score_drop``).
+
+    compressed_ : CompressedMLP
+        The inference form used by ``predict``/``predict_proba``: its
+        ``layer_sizes``, ``formats`` and ``n_nonzero`` show what is computed.
+        Files written with pickle/joblib hold the pruned weights in a compact
+        sparse form (no optimizer state, no dense copies); the compressed
+        network is rebuilt on load.
 """
 
 
@@ -168,6 +191,32 @@ def _overridden(estimator, **attributes):
     finally:
         for name, value in saved.items():
             setattr(estimator, name, value)
+
+
+def _pack(coef, mask):
+    """A masked layer as CSR parts over the mask's positions (smallest ints)."""
+    rows, cols = np.nonzero(mask)
+    indptr = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
+    small = np.uint16 if mask.shape[1] <= np.iinfo(np.uint16).max else np.uint32
+    return {
+        "shape": tuple(int(n) for n in mask.shape),
+        "indptr": indptr.astype(np.uint32 if rows.size < 2**32 else np.uint64),
+        "indices": cols.astype(small),
+        "data": coef[rows, cols],
+    }
+
+
+def _unpack(packed):
+    """Full-shape weights and mask back from :func:`_pack`."""
+    shape, indptr = packed["shape"], np.asarray(packed["indptr"])
+    rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+    cols = np.asarray(packed["indices"], dtype=np.int64)
+    data = np.asarray(packed["data"])
+    coef = np.zeros(shape, dtype=data.dtype)
+    mask = np.zeros(shape, dtype=bool)
+    coef[rows, cols] = data
+    mask[rows, cols] = True
+    return coef, mask
 
 
 class _PruningMixin:
@@ -310,6 +359,8 @@ class _PruningMixin:
 
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
+        # training-time scoring must see the weights being trained
+        self.__dict__.pop("compressed_", None)
         refit = hasattr(self, "coefs_") and (self.warm_start or not train_dense)
         X, y = validate_data(
             self,
@@ -336,6 +387,10 @@ class _PruningMixin:
         if train_dense:
             if not refit:
                 self.masks_ = None
+            elif self.early_stopping and not hasattr(self, "_best_coefs"):
+                # a loaded model: sklearn's warm start expects its best copy
+                self._best_coefs = [c.copy() for c in self.coefs_]
+                self._best_intercepts = [i.copy() for i in self.intercepts_]
             super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
         if getattr(self, "masks_", None) is None:
             self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
@@ -524,8 +579,55 @@ class _PruningMixin:
             float(sizes.sum() / nnz.sum()) if nnz.sum() else float("inf")
         )
         self.hidden_layer_sizes_ = live_hidden_sizes(self.masks_)
+        self.compressed_ = self._compress()
+
+    def _compress(self):
+        return CompressedMLP(
+            self.coefs_,
+            self.intercepts_,
+            self.masks_,
+            self.activation,
+            self.out_activation_,
+            inference_format=self.inference_format,
+            inference_dtype=self.inference_dtype,
+        )
+
+    def _forward_pass_fast(self, X, check_input=True):
+        # predict, predict_proba and score all come through here
+        net = self.__dict__.get("compressed_")
+        if net is None:  # during training: the full masked weights
+            return super()._forward_pass_fast(X, check_input=check_input)
+        if check_input:
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        return net.forward(X)
+
+    # -- compact persistence ---------------------------------------------------
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        if state.get("masks_") is None or "coefs_" not in state:
+            return state
+        for key in _NOT_PERSISTED:
+            state.pop(key, None)
+        masks = state.pop("masks_")
+        state["coefs_"] = [_pack(c, m) for c, m in zip(state["coefs_"], masks)]
+        state["_coefs_packed"] = True
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        if state.pop("_coefs_packed", False):
+            unpacked = [_unpack(p) for p in state["coefs_"]]
+            state["coefs_"] = [c for c, _ in unpacked]
+            state["masks_"] = [m for _, m in unpacked]
+        super().__setstate__(state)
+        if getattr(self, "masks_", None) is not None and hasattr(
+            self, "hidden_layer_sizes_"
+        ):
+            self.compressed_ = self._compress()
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
+        self.__dict__.pop("compressed_", None)
         partial_fit(X, y, **kwargs)
         if getattr(self, "masks_", None) is None:
             self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
@@ -632,6 +734,8 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
         sparsity_alpha=1e-4,
         sparsity_threshold=None,
         max_score_drop=None,
+        inference_format="auto",
+        inference_dtype="float64",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -669,6 +773,8 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
         self.sparsity_alpha = sparsity_alpha
         self.sparsity_threshold = sparsity_threshold
         self.max_score_drop = max_score_drop
+        self.inference_format = inference_format
+        self.inference_dtype = inference_dtype
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
@@ -800,6 +906,8 @@ n_layers_, n_outputs_, out_activation_
         sparsity_alpha=1e-4,
         sparsity_threshold=None,
         max_score_drop=None,
+        inference_format="auto",
+        inference_dtype="float64",
     ):
         super().__init__(
             loss=loss,
@@ -838,6 +946,8 @@ n_layers_, n_outputs_, out_activation_
         self.sparsity_alpha = sparsity_alpha
         self.sparsity_threshold = sparsity_threshold
         self.max_score_drop = max_score_drop
+        self.inference_format = inference_format
+        self.inference_dtype = inference_dtype
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

@@ -167,8 +167,9 @@ def test_prune_ratio_zero_is_the_parent_model(digits):
     pruned = PrunedMLPClassifier(prune_ratio=0.0, **params).fit(X_train, y_train)
     for a, b in zip(dense.coefs_, pruned.coefs_):
         np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(dense.predict_proba(X_test),
-                                  pruned.predict_proba(X_test))
+    # predict runs the compressed network: same outputs up to summation order
+    np.testing.assert_allclose(dense.predict_proba(X_test),
+                               pruned.predict_proba(X_test), rtol=1e-10)
     assert pruned.sparsity_ == 0.0 and len(pruned.pruning_history_) == 1
 
 
