@@ -61,7 +61,9 @@ _PRUNING_CONSTRAINTS = {
     "inference_dtype": [StrOptions(set(DTYPES))],
 }
 # state that is never written to a file: rebuilt on load or on demand
-_NOT_PERSISTED = ("compressed_", "_optimizer", "_best_coefs", "_best_intercepts")
+_NOT_PERSISTED = (
+    "compressed_", "_optimizer", "_best_coefs", "_best_intercepts", "_random_state"
+)
 
 _STOCHASTIC = ("sgd", "adam")
 
