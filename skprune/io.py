@@ -1,0 +1,86 @@
+"""Safe persistence with skops: load only what skprune itself writes.
+
+pickle and joblib files can run arbitrary code when loaded; skops files cannot,
+but skops trusts only scikit-learn's (and numpy's, scipy's) types by default and
+offers no way for a third-party library to register its own. This module ships
+the list of skprune's types and a :func:`load` that trusts exactly that list (on
+top of skops' defaults) and refuses a file holding anything else.
+
+skops is an optional dependency: ``pip install "skprune[skops]"``.
+"""
+
+TRUSTED_TYPES = (
+    "skprune.neural_network.PrunedMLPClassifier",
+    "skprune.neural_network.PrunedMLPRegressor",
+)
+
+
+class UntrustedTypesError(ValueError):
+    """A file holds types that neither skops nor skprune trusts."""
+
+
+def _skops_io():
+    try:
+        import skops.io
+    except ImportError as exc:  # pragma: no cover - exercised without skops
+        raise ImportError(
+            "skprune.io needs skops: pip install 'skprune[skops]'"
+        ) from exc
+    return skops.io
+
+
+def dump(estimator, file):
+    """Write ``estimator`` (or a Pipeline holding skprune estimators) to a file.
+
+    Parameters
+    ----------
+    estimator : object
+        The fitted estimator. skprune estimators are written in their compact
+        form (pruned weights only).
+    file : str or path-like
+        Destination, conventionally ending in ``.skops``.
+    """
+    _skops_io().dump(estimator, file)
+
+
+def load(file):
+    """Load a file written by :func:`dump`, trusting only skprune's types.
+
+    Parameters
+    ----------
+    file : str or path-like
+        A skops file.
+
+    Returns
+    -------
+    estimator : object
+
+    Raises
+    ------
+    UntrustedTypesError
+        If the file holds a type outside skops' defaults and
+        :data:`TRUSTED_TYPES`; nothing from the file is constructed then.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from sklearn.datasets import load_iris
+    >>> from skprune import PrunedMLPClassifier
+    >>> from skprune import io
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = PrunedMLPClassifier(hidden_layer_sizes=(8,), max_iter=50,
+    ...                           random_state=0).fit(X, y)
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.skops")
+    >>> io.dump(clf, path)
+    >>> bool((io.load(path).predict(X) == clf.predict(X)).all())
+    True
+    """
+    sio = _skops_io()
+    unknown = [t for t in sio.get_untrusted_types(file=file) if t not in TRUSTED_TYPES]
+    if unknown:
+        raise UntrustedTypesError(
+            f"Refusing to load {file!s}: it holds types that skprune does not "
+            f"trust: {unknown}. Load it with skops.io.load(..., trusted=[...]) only "
+            "if you know where the file comes from."
+        )
+    return sio.load(file, trusted=list(TRUSTED_TYPES))
