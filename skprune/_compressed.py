@@ -12,10 +12,11 @@ Built once from the masked full-shape weights (the training form):
    chosen by its density (``'auto'``) or forced (``'dense'``/``'sparse'``), in
    float64 or float32.
 
-The forward pass keeps activations transposed, ``(n_neurons, n_samples)`` in C
-order, and stores every layer pre-transposed (``W.T``): a CSR ``W.T @ A`` then
-streams contiguous rows of ``A`` (a vectorised axpy per non-zero), and a dense
-layer is one BLAS ``gemm``. Large batches run in chunks sized so that the widest
+When any layer is CSR, the forward pass keeps activations transposed,
+``(n_neurons, n_samples)`` in C order, and stores every layer pre-transposed
+(``W.T``): a CSR ``W.T @ A`` then streams contiguous rows of ``A`` (a vectorised
+axpy per non-zero), and a dense layer is one BLAS ``gemm``. An all-dense network
+runs in sklearn's own orientation, ``A @ W``, with no transpose at all. Large batches run in chunks sized so that the widest
 activation stays in cache. Nothing is transposed or rebuilt per call except the
 input chunk itself (cast to the inference dtype on the way).
 """
@@ -32,6 +33,7 @@ DTYPES = ("float64", "float32")
 AUTO_MAX_DENSITY = 0.2
 # rows per chunk: the widest activation of a chunk takes at most this many bytes
 CHUNK_BYTES = 1 << 20
+DENSE_CHUNK_BYTES = 1 << 22
 
 
 def _fold_and_drop(coefs, intercepts, masks, activation):
@@ -125,28 +127,36 @@ class CompressedMLP:
             coefs, intercepts, masks, activation)
         self.input_index = index
         self._all_inputs = index.size == self.n_features
-        self.layers = []
         formats = []
-        for w, s in zip(weights, structure):
+        for s in structure:
             density = s.sum() / s.size if s.size else 1.0
             use_sparse = inference_format == "sparse" or (
                 inference_format == "auto" and density <= AUTO_MAX_DENSITY)
-            if use_sparse:
+            formats.append("sparse" if use_sparse else "dense")
+        # all-dense networks run in sklearn's orientation (no input transpose);
+        # any CSR layer switches the whole pass to the transposed layout
+        self.transposed = "sparse" in formats
+        self.layers = []
+        for w, fmt in zip(weights, formats):
+            if fmt == "sparse":
                 wt = sparse.csr_matrix(w.T.astype(dtype))
                 wt.eliminate_zeros()
                 wt.sort_indices()
-                formats.append("sparse")
-            else:
+            elif self.transposed:
                 wt = np.ascontiguousarray(w.T, dtype=dtype)
-                formats.append("dense")
+            else:
+                wt = np.ascontiguousarray(w, dtype=dtype)
             self.layers.append(wt)
-        self.biases = [np.ascontiguousarray(b, dtype=dtype)[:, None] for b in biases]
+        self.biases = [np.ascontiguousarray(b, dtype=dtype) for b in biases]
+        if self.transposed:
+            self.biases = [b[:, None] for b in self.biases]
         self.formats = tuple(formats)
         self.layer_sizes = (index.size,) + tuple(b.shape[0] for b in biases)
         self.n_nonzero = int(sum(
             w.nnz if sparse.issparse(w) else np.count_nonzero(w) for w in self.layers))
         widest = max(self.layer_sizes)
-        self.chunk_size = max(16, CHUNK_BYTES // (widest * dtype.itemsize))
+        budget = CHUNK_BYTES if self.transposed else DENSE_CHUNK_BYTES
+        self.chunk_size = max(16, budget // (widest * dtype.itemsize))
 
     def __repr__(self):
         return (f"CompressedMLP(layer_sizes={self.layer_sizes}, "
@@ -154,29 +164,33 @@ class CompressedMLP:
                 f"n_nonzero={self.n_nonzero})")
 
     def _input_chunk(self, X, rows):
-        """Rows of X, kept features only, transposed to (features, rows)."""
-        if sparse.issparse(X):
-            part = X[rows]
-            if not self._all_inputs:
-                part = part[:, self.input_index]
-            return part.T.astype(self.dtype)
-        part = X[rows] if self._all_inputs else X[rows][:, self.input_index]
-        return np.array(part.T, dtype=self.dtype, order="C")
+        """Rows of X, kept features only, in the layout of the first layer."""
+        part = X[rows]
+        if not self._all_inputs:
+            part = part[:, self.input_index]
+        if self.transposed:
+            if sparse.issparse(part):
+                return part.T.astype(self.dtype)
+            return np.array(part.T, dtype=self.dtype, order="C")
+        return part.astype(self.dtype, copy=False)
 
     def _hidden(self, A):
+        """Pre-activation outputs of the last layer for one chunk."""
         act = ACTIVATIONS[self.activation]
         last = len(self.layers) - 1
-        for layer, (wt, b) in enumerate(zip(self.layers, self.biases)):
-            if sparse.issparse(A):
-                Z = wt @ A
-                Z = Z.toarray() if sparse.issparse(Z) else np.asarray(Z)
+        for layer, (w, b) in enumerate(zip(self.layers, self.biases)):
+            if self.transposed:
+                Z = w @ A
             else:
-                Z = wt @ A
+                Z = A @ w
+            if sparse.issparse(Z):
+                Z = Z.toarray()
+            Z = np.asarray(Z)
             Z += b
             if layer != last:
                 act(Z)
             A = Z
-        return A
+        return A.T if self.transposed else A
 
     def forward(self, X):
         """Network outputs, shape (n_samples, n_outputs), float64.
@@ -184,11 +198,10 @@ class CompressedMLP:
         ``X`` must already be validated (finite, 2-D, ``n_features`` columns).
         """
         n_samples = X.shape[0]
-        n_out = self.layer_sizes[-1]
-        out = np.empty((n_samples, n_out), dtype=np.float64)
+        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
         step = self.chunk_size
         for start in range(0, n_samples, step):
             rows = slice(start, min(start + step, n_samples))
-            out[rows] = self._hidden(self._input_chunk(X, rows)).T
+            out[rows] = self._hidden(self._input_chunk(X, rows))
         ACTIVATIONS[self.out_activation](out)
         return out
