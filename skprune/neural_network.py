@@ -95,7 +95,8 @@ _PRUNING_PARAMS_DOC = """
 
     prune_scope : {'global', 'layer'}, default='global'
         'layer' removes the same fraction from every layer; 'global' ranks all
-        layers together after dividing each layer's scores by their mean. No
+        layers together after dividing each layer's scores by their L2 norm
+        (large layers lose more, the small output layer stays denser). No
         scope ever removes every weight of a layer or every neuron of a hidden
         layer.
 

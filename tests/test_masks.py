@@ -14,8 +14,8 @@ from skprune._masks import (
 
 # layer 0: 2 inputs -> 3 hidden; layer 1: 3 hidden -> 1 output
 SCORES = [
-    np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),  # mean 3.5
-    np.array([[10.0], [1.0], [40.0]]),  # mean 17
+    np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+    np.array([[10.0], [1.0], [40.0]]),
 ]
 FULL = [np.ones((2, 3), bool), np.ones((3, 1), bool)]
 
@@ -28,9 +28,10 @@ def test_layer_scope_prunes_the_same_fraction_of_each_layer():
 
 
 def test_global_scope_ranks_per_layer_normalised_scores():
-    # normalised: layer 0 -> [.29 .57 .86 1.14 1.43 1.71], layer 1 -> [.59 .06 2.35]
-    # the best of each layer (6.0 and 40.0) are protected; floor(0.5*9) = 4 lowest
-    # overall: 1/17, 1/3.5, 2/3.5, 10/17
+    # divided by the layer's L2 norm: layer 0 by sqrt(91) -> [.105 .210 .314
+    # .419 .524 .629], layer 1 by sqrt(1701) -> [.242 .024 .970]; the best of
+    # each layer (6.0 and 40.0) are protected; floor(0.5 * 9) = 4 lowest overall:
+    # .024, .105, .210, .242
     masks = prune_weights(SCORES, FULL, 0.5, "global")
     assert masks[0].tolist() == [[False, False, True], [True, True, True]]
     assert masks[1].ravel().tolist() == [False, False, True]
