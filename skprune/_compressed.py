@@ -202,8 +202,10 @@ class CompressedMLP:
         n_samples = X.shape[0]
         step = self.chunk_size
         if n_samples <= step:  # one chunk: no slicing, no copy into a buffer
-            out = np.array(self._hidden(self._input_chunk(X, None)),
-                           dtype=np.float64, order="C")
+            out = np.require(self._hidden(self._input_chunk(X, None)),
+                             dtype=np.float64, requirements="C")
+            if out.base is not None and not out.flags.owndata:
+                out = out.copy()  # never hand out a view of scratch memory
         else:
             out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
             for start in range(0, n_samples, step):
