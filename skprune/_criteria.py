@@ -23,7 +23,8 @@ Criteria
     ``H_i = -sum_b p_b log p_b`` (natural log) of neuron ``i``'s output over the
     data, with ``p_b`` the (sample-weighted) fraction of samples falling into
     bin ``b`` of ``ENTROPY_BINS`` equal-width bins spanning ``[min_n a[n, i],
-    max_n a[n, i]]``; a constant neuron (or input feature) has ``H = 0``.
+    max_n a[n, i]]`` (over samples of positive weight); a constant neuron (or
+    input feature) has ``H = 0``.
     weight ``w_ij``: ``|w_ij| * H_i`` with ``i`` the source neuron (an input
     feature for the first layer); neuron ``j``: ``H_j``.
 ``'gradient'`` (G = sum |g|)
@@ -48,6 +49,9 @@ from sklearn.utils.extmath import safe_sparse_dot
 CRITERIA = ("magnitude", "entropy", "gradient", "taylor", "random")
 ENTROPY_BINS = 32
 CHUNK_SIZE = 2048
+# a chunk holds at most this many values of its widest layer (or input), so
+# memory stays bounded for wide inputs too (e.g. sparse text features)
+CHUNK_VALUES = 1 << 20
 
 
 def forward(X, coefs, intercepts, activation, out_activation):
@@ -121,11 +125,14 @@ def activation_entropy(A, sample_weight=None, n_bins=ENTROPY_BINS):
     [0.6931, 0.0]
     """
     A = np.asarray(A, dtype=float)
-    lo, hi = A.min(axis=0), A.max(axis=0)
+    counted = A if sample_weight is None else A[np.asarray(sample_weight) > 0]
+    lo, hi = counted.min(axis=0), counted.max(axis=0)
     return entropy_from_counts(_bin_counts(A, lo, hi, sample_weight, n_bins))
 
 
-def _chunks(n_samples, chunk_size):
+def _chunks(n_samples, chunk_size, coefs):
+    widest = max(max(c.shape) for c in coefs)
+    chunk_size = max(1, min(chunk_size, CHUNK_VALUES // widest))
     for start in range(0, n_samples, chunk_size):
         yield slice(start, min(start + chunk_size, n_samples))
 
@@ -141,14 +148,19 @@ def _layer_entropies(X, coefs, intercepts, activation, out_activation,
     n_layers = len(coefs)  # entropies for layers 0..n_layers-1 (not the output)
     lo = [np.full(c.shape[0], np.inf) for c in coefs]
     hi = [np.full(c.shape[0], -np.inf) for c in coefs]
-    for sl in _chunks(n_samples, chunk_size):
+    for sl in _chunks(n_samples, chunk_size, coefs):
+        # zero-weight samples do not count, not even for the bin edges
+        rows = None if sample_weight is None else sample_weight[sl] > 0
+        if rows is not None and not rows.any():
+            continue
         acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         for layer in range(n_layers):
             a = _dense(acts[layer])
+            a = a if rows is None else a[rows]
             lo[layer] = np.minimum(lo[layer], a.min(axis=0))
             hi[layer] = np.maximum(hi[layer], a.max(axis=0))
     counts = [np.zeros((c.shape[0], n_bins)) for c in coefs]
-    for sl in _chunks(n_samples, chunk_size):
+    for sl in _chunks(n_samples, chunk_size, coefs):
         acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         sw = None if sample_weight is None else sample_weight[sl]
         for layer in range(n_layers):
@@ -161,7 +173,7 @@ def _gradients(X, Y, coefs, intercepts, activation, out_activation,
                sample_weight, absolute, chunk_size):
     """Accumulated data-loss gradient of each weight: signed sum or sum of |.|."""
     grads = [np.zeros(c.shape) for c in coefs]
-    for sl in _chunks(X.shape[0], chunk_size):
+    for sl in _chunks(X.shape[0], chunk_size, coefs):
         acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         sw = None if sample_weight is None else sample_weight[sl]
         deltas = backward(acts, coefs, Y[sl], activation, sw)

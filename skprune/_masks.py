@@ -18,8 +18,11 @@ Scope
     LeNet-300-100's output layer at 98% sparsity (accuracy 38% instead of 95%,
     see benchmarks/bench_quality.py).
 
-Whatever the scope, the best-scored weight of every layer and the best-scored
-neuron of every hidden layer are never pruned, so no layer is ever emptied.
+Whatever the scope, one weight per layer is never pruned, chosen to form a
+connected path from an input to an output (the best-scored weight into a neuron
+that still leads somewhere, then the best one out of it, ...), and the
+best-scored neuron of every hidden layer is never pruned: no layer is ever
+emptied and the network never falls apart into a constant.
 The number removed is ``floor(target * total)`` (never fewer than the entries
 already pruned), so the achieved sparsity is within ``1 / total`` of the target
 or above it.
@@ -43,8 +46,9 @@ def _select(flat_scores, k):
     return keep
 
 
-def _prepared(scores, alive, normalise):
-    """Flat float scores: dead -> -inf, best alive -> +inf, optionally / L2 norm."""
+def _prepared(scores, alive, normalise, protected):
+    """Flat float scores: dead -> -inf, the protected entry -> +inf,
+    optionally divided by the L2 norm of the alive scores."""
     s = np.asarray(scores, dtype=float).ravel().copy()
     alive = np.asarray(alive, dtype=bool).ravel()
     s[~np.isfinite(s)] = 0.0
@@ -53,16 +57,47 @@ def _prepared(scores, alive, normalise):
         if np.isfinite(norm) and norm > 0:
             s /= norm
     s[~alive] = -np.inf
-    if alive.any():
-        s[np.flatnonzero(alive)[np.argmax(s[alive])]] = np.inf
+    if protected is not None:
+        s[protected] = np.inf
     return s
 
 
-def _prune(scores, alive, target, scope):
+def _best_alive(scores, alive):
+    """Flat index of the best-scored alive entry, or None."""
+    s = np.where(alive, np.nan_to_num(np.asarray(scores, dtype=float)), -np.inf)
+    best = int(np.argmax(s))
+    return best if np.isfinite(s.flat[best]) else None
+
+
+def _protected_path(scores, masks):
+    """One alive weight per layer, chained input -> output where possible.
+
+    Greedy from the input: the best weight into a neuron that still has an
+    alive outgoing weight, then the best weight out of that neuron, and so on,
+    so the kept network stays connected however far it is pruned.
+    """
+    path, source = [], None
+    for layer, (score, mask) in enumerate(zip(scores, masks)):
+        mask = np.asarray(mask, dtype=bool)
+        useful = mask.copy()
+        if layer + 1 < len(masks):  # targets that still lead somewhere
+            useful &= np.asarray(masks[layer + 1], dtype=bool).any(axis=1)[None, :]
+        candidates = useful
+        if source is not None and useful[source].any():
+            candidates = np.zeros_like(useful)
+            candidates[source] = useful[source]
+        best = _best_alive(score, candidates if candidates.any() else mask)
+        path.append(best)
+        source = None if best is None else np.unravel_index(best, mask.shape)[1]
+    return path
+
+
+def _prune(scores, alive, target, scope, protected):
     """Shared ranking for weights and neurons: returns new alive flags, flat."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}.")
-    prepared = [_prepared(s, a, scope == "global") for s, a in zip(scores, alive)]
+    prepared = [_prepared(s, a, scope == "global", p)
+                for s, a, p in zip(scores, alive, protected)]
     if scope == "layer":
         out = []
         for s in prepared:
@@ -102,16 +137,18 @@ def prune_weights(scores, masks, target, scope="global"):
     >>> prune_weights(s, [np.ones((2, 2), bool)], 0.5, "layer")[0].tolist()
     [[False, True], [True, False]]
     """
-    keep = _prune(scores, masks, target, scope)
+    keep = _prune(scores, masks, target, scope, _protected_path(scores, masks))
     return [k.reshape(np.shape(m)) for k, m in zip(keep, masks)]
 
 
 def prune_neurons(scores, alive, target, scope="global"):
     """New alive flags per hidden layer reaching ``target`` of neurons removed.
 
-    ``scores`` and ``alive`` hold one vector per hidden layer.
+    ``scores`` and ``alive`` hold one vector per hidden layer; the best-scored
+    alive neuron of each hidden layer is never pruned.
     """
-    return _prune(scores, alive, target, scope)
+    protected = [_best_alive(s, a) for s, a in zip(scores, alive)]
+    return _prune(scores, alive, target, scope, protected)
 
 
 def neuron_alive(masks):
@@ -127,12 +164,6 @@ def neuron_masks(alive, masks):
         out[layer][:, ~keep] = False
         out[layer + 1][~keep, :] = False
     return out
-
-
-def live_hidden_sizes(masks):
-    """Neurons per hidden layer with at least one live input and live output."""
-    return tuple(int(np.sum(m_in.any(axis=0) & m_out.any(axis=1)))
-                 for m_in, m_out in zip(masks[:-1], masks[1:]))
 
 
 def threshold_masks(coefs, masks, threshold):

@@ -27,6 +27,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
+    column_or_1d,
     check_is_fitted,
     check_random_state,
     validate_data,
@@ -36,7 +37,6 @@ from ._compressed import DTYPES, FORMATS, CompressedMLP
 from ._criteria import CRITERIA, compute_scores
 from ._masks import (
     SCOPES,
-    live_hidden_sizes,
     neuron_alive,
     neuron_masks,
     prune_neurons,
@@ -131,8 +131,9 @@ _PRUNING_PARAMS_DOC = """
         every pruning step and once more at the end of ``fit``.
 
     max_score_drop : float or None, default=None
-        If set, the last ``validation_fraction`` of the training data (a
-        stratified split for classifiers) is held out, and pruning stops at the
+        If set, a random ``validation_fraction`` of the training data
+        (stratified for classifiers, drawn with ``random_state``) is held out,
+        and pruning stops at the
         last step whose validation score (accuracy or R^2) is within
         ``max_score_drop`` of the dense model's; the model of that step is kept.
 
@@ -165,8 +166,8 @@ _ATTRIBUTES_DOC = """
         ``total / nnz`` over the connection weights.
 
     hidden_layer_sizes_ : tuple of int
-        Live neurons per hidden layer (at least one live input and one live
-        output weight).
+        Neurons per hidden layer that the compressed network computes: those
+        connected to the inputs and to the outputs through live weights.
 
     pruning_history_ : list of dict
         One record per step (step 0 is the trained dense model): ``step``,
@@ -177,9 +178,10 @@ _ATTRIBUTES_DOC = """
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
         ``layer_sizes``, ``formats`` and ``n_nonzero`` show what is computed.
-        Files written with pickle/joblib hold the pruned weights in a compact
-        sparse form (no optimizer state, no dense copies); the compressed
-        network is rebuilt on load.
+        Files written with pickle/joblib (and copies made with
+        ``copy.deepcopy``) hold the pruned weights in a compact sparse form (no
+        optimizer state, no dense copies); the compressed network is rebuilt on
+        load, and ``partial_fit`` on a loaded model starts a fresh optimizer.
 """
 
 
@@ -324,7 +326,11 @@ class _PruningMixin:
                 f"Unknown parameters for {cls.__name__}: {unknown}. "
                 f"Valid parameters are {sorted(valid)}."
             )
-        inherited = {k: v for k, v in estimator.get_params().items() if k in valid}
+        # parameters are deep-copied, as sklearn.base.clone does: the given
+        # estimator's random_state generator must not be advanced by our fit
+        inherited = copy.deepcopy(
+            {k: v for k, v in estimator.get_params().items() if k in valid}
+        )
         new = cls(**{**inherited, **params})
         new._validate_params()
         own = estimator.get_params()
@@ -375,6 +381,8 @@ class _PruningMixin:
             dtype=(np.float64, np.float32),
             reset=not refit,
         )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)  # warn once, not at every re-training
         if is_classifier(self):
             check_classification_targets(y)
         if sample_weight is not None:
@@ -417,8 +425,8 @@ class _PruningMixin:
             kept = self._snapshot()
             for step, target in enumerate(targets, start=1):
                 self._prune_step(target, X, Y, sample_weight, rng)
-                last = step == len(targets) and self.finetune_iter > 0
-                self._finetune(X, y, sample_weight, self.max_iter if last else None)
+                final = step == len(targets) and self.finetune_iter > 0
+                self._finetune(X, y, sample_weight, final)
                 score = self.score(X_val, y_val, sw_val) if validating else None
                 record = self._record(step, target, score)
                 history.append(record)
@@ -512,8 +520,9 @@ class _PruningMixin:
         else:
             self.best_loss_ = np.inf
 
-    def _finetune(self, X, y, sample_weight, n_iter=None):
-        n_iter = self.finetune_iter if n_iter is None else n_iter
+    def _finetune(self, X, y, sample_weight, final=False):
+        """Masked re-training: finetune_iter epochs, or up to max_iter if final."""
+        n_iter = self.max_iter if final else self.finetune_iter
         if n_iter == 0:
             return
         self._reset_stopping_state()
@@ -523,7 +532,8 @@ class _PruningMixin:
             _overridden(self, max_iter=n_iter, warm_start=True),
             warnings.catch_warnings(),
         ):
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            if not final:  # short intermediate re-training: never converges
+                warnings.simplefilter("ignore", ConvergenceWarning)
             super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
         self._set_masks(self.masks_)
 
@@ -581,8 +591,8 @@ class _PruningMixin:
         self.compression_ratio_ = (
             float(sizes.sum() / nnz.sum()) if nnz.sum() else float("inf")
         )
-        self.hidden_layer_sizes_ = live_hidden_sizes(self.masks_)
         self.compressed_ = self._compress()
+        self.hidden_layer_sizes_ = self.compressed_.layer_sizes[1:-1]
 
     def _compress(self):
         return CompressedMLP(

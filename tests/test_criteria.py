@@ -164,3 +164,33 @@ def test_magnitude_and_random():
 def test_invalid_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         compute_scores(coefs=[np.ones((2, 2))], intercepts=[np.zeros(2)], **kwargs)
+
+
+def test_zero_weight_samples_do_not_set_the_entropy_bins():
+    rng = np.random.RandomState(0)
+    coefs = [rng.randn(3, 4), rng.randn(4, 2)]
+    intercepts = [rng.randn(4), rng.randn(2)]
+    X = rng.randn(200, 3)
+    X[0, 0] = 1e3  # an outlier that carries no weight
+    sw = np.ones(200)
+    sw[0] = 0.0
+    weighted = compute_scores("entropy", "weight", coefs, intercepts, X,
+                              sample_weight=sw)
+    dropped = compute_scores("entropy", "weight", coefs, intercepts, X[1:])
+    for a, b in zip(weighted, dropped):
+        np.testing.assert_allclose(a, b)
+
+
+def test_entropy_memory_is_bounded_on_wide_sparse_input():
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X = sparse.random(2048, 8000, density=0.001, format="csr", random_state=0)
+    coefs = [rng.randn(8000, 4) * 0.01, rng.randn(4, 2)]
+    intercepts = [np.zeros(4), np.zeros(2)]
+    tracemalloc.start()
+    compute_scores("entropy", "weight", coefs, intercepts, X)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # a dense 2048 x 8000 chunk alone would take 131 MB
+    assert peak < 80e6

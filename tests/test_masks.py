@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from skprune._masks import (
-    live_hidden_sizes,
     neuron_alive,
     neuron_masks,
     prune_neurons,
@@ -78,7 +77,6 @@ def test_neuron_granularity_removes_whole_neurons():
     assert masks[0][:, 1].tolist() == [False, False]  # incoming
     assert masks[1][1].tolist() == [False]  # outgoing
     assert masks[0][:, [0, 2]].all() and masks[1][[0, 2]].all()
-    assert live_hidden_sizes(masks) == (2,)
     assert neuron_alive(masks)[0].tolist() == [True, False, True]
 
 
@@ -101,3 +99,23 @@ def test_threshold_masks_and_layer_protection():
 def test_invalid_scope():
     with pytest.raises(ValueError, match="scope"):
         prune_weights(SCORES, FULL, 0.5, "everywhere")
+
+
+@pytest.mark.parametrize("scope", ["global", "layer"])
+def test_extreme_pruning_keeps_a_connected_path(scope):
+    # the best weights of layer 0 lead to neuron 0, whose outgoing weights are
+    # the worst of layer 1: protecting each layer's best weight independently
+    # would disconnect the network
+    scores = [np.array([[9.0, 1.0], [8.0, 1.0]]), np.array([[0.1], [5.0]])]
+    full = [np.ones((2, 2), bool), np.ones((2, 1), bool)]
+    masks = prune_weights(scores, full, 0.99, scope)
+    assert [m.sum() for m in masks] == [1, 1]
+    (i, j), = np.argwhere(masks[0])
+    assert masks[1][j, 0]  # the kept first-layer weight feeds the kept second one
+
+
+def test_protected_path_avoids_neurons_that_lead_nowhere():
+    scores = [np.array([[9.0, 1.0]]), np.array([[7.0], [2.0]])]
+    masks = [np.ones((1, 2), bool), np.array([[False], [True]])]
+    new = prune_weights(scores, masks, 0.99, "layer")
+    assert new[0].tolist() == [[False, True]] and new[1].tolist() == [[False], [True]]

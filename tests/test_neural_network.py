@@ -405,3 +405,34 @@ def test_joblib_file_in_memory_is_loadable():
     joblib.dump(est, buffer)
     buffer.seek(0)
     np.testing.assert_array_equal(joblib.load(buffer).predict(X), est.predict(X))
+
+
+def test_from_estimator_does_not_advance_the_callers_generator(digits):
+    X_train, _, y_train, _ = digits
+    rs = np.random.RandomState(1)
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=20, random_state=rs)
+    mlp.fit(X_train, y_train)
+    state = rs.get_state()[2]
+    PrunedMLPClassifier.from_estimator(mlp, X_train, y_train, prune_ratio=0.5,
+                                       finetune_iter=1, max_iter=2)
+    assert rs.get_state()[2] == state
+
+
+def test_column_vector_y_warns_once(digits):
+    from sklearn.exceptions import DataConversionWarning
+
+    X_train, _, y_train, _ = digits
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        PrunedMLPClassifier(**FAST).fit(X_train, y_train.reshape(-1, 1))
+    assert sum(issubclass(w.category, DataConversionWarning) for w in caught) == 1
+
+
+def test_extreme_pruning_keeps_the_network_connected(digits):
+    X_train, X_test, y_train, _ = digits
+    est = PrunedMLPClassifier(**{**FAST, "hidden_layer_sizes": (20, 10),
+                                 "prune_ratio": 0.98, "prune_scope": "layer"})
+    est.fit(X_train, y_train)
+    assert min(est.hidden_layer_sizes_) >= 1
+    assert est.compressed_.n_nonzero >= 3
+    assert len(np.unique(est.predict(X_test))) > 1  # not a constant model
