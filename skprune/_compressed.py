@@ -174,25 +174,30 @@ class CompressedMLP:
             if sparse.issparse(part):
                 return part.T.astype(self.dtype)
             return np.array(part.T, dtype=self.dtype, order="C")
-        return part.astype(self.dtype, copy=False)
+        return part if part.dtype == self.dtype else part.astype(self.dtype)
 
     def _hidden(self, A):
         """Pre-activation outputs of the last layer for one chunk."""
         act = ACTIVATIONS[self.activation]
-        last = len(self.layers) - 1
-        for layer, (w, b) in enumerate(zip(self.layers, self.biases)):
-            if self.transposed:
-                Z = w @ A
-            else:
-                Z = A @ w
-            if sparse.issparse(Z):
+        layers, biases = self.layers, self.biases
+        last = len(layers) - 1
+        if not self.transposed:  # all dense, sklearn's orientation: A @ W
+            for layer in range(last):
+                A = A @ layers[layer]
+                A += biases[layer]
+                act(A)
+            Z = A @ layers[last]
+            Z += biases[last]
+            return Z
+        for layer in range(last + 1):
+            Z = layers[layer] @ A
+            if sparse.issparse(Z):  # only a sparse input chunk with a CSR layer
                 Z = Z.toarray()
-            Z = np.asarray(Z)
-            Z += b
+            Z += biases[layer]
             if layer != last:
                 act(Z)
             A = Z
-        return A.T if self.transposed else A
+        return A.T
 
     def forward(self, X):
         """Network outputs, shape (n_samples, n_outputs), float64.
@@ -202,10 +207,9 @@ class CompressedMLP:
         n_samples = X.shape[0]
         step = self.chunk_size
         if n_samples <= step:  # one chunk: no slicing, no copy into a buffer
-            out = np.require(self._hidden(self._input_chunk(X, None)),
-                             dtype=np.float64, requirements="C")
-            if out.base is not None and not out.flags.owndata:
-                out = out.copy()  # never hand out a view of scratch memory
+            out = self._hidden(self._input_chunk(X, None))
+            if out.dtype != np.float64 or not out.flags.c_contiguous:
+                out = np.array(out, dtype=np.float64, order="C")
         else:
             out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
             for start in range(0, n_samples, step):
