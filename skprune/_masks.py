@@ -166,17 +166,26 @@ def neuron_masks(alive, masks):
     return out
 
 
+def connected(masks):
+    """Does a path of kept weights lead from some input to some output?"""
+    reach = np.ones(np.shape(masks[0])[0], dtype=bool)
+    for mask in masks:
+        reach = np.asarray(mask, dtype=bool)[reach].any(axis=0)
+    return bool(reach.any())
+
+
 def threshold_masks(coefs, masks, threshold):
     """Masks with every weight ``|w| < threshold`` removed.
 
-    A layer whose weights would all fall below the threshold keeps its largest
-    live weight, so no layer is ever emptied.
+    If that would leave no path of kept weights from an input to an output
+    (a constant network, or an emptied layer), the connected path of largest
+    ``|w|`` chosen as in pruning is kept as well, so no layer is ever emptied
+    and the network never falls apart into a constant.
     """
-    out = []
-    for coef, mask in zip(coefs, masks):
-        new = mask & (np.abs(coef) >= threshold)
-        if not new.any() and mask.any():
-            live = np.flatnonzero(mask)
-            new.flat[live[np.argmax(np.abs(coef.flat[live]))]] = True
-        out.append(new)
+    out = [mask & (np.abs(coef) >= threshold) for coef, mask in zip(coefs, masks)]
+    if not connected(out):
+        path = _protected_path([np.abs(c) for c in coefs], masks)
+        for new, best in zip(out, path):
+            if best is not None:
+                new.flat[best] = True
     return out

@@ -353,7 +353,22 @@ class _PruningMixin:
             self.__dict__.update(saved)
             raise
 
+    def _check_hidden_layer_sizes(self):
+        # sklearn only checks "> 0", late, and fails deep inside numpy on
+        # non-integers: check the layer sizes before touching the data
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers (a hidden layer "
+                f"needs at least one neuron), got {self.hidden_layer_sizes!r}."
+            )
+
     def _validate_pruning_params(self):
+        self._check_hidden_layer_sizes()
         if self.max_score_drop is not None and self.validation_fraction <= 0:
             raise ValueError(
                 "max_score_drop needs a validation split: set validation_fraction "
@@ -385,6 +400,20 @@ class _PruningMixin:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
         if is_classifier(self):
             check_classification_targets(y)
+            classes = np.unique(y) if y.ndim == 1 else None
+            if classes is not None and classes.size < 2:
+                raise ValueError(
+                    f"y contains only one class ({classes[0]}): "
+                    f"{type(self).__name__} needs samples of at least 2 classes."
+                )
+        elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"{type(self).__name__} needs numeric targets; y of dtype "
+                    f"{y.dtype} cannot be converted to float: {exc}"
+                ) from exc
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         # sklearn's _fit would reset (and then warn about) feature names on the
@@ -450,12 +479,19 @@ class _PruningMixin:
     def _split(self, X, y, sample_weight):
         stratify = y if is_classifier(self) and y.ndim == 1 else None
         arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=check_random_state(self.random_state),
-            stratify=stratify,
-        )
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=check_random_state(self.random_state),
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                "max_score_drop holds out validation_fraction="
+                f"{self.validation_fraction} of the {X.shape[0]} samples, which "
+                f"failed: {exc}"
+            ) from exc
         X_tr, X_val, y_tr, y_val = parts[:4]
         sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
         return X_tr, X_val, y_tr, y_val, sw_tr, sw_val
@@ -640,6 +676,7 @@ class _PruningMixin:
             self.compressed_ = self._compress()
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
+        self._check_hidden_layer_sizes()
         self.__dict__.pop("compressed_", None)
         partial_fit(X, y, **kwargs)
         if getattr(self, "masks_", None) is None:
