@@ -521,7 +521,8 @@ class _PruningMixin:
             masks = prune_weights(scores, self.masks_, target, self.prune_scope)
         else:
             alive = prune_neurons(
-                scores, neuron_alive(self.masks_), target, self.prune_scope
+                scores, neuron_alive(self.masks_), target, self.prune_scope,
+                masks=self.masks_,
             )
             masks = neuron_masks(alive, self.masks_)
         if self.sparsity_threshold is not None:
