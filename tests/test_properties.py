@@ -11,6 +11,7 @@ The examples are derandomized and no example database is used, so every run
 """
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -46,7 +47,7 @@ def n_pruned_at_least(target, total, protected):
 def problems(draw):
     """A small random dataset: X (dense or CSR), y, sample weights or None."""
     task = draw(st.sampled_from(["classification", "regression"]))
-    n = draw(st.integers(6, 40))
+    n = draw(st.integers(6, 60))
     d = draw(st.integers(1, 6))
     rng = np.random.RandomState(draw(st.integers(0, 2**16)))
     X = rng.randn(n, d) * draw(st.sampled_from([0.1, 1.0, 10.0]))
@@ -68,10 +69,10 @@ def problems(draw):
 @st.composite
 def pruning_params(draw):
     return dict(
-        hidden_layer_sizes=tuple(draw(st.lists(st.integers(1, 8), max_size=3))),
+        hidden_layer_sizes=tuple(draw(st.lists(st.integers(1, 10), max_size=3))),
         activation=draw(st.sampled_from(["relu", "tanh", "logistic", "identity"])),
         solver=draw(st.sampled_from(["sgd", "adam", "lbfgs"])),
-        max_iter=draw(st.integers(1, 3)),
+        max_iter=draw(st.integers(1, 4)),
         prune_ratio=draw(st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.99]),
                                    st.floats(0.0, 0.995))),
         prune_criterion=draw(st.sampled_from(CRITERIA)),
@@ -113,7 +114,18 @@ def check_pruning_target(est):
                 assert n_dead >= n_pruned_at_least(target, size, 1)
 
 
-@settings(max_examples=400, **SETTINGS)
+def check_compressed_forward(est, parent, X):
+    compressed = est._forward_pass_fast(X)
+    dense = parent._forward_pass_fast(est, X)
+    assert np.all(np.isfinite(compressed)) and np.all(np.isfinite(dense))
+    if est.inference_dtype == "float64":
+        np.testing.assert_allclose(compressed, dense, rtol=1e-9, atol=1e-12)
+    else:
+        scale = max(1.0, float(np.abs(dense).max()))
+        np.testing.assert_allclose(compressed, dense, rtol=1e-4, atol=1e-4 * scale)
+
+
+@settings(max_examples=1000, **SETTINGS)
 @given(problem=problems(), params=pruning_params())
 def test_fit_properties(problem, params):
     task, X, y, sample_weight = problem
@@ -150,15 +162,10 @@ def test_fit_properties(problem, params):
     assert all(n >= 1 for n in est.hidden_layer_sizes_)
 
     # finite outputs, from the compressed network, equal to sklearn's dense
-    # forward pass over the masked coefs_
-    compressed = est._forward_pass_fast(X)
-    dense = parent._forward_pass_fast(est, X)
-    assert np.all(np.isfinite(compressed)) and np.all(np.isfinite(dense))
-    if params["inference_dtype"] == "float64":
-        np.testing.assert_allclose(compressed, dense, rtol=1e-9, atol=1e-12)
-    else:
-        scale = max(1.0, float(np.abs(dense).max()))
-        np.testing.assert_allclose(compressed, dense, rtol=1e-4, atol=1e-4 * scale)
+    # forward pass over the masked coefs_, on the training data and new data
+    X_new = np.random.RandomState(1).randn(7, X.shape[1]) * 3.0
+    for data in (X, X_new):
+        check_compressed_forward(est, parent, data)
     predicted = est.predict(X)
     assert predicted.shape[0] == X.shape[0]
     if task == "classification":
@@ -167,6 +174,40 @@ def test_fit_properties(problem, params):
         assert set(np.unique(predicted)) <= set(est.classes_)
     else:
         assert np.all(np.isfinite(predicted))
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(problem=problems(), params=pruning_params(),
+       more=st.floats(0.0, 0.5), partial=st.integers(0, 2))
+def test_refit_properties(problem, params, more, partial):
+    """warm-start refits prune further and never revive a weight; partial_fit
+    keeps the masks; a pickled copy predicts identically."""
+    task, X, y, sample_weight = problem
+    cls = PrunedMLPClassifier if task == "classification" else PrunedMLPRegressor
+    parent = MLPClassifier if task == "classification" else MLPRegressor
+    if params["prune_granularity"] == "neuron" and not params["hidden_layer_sizes"]:
+        params["prune_granularity"] = "weight"
+    est = cls(warm_start=True, **params).fit(X, y, sample_weight=sample_weight)
+    first = [m.copy() for m in est.masks_]
+    est.set_params(prune_ratio=min(0.995, params["prune_ratio"] + more))
+    est.fit(X, y, sample_weight=sample_weight)
+    for old, new, coef in zip(first, est.masks_, est.coefs_):
+        assert not np.any(new & ~old)
+        assert np.all(coef[~new] == 0.0)
+    check_pruning_target(est)
+    assert connected(est.masks_)
+    if params["solver"] != "lbfgs":
+        masks = [m.copy() for m in est.masks_]
+        for _ in range(partial):
+            est.partial_fit(X, y, sample_weight=sample_weight)
+        for old, new, coef in zip(masks, est.masks_, est.coefs_):
+            np.testing.assert_array_equal(old, new)
+            assert np.all(coef[~new] == 0.0)
+    check_compressed_forward(est, parent, X)
+    copy = pickle.loads(pickle.dumps(est))
+    np.testing.assert_array_equal(copy.predict(X), est.predict(X), strict=True)
+    for a, b in zip(copy.masks_, est.masks_):
+        np.testing.assert_array_equal(a, b)
 
 
 @st.composite
