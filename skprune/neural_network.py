@@ -128,7 +128,9 @@ _PRUNING_PARAMS_DOC = """
 
     sparsity_threshold : float or None, default=None
         Weights with ``|w|`` below it become exact zeros and stay masked, at
-        every pruning step and once more at the end of ``fit``.
+        every pruning step and once more at the end of ``fit``; if that would
+        disconnect the outputs from the inputs, one connected path of the
+        largest weights is kept.
 
     max_score_drop : float or None, default=None
         If set, a random ``validation_fraction`` of the training data
@@ -279,6 +281,18 @@ class _PruningMixin:
         -------
         self : object
             The fitted, pruned estimator.
+
+        Raises
+        ------
+        ValueError
+            Before any training, if ``X``, ``y`` or ``sample_weight`` are
+            invalid (sklearn's checks: NaN or infinity, no sample or feature,
+            not 2-D, non-numeric, inconsistent lengths), if a classifier's
+            ``y`` holds a single class or a regressor's ``y`` is not numeric,
+            if ``hidden_layer_sizes`` holds a size that is not a positive
+            integer, if ``prune_granularity='neuron'`` is used without a hidden
+            layer, or if ``max_score_drop`` is set and the validation split
+            fails. A failed ``fit`` leaves the previously fitted model intact.
         """
         return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
 
