@@ -19,13 +19,18 @@ Scope
     see benchmarks/bench_quality.py).
 
 Whatever the scope, one weight per layer is never pruned, chosen to form a
-connected path from an input to an output (the best-scored weight into a neuron
-that still leads somewhere, then the best one out of it, ...), and the
-best-scored neuron of every hidden layer is never pruned: no layer is ever
+connected path from an input to an output (the best-scored weight between
+neurons that lie on an input -> output path, then the best such weight out of
+the neuron it reaches, ...), and one neuron of every hidden layer is never
+pruned (the best-scored one, chosen along such a path): no layer is ever
 emptied and the network never falls apart into a constant.
 The number removed is ``floor(target * total)`` (never fewer than the entries
-already pruned), so the achieved sparsity is within ``1 / total`` of the target
-or above it.
+already pruned), capped so that the protected entries stay: ``total`` counts
+all weights (neurons) for ``'global'`` and each layer's own for ``'layer'``.
+So the achieved sparsity is at least ``target - 1 / total`` overall for
+``'global'`` and per layer for ``'layer'`` (where the overall sparsity can fall
+up to one weight per layer short: three-weight layers at 60% lose one weight
+each, 33%), unless the protected weights (neurons) are all that is left.
 """
 
 import numpy as np
@@ -69,19 +74,38 @@ def _best_alive(scores, alive):
     return best if np.isfinite(s.flat[best]) else None
 
 
+def on_path(masks):
+    """Per layer of neurons (inputs, hidden layers, outputs): is the neuron on
+    a path of kept weights from an input to an output?"""
+    masks = [np.asarray(m, dtype=bool) for m in masks]
+    forward = [np.ones(masks[0].shape[0], dtype=bool)]
+    for mask in masks:
+        forward.append(mask[forward[-1]].any(axis=0))
+    backward = [np.ones(masks[-1].shape[1], dtype=bool)]
+    for mask in reversed(masks):
+        backward.insert(0, mask[:, backward[0]].any(axis=1))
+    return [f & b for f, b in zip(forward, backward)]
+
+
+def connected(masks):
+    """Does a path of kept weights lead from some input to some output?"""
+    return bool(on_path(masks)[-1].any())
+
+
 def _protected_path(scores, masks):
     """One alive weight per layer, chained input -> output where possible.
 
-    Greedy from the input: the best weight into a neuron that still has an
-    alive outgoing weight, then the best weight out of that neuron, and so on,
-    so the kept network stays connected however far it is pruned.
+    From the input: the best weight between two neurons that lie on a complete
+    input -> output path of kept weights, then the best such weight out of the
+    neuron it reaches, and so on. Whenever the masks are connected this is a
+    complete path, so the kept network stays connected however far it is
+    pruned (if they are not, each layer still keeps its best alive weight).
     """
+    on = on_path(masks)
     path, source = [], None
     for layer, (score, mask) in enumerate(zip(scores, masks)):
         mask = np.asarray(mask, dtype=bool)
-        useful = mask.copy()
-        if layer + 1 < len(masks):  # targets that still lead somewhere
-            useful &= np.asarray(masks[layer + 1], dtype=bool).any(axis=1)[None, :]
+        useful = mask & on[layer][:, None] & on[layer + 1][None, :]
         candidates = useful
         if source is not None and useful[source].any():
             candidates = np.zeros_like(useful)
@@ -90,6 +114,25 @@ def _protected_path(scores, masks):
         path.append(best)
         source = None if best is None else np.unravel_index(best, mask.shape)[1]
     return path
+
+
+def _protected_neurons(scores, alive, masks):
+    """The best-scored alive neuron of each hidden layer; with ``masks``,
+    chosen among the neurons on a complete input -> output path and fed by the
+    previous layer's choice, so the kept neurons stay connected."""
+    if masks is None:
+        return [_best_alive(s, a) for s, a in zip(scores, alive)]
+    on = on_path(masks)
+    protected, source = [], None
+    for layer, (score, keep) in enumerate(zip(scores, alive)):
+        candidates = np.asarray(keep, dtype=bool) & on[layer + 1]
+        if source is not None:
+            fed = candidates & np.asarray(masks[layer], dtype=bool)[source]
+            candidates = fed if fed.any() else candidates
+        best = _best_alive(score, candidates if candidates.any() else keep)
+        protected.append(best)
+        source = best
+    return protected
 
 
 def _prune(scores, alive, target, scope, protected):
@@ -141,13 +184,17 @@ def prune_weights(scores, masks, target, scope="global"):
     return [k.reshape(np.shape(m)) for k, m in zip(keep, masks)]
 
 
-def prune_neurons(scores, alive, target, scope="global"):
+def prune_neurons(scores, alive, target, scope="global", masks=None):
     """New alive flags per hidden layer reaching ``target`` of neurons removed.
 
     ``scores`` and ``alive`` hold one vector per hidden layer; the best-scored
-    alive neuron of each hidden layer is never pruned.
+    alive neuron of each hidden layer is never pruned. Given the current weight
+    ``masks``, these protected neurons are chosen along a path of kept weights
+    from an input to an output (the best-scored neuron on such a path, then the
+    best one it feeds, ...), so a network whose masks are already sparse (e.g.
+    by ``sparsity_threshold``) never falls apart.
     """
-    protected = [_best_alive(s, a) for s, a in zip(scores, alive)]
+    protected = _protected_neurons(scores, alive, masks)
     return _prune(scores, alive, target, scope, protected)
 
 
@@ -169,14 +216,15 @@ def neuron_masks(alive, masks):
 def threshold_masks(coefs, masks, threshold):
     """Masks with every weight ``|w| < threshold`` removed.
 
-    A layer whose weights would all fall below the threshold keeps its largest
-    live weight, so no layer is ever emptied.
+    If that would leave no path of kept weights from an input to an output
+    (a constant network, or an emptied layer), the connected path of largest
+    ``|w|`` chosen as in pruning is kept as well, so no layer is ever emptied
+    and the network never falls apart into a constant.
     """
-    out = []
-    for coef, mask in zip(coefs, masks):
-        new = mask & (np.abs(coef) >= threshold)
-        if not new.any() and mask.any():
-            live = np.flatnonzero(mask)
-            new.flat[live[np.argmax(np.abs(coef.flat[live]))]] = True
-        out.append(new)
+    out = [mask & (np.abs(coef) >= threshold) for coef, mask in zip(coefs, masks)]
+    if not connected(out):
+        path = _protected_path([np.abs(c) for c in coefs], masks)
+        for new, best in zip(out, path):
+            if best is not None:
+                new.flat[best] = True
     return out

@@ -128,7 +128,9 @@ _PRUNING_PARAMS_DOC = """
 
     sparsity_threshold : float or None, default=None
         Weights with ``|w|`` below it become exact zeros and stay masked, at
-        every pruning step and once more at the end of ``fit``.
+        every pruning step and once more at the end of ``fit``; if that would
+        disconnect the outputs from the inputs, one connected path of the
+        largest weights is kept.
 
     max_score_drop : float or None, default=None
         If set, a random ``validation_fraction`` of the training data
@@ -279,6 +281,18 @@ class _PruningMixin:
         -------
         self : object
             The fitted, pruned estimator.
+
+        Raises
+        ------
+        ValueError
+            Before any training, if ``X``, ``y`` or ``sample_weight`` are
+            invalid (sklearn's checks: NaN or infinity, no sample or feature,
+            not 2-D, non-numeric, inconsistent lengths), if a classifier's
+            ``y`` holds a single class or a regressor's ``y`` is not numeric,
+            if ``hidden_layer_sizes`` holds a size that is not a positive
+            integer, if ``prune_granularity='neuron'`` is used without a hidden
+            layer, or if ``max_score_drop`` is set and the validation split
+            fails. A failed ``fit`` leaves the previously fitted model intact.
         """
         return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
 
@@ -353,7 +367,22 @@ class _PruningMixin:
             self.__dict__.update(saved)
             raise
 
+    def _check_hidden_layer_sizes(self):
+        # sklearn only checks "> 0", late, and fails deep inside numpy on
+        # non-integers: check the layer sizes before touching the data
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if not all(
+            isinstance(n, Integral) and not isinstance(n, bool) and n >= 1
+            for n in sizes
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must hold positive integers (a hidden layer "
+                f"needs at least one neuron), got {self.hidden_layer_sizes!r}."
+            )
+
     def _validate_pruning_params(self):
+        self._check_hidden_layer_sizes()
         if self.max_score_drop is not None and self.validation_fraction <= 0:
             raise ValueError(
                 "max_score_drop needs a validation split: set validation_fraction "
@@ -385,6 +414,20 @@ class _PruningMixin:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
         if is_classifier(self):
             check_classification_targets(y)
+            classes = np.unique(y) if y.ndim == 1 else None
+            if classes is not None and classes.size < 2:
+                raise ValueError(
+                    f"y contains only one class ({classes[0]}): "
+                    f"{type(self).__name__} needs samples of at least 2 classes."
+                )
+        elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"{type(self).__name__} needs numeric targets; y of dtype "
+                    f"{y.dtype} cannot be converted to float: {exc}"
+                ) from exc
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         # sklearn's _fit would reset (and then warn about) feature names on the
@@ -450,12 +493,19 @@ class _PruningMixin:
     def _split(self, X, y, sample_weight):
         stratify = y if is_classifier(self) and y.ndim == 1 else None
         arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=check_random_state(self.random_state),
-            stratify=stratify,
-        )
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=check_random_state(self.random_state),
+                stratify=stratify,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                "max_score_drop holds out validation_fraction="
+                f"{self.validation_fraction} of the {X.shape[0]} samples, which "
+                f"failed: {exc}"
+            ) from exc
         X_tr, X_val, y_tr, y_val = parts[:4]
         sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
         return X_tr, X_val, y_tr, y_val, sw_tr, sw_val
@@ -485,7 +535,8 @@ class _PruningMixin:
             masks = prune_weights(scores, self.masks_, target, self.prune_scope)
         else:
             alive = prune_neurons(
-                scores, neuron_alive(self.masks_), target, self.prune_scope
+                scores, neuron_alive(self.masks_), target, self.prune_scope,
+                masks=self.masks_,
             )
             masks = neuron_masks(alive, self.masks_)
         if self.sparsity_threshold is not None:
@@ -640,6 +691,7 @@ class _PruningMixin:
             self.compressed_ = self._compress()
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
+        self._check_hidden_layer_sizes()
         self.__dict__.pop("compressed_", None)
         partial_fit(X, y, **kwargs)
         if getattr(self, "masks_", None) is None:

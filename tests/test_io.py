@@ -1,8 +1,15 @@
-"""skops persistence: trusted round trips, refused tampered files."""
+"""Persistence: skops round trips and refused tampered files; joblib files
+that load in a fresh process and predict identically."""
 
+import io as _bytes_io
 import json
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
@@ -77,3 +84,169 @@ def test_refuses_a_tampered_file(fitted, tmp_path):
             dst.writestr(item, data)
     with pytest.raises(io.UntrustedTypesError, match="subprocess.Popen"):
         io.load(tampered)
+
+
+# -- tampered files: refused before anything in them is constructed ----------
+
+EVENTS = []
+
+
+class Recorder:
+    """Records every attempt to build it: a tampered file must cause none."""
+
+    def __new__(cls, *args, **kwargs):
+        EVENTS.append("new")
+        return super().__new__(cls)
+
+    def __init__(self, *args, **kwargs):
+        EVENTS.append("init")
+
+    def __setstate__(self, state):
+        EVENTS.append("setstate")
+
+
+def _explode(marker):
+    Path(marker).write_text("unpickled")  # what a hostile payload would run
+
+
+class Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return _explode, (self.marker,)
+
+
+def _tamper(src, dst, edit_schema=None, replace=None):
+    """Copy a .skops zip, editing its schema.json and/or replacing members."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "schema.json" and edit_schema is not None:
+                schema = json.loads(data)
+                edit_schema(schema)
+                data = json.dumps(schema).encode()
+            if replace and item.filename in replace:
+                data = replace[item.filename]
+            zout.writestr(item, data)
+    return dst
+
+
+@pytest.fixture
+def skops_file(fitted, tmp_path):
+    est, _, _ = fitted
+    path = tmp_path / "model.skops"
+    io.dump(est[-1], path)
+    return path
+
+
+def test_refuses_a_nested_os_system(skops_file, tmp_path):
+    def edit(schema):
+        state = schema["content"]["content"]
+        state["activation"] = {"__class__": "system", "__module__": "os",
+                               "__loader__": "FunctionNode", "__id__": 1}
+
+    tampered = _tamper(skops_file, tmp_path / "system.skops", edit)
+    with pytest.raises(io.UntrustedTypesError, match=r"os\.system"):
+        io.load(tampered)
+
+
+def test_refuses_a_custom_class_without_building_it(skops_file, tmp_path):
+    def edit(schema):
+        node = schema["content"]["content"]["_label_binarizer"]
+        node["__module__"], node["__class__"] = (Recorder.__module__,
+                                                 Recorder.__qualname__)
+
+    tampered = _tamper(skops_file, tmp_path / "recorder.skops", edit)
+    EVENTS.clear()
+    with pytest.raises(io.UntrustedTypesError,
+                       match=rf"{Recorder.__module__}\.Recorder"):
+        io.load(tampered)
+    assert EVENTS == []
+    # the check has teeth: the tampered file does build Recorder when trusted
+    import skops.io as sio
+
+    sio.load(tampered, trusted=sio.get_untrusted_types(file=tampered))
+    assert "setstate" in EVENTS or "init" in EVENTS or "new" in EVENTS
+    EVENTS.clear()
+
+
+def test_refuses_a_pickled_array_payload(skops_file, tmp_path):
+    schema = json.loads(zipfile.ZipFile(skops_file).read("schema.json"))
+    member = schema["content"]["content"]["intercepts_"]["content"][0]["file"]
+    marker = tmp_path / "marker.txt"
+    hostile = _bytes_io.BytesIO()
+    np.save(hostile, np.array([Payload(str(marker))], dtype=object),
+            allow_pickle=True)
+    tampered = _tamper(skops_file, tmp_path / "payload.skops",
+                       replace={member: hostile.getvalue()})
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        io.load(tampered)
+    assert not marker.exists()
+    # the payload is live: unpickling it would have run _explode
+    hostile.seek(0)
+    np.load(hostile, allow_pickle=True)
+    assert marker.exists()
+
+
+# -- joblib files load in a fresh process ------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FRESH_PROCESS = """
+import sys
+from pathlib import Path
+
+import joblib
+import numpy as np
+import skprune
+
+print(skprune.__file__)
+folder = Path(sys.argv[1])
+for path in sorted(folder.glob("*.joblib")):
+    model = joblib.load(path)
+    X = np.load(folder / (path.stem + ".X.npy"))
+    np.save(folder / (path.stem + ".predict.npy"), model.predict(X))
+    if hasattr(model, "predict_proba"):
+        np.save(folder / (path.stem + ".proba.npy"), model.predict_proba(X))
+"""
+
+
+def test_joblib_files_load_in_a_fresh_process(tmp_path):
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    rng = np.random.RandomState(0)
+    Xr = rng.randn(120, 6)
+    Yr = np.column_stack([Xr[:, 0] - Xr[:, 1], np.tanh(Xr[:, 2])])
+    small = dict(max_iter=30, n_prune_steps=2, finetune_iter=2, random_state=0)
+    models = {
+        "pipeline_weight_sparse": (make_pipeline(StandardScaler(),
+                                                 PrunedMLPClassifier(
+            hidden_layer_sizes=(32,), prune_ratio=0.95, inference_format="sparse",
+            **small)), X, y),
+        "neuron_float32": (PrunedMLPClassifier(
+            hidden_layer_sizes=(24, 12), prune_granularity="neuron",
+            prune_ratio=0.5, inference_dtype="float32", **small), X, y),
+        "regressor_two_outputs": (PrunedMLPRegressor(
+            hidden_layer_sizes=(16,), solver="lbfgs", prune_ratio=0.8,
+            sparsity_threshold=1e-3, **small), Xr, Yr),
+    }
+    expected = {}
+    for name, (model, X_fit, y_fit) in models.items():
+        model.fit(X_fit, y_fit)
+        joblib.dump(model, tmp_path / f"{name}.joblib")
+        np.save(tmp_path / f"{name}.X.npy", X_fit)
+        expected[name] = {"predict": model.predict(X_fit)}
+        if hasattr(model, "predict_proba"):
+            expected[name]["proba"] = model.predict_proba(X_fit)
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tmp_path)],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    # the fresh process imported this checkout of skprune
+    assert Path(result.stdout.splitlines()[0]).resolve().is_relative_to(ROOT)
+    for name, outputs in expected.items():
+        for kind, out in outputs.items():
+            np.testing.assert_array_equal(np.load(tmp_path / f"{name}.{kind}.npy"),
+                                          out, strict=True, err_msg=name)

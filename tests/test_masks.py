@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from skprune._masks import (
+    connected,
     neuron_alive,
     neuron_masks,
     prune_neurons,
@@ -119,3 +120,43 @@ def test_protected_path_avoids_neurons_that_lead_nowhere():
     masks = [np.ones((1, 2), bool), np.array([[False], [True]])]
     new = prune_weights(scores, masks, 0.99, "layer")
     assert new[0].tolist() == [[False, True]] and new[1].tolist() == [[False], [True]]
+
+
+def test_protected_path_looks_past_the_next_layer():
+    # in -> h0 -> h1 -> h2 -> out; the best-scored chain through neuron 1 of
+    # each hidden layer dead-ends at h2[1], which has no outgoing weight: a
+    # one-layer look-ahead follows it and the network falls apart
+    masks = [np.ones((1, 2), bool), np.eye(2, dtype=bool), np.eye(2, dtype=bool),
+             np.array([[True], [False]])]
+    scores = [np.array([[1.0, 9.0]]), np.array([[1.0, 0.0], [0.0, 9.0]]),
+              np.array([[1.0, 0.0], [0.0, 9.0]]), np.array([[1.0], [0.0]])]
+    new = prune_weights(scores, masks, 0.99, "global")
+    assert [int(m.sum()) for m in new] == [1, 1, 1, 1]
+    assert connected(new)
+    assert new[0][0, 0] and new[1][0, 0] and new[2][0, 0]
+
+
+def test_neuron_protection_follows_kept_weights():
+    # h1[1] scores best but no kept weight feeds it; h0[1] scores best but
+    # leads nowhere: the protected neurons are h0[0] -> h1[0]
+    masks = [np.ones((1, 2), bool), np.array([[True, False], [False, False]]),
+             np.ones((2, 1), bool)]
+    scores = [np.array([1.0, 5.0]), np.array([1.0, 5.0])]
+    alive = neuron_alive(masks)
+    kept = prune_neurons(scores, alive, 0.99, "layer", masks=masks)
+    assert [a.tolist() for a in kept] == [[True, False], [True, False]]
+    assert connected(neuron_masks(kept, masks))
+    # without the masks, each layer keeps its best-scored neuron
+    unchained = prune_neurons(scores, alive, 0.99, "layer")
+    assert [a.tolist() for a in unchained] == [[False, True], [False, True]]
+
+
+def test_threshold_keeps_a_connected_path():
+    # every weight of layer 1 is below the threshold, and the one that would
+    # survive on its own (largest |w|) leaves from a neuron without input
+    coefs = [np.array([[0.9, 0.0]]), np.array([[0.01], [0.02]])]
+    masks = [np.array([[True, False]]), np.ones((2, 1), bool)]
+    new = threshold_masks(coefs, masks, 0.5)
+    assert connected(new)
+    assert new[0].tolist() == [[True, False]] and new[1].ravel().tolist() == [True,
+                                                                              False]
