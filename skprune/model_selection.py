@@ -110,8 +110,12 @@ class SparsestWithin:
     Parameters
     ----------
     tolerance : '1se' or float >= 0, default='1se'
+        How far below the best mean score a candidate may be.
     sparsity : str or callable, default='prune_ratio'
+        Parameter name (also matched as ``'<step>__<name>'``) or a callable
+        ``params -> float`` giving each candidate's sparsity.
     metric : str or None, default=None
+        Scorer name to compare on with multi-metric scoring.
 
     Examples
     --------
