@@ -16,9 +16,11 @@ When any layer is CSR, the forward pass keeps activations transposed,
 ``(n_neurons, n_samples)`` in C order, and stores every layer pre-transposed
 (``W.T``): a CSR ``W.T @ A`` then streams contiguous rows of ``A`` (a vectorised
 axpy per non-zero), and a dense layer is one BLAS ``gemm``. An all-dense network
-runs in sklearn's own orientation, ``A @ W``, with no transpose at all. Large batches run in chunks sized so that the widest
-activation stays in cache. Nothing is transposed or rebuilt per call except the
-input chunk itself (cast to the inference dtype on the way).
+runs in sklearn's own orientation, ``A @ W``, with no transpose at all. Large
+batches run in chunks (by default sized so that the widest activation stays in
+cache), output activation included: the only allocation that grows with the
+number of samples is the output itself. Nothing is transposed or rebuilt per
+call except the input chunk itself (cast to the inference dtype on the way).
 """
 
 import numpy as np
@@ -35,6 +37,14 @@ AUTO_MAX_DENSITY = 0.1
 # rows per chunk: the widest activation of a chunk takes at most this many bytes
 CHUNK_BYTES = 1 << 20
 DENSE_CHUNK_BYTES = 1 << 22
+
+
+def auto_chunk_size(layer_sizes, dtype=np.float64, transposed=False):
+    """Rows per chunk: the widest activation of a chunk takes at most
+    ``CHUNK_BYTES`` (transposed pass) or ``DENSE_CHUNK_BYTES`` (all-dense pass)
+    bytes, and a chunk has at least 16 rows."""
+    budget = CHUNK_BYTES if transposed else DENSE_CHUNK_BYTES
+    return max(16, budget // (max(layer_sizes) * np.dtype(dtype).itemsize))
 
 
 def _fold_and_drop(coefs, intercepts, masks, activation):
@@ -155,9 +165,7 @@ class CompressedMLP:
         self.layer_sizes = (index.size,) + tuple(b.shape[0] for b in biases)
         self.n_nonzero = int(sum(
             w.nnz if sparse.issparse(w) else np.count_nonzero(w) for w in self.layers))
-        widest = max(self.layer_sizes)
-        budget = CHUNK_BYTES if self.transposed else DENSE_CHUNK_BYTES
-        self.chunk_size = max(16, budget // (widest * dtype.itemsize))
+        self.chunk_size = auto_chunk_size(self.layer_sizes, dtype, self.transposed)
 
     def __repr__(self):
         return (f"CompressedMLP(layer_sizes={self.layer_sizes}, "
@@ -199,21 +207,32 @@ class CompressedMLP:
             A = Z
         return A.T
 
-    def forward(self, X):
+    def forward(self, X, chunk_size=None):
         """Network outputs, shape (n_samples, n_outputs), float64.
 
         ``X`` must already be validated (finite, 2-D, ``n_features`` columns).
+        Rows run ``chunk_size`` at a time (default: :attr:`chunk_size`, sized
+        for the cache), the output activation included, so the only
+        allocation that grows with ``n_samples`` is the returned array.
         """
         n_samples = X.shape[0]
-        step = self.chunk_size
+        step = self.chunk_size if chunk_size is None else int(chunk_size)
+        if step < 1:
+            raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
+        out_act = ACTIVATIONS[self.out_activation]
         if n_samples <= step:  # one chunk: no slicing, no copy into a buffer
             out = self._hidden(self._input_chunk(X, None))
             if out.dtype != np.float64 or not out.flags.c_contiguous:
                 out = np.array(out, dtype=np.float64, order="C")
-        else:
-            out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
-            for start in range(0, n_samples, step):
-                rows = slice(start, min(start + step, n_samples))
-                out[rows] = self._hidden(self._input_chunk(X, rows))
-        ACTIVATIONS[self.out_activation](out)
+            out_act(out)  # in place (sklearn's activations return nothing)
+            return out
+        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
+        for start in range(0, n_samples, step):
+            rows = slice(start, min(start + step, n_samples))
+            Z = self._hidden(self._input_chunk(X, rows))
+            if Z.dtype != np.float64:
+                Z = Z.astype(np.float64)
+            out_act(Z)
+            out[rows] = Z
+            del Z  # not alive while the next chunk is computed
         return out

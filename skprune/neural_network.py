@@ -33,7 +33,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._compressed import DTYPES, FORMATS, CompressedMLP
+from ._compressed import DTYPES, FORMATS, CompressedMLP, auto_chunk_size
 from ._criteria import CRITERIA, compute_scores
 from ._masks import (
     SCOPES,
@@ -59,6 +59,10 @@ _PRUNING_CONSTRAINTS = {
     "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
     "inference_format": [StrOptions(set(FORMATS))],
     "inference_dtype": [StrOptions(set(DTYPES))],
+    "inference_batch_size": [
+        StrOptions({"auto"}),
+        Interval(Integral, 1, None, closed="left"),
+    ],
 }
 # state that is never written to a file: rebuilt on load or on demand
 _NOT_PERSISTED = (
@@ -149,6 +153,16 @@ _PRUNING_PARAMS_DOC = """
         Precision of the compressed network. 'float32' halves its memory and
         speeds up ``predict``; outputs then agree with the float64 network to
         float32 precision.
+
+    inference_batch_size : 'auto' or int >= 1, default='auto'
+        Rows of ``X`` that ``predict``/``predict_proba``/``score`` push through
+        the network at a time. Apart from ``X`` and the ``(n_samples,
+        n_outputs)`` network output (what ``predict_proba`` and a regressor's
+        ``predict`` return), memory is bounded by one batch whatever the
+        number of samples, so ``X`` may be a large ``numpy.memmap``. 'auto'
+        sizes batches so that the widest layer of a batch takes at most 1 MiB
+        (a CSR layer) or 4 MiB (all-dense network), which is also fast. Takes
+        effect immediately, without refitting.
 """
 
 _ATTRIBUTES_DOC = """
@@ -656,14 +670,38 @@ class _PruningMixin:
             inference_dtype=self.inference_dtype,
         )
 
-    def _forward_pass_fast(self, X, check_input=True):
-        # predict, predict_proba and score all come through here
+    def _batch_rows(self):
+        """Rows per inference batch (``inference_batch_size`` resolved)."""
+        size = self.inference_batch_size
+        if isinstance(size, Integral) and size >= 1:  # as sklearn, True is 1
+            return int(size)
+        if not (isinstance(size, str) and size == "auto"):
+            raise ValueError(
+                f"inference_batch_size must be 'auto' or an int >= 1, got {size!r}."
+            )
         net = self.__dict__.get("compressed_")
-        if net is None:  # during training: the full masked weights
-            return super()._forward_pass_fast(X, check_input=check_input)
+        if net is not None:
+            return net.chunk_size
+        sizes = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
+        return auto_chunk_size(sizes, self.coefs_[0].dtype)
+
+    def _forward_pass_fast(self, X, check_input=True):
+        # predict, predict_proba and score all come through here, in batches
+        rows = self._batch_rows()
         if check_input:
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        return net.forward(X)
+        net = self.__dict__.get("compressed_")
+        if net is not None:
+            return net.forward(X, chunk_size=rows)
+        # during training (validation scores): the full masked weights
+        n_samples = X.shape[0]
+        if n_samples <= rows:
+            return super()._forward_pass_fast(X, check_input=False)
+        out = np.empty((n_samples, self.n_outputs_), dtype=self.coefs_[0].dtype)
+        for start in range(0, n_samples, rows):
+            part = slice(start, min(start + rows, n_samples))
+            out[part] = super()._forward_pass_fast(X[part], check_input=False)
+        return out
 
     # -- compact persistence ---------------------------------------------------
 
@@ -801,6 +839,7 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
         max_score_drop=None,
         inference_format="auto",
         inference_dtype="float64",
+        inference_batch_size="auto",
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -840,6 +879,7 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
         self.max_score_drop = max_score_drop
         self.inference_format = inference_format
         self.inference_dtype = inference_dtype
+        self.inference_batch_size = inference_batch_size
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
@@ -873,6 +913,35 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
             sample_weight=sample_weight,
             classes=classes,
         )
+
+    def predict_proba(self, X):
+        """Probability estimates, computed ``inference_batch_size`` rows at a time.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y_prob : ndarray of shape (n_samples, n_classes)
+            The predicted probability of each class, in the order of
+            ``classes_``. Memory beyond ``X`` and this array is bounded by one
+            batch.
+        """
+        check_is_fitted(self)
+        if self.n_outputs_ != 1:  # the network's output is the result
+            return super().predict_proba(X)
+        # binary: fill both columns batch by batch (sklearn stacks 1 - p and p)
+        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+        n_samples, rows = X.shape[0], self._batch_rows()
+        proba = np.empty((n_samples, 2), dtype=np.float64)
+        for start in range(0, n_samples, rows):
+            part = slice(start, min(start + rows, n_samples))
+            p = self._forward_pass_fast(X[part], check_input=False)[:, 0]
+            proba[part, 1] = p
+            np.subtract(1.0, p, out=proba[part, 0])
+        return proba
 
 
 class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
@@ -973,6 +1042,7 @@ n_layers_, n_outputs_, out_activation_
         max_score_drop=None,
         inference_format="auto",
         inference_dtype="float64",
+        inference_batch_size="auto",
     ):
         super().__init__(
             loss=loss,
@@ -1013,6 +1083,7 @@ n_layers_, n_outputs_, out_activation_
         self.max_score_drop = max_score_drop
         self.inference_format = inference_format
         self.inference_dtype = inference_dtype
+        self.inference_batch_size = inference_batch_size
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
