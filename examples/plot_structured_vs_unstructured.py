@@ -29,6 +29,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
+from threadpoolctl import threadpool_limits
 
 from skprune import PrunedMLPClassifier
 
@@ -77,14 +78,16 @@ for name, model in models.items():
 # Prediction time
 # ---------------
 # Medians of interleaved repeats on 20,000 rows (the test set tiled), so that
-# every model sees the same machine load.
+# every model sees the same machine load, with one BLAS thread as in the
+# benchmarks.
 X_big = np.tile(X_test, (int(np.ceil(20_000 / len(X_test))), 1))[:20_000]
 times = {name: [] for name in models}
-for _ in range(15):
-    for name, model in models.items():
-        start = time.perf_counter()
-        model.predict_proba(X_big)
-        times[name].append(time.perf_counter() - start)
+with threadpool_limits(limits=1):
+    for _ in range(15):
+        for name, model in models.items():
+            start = time.perf_counter()
+            model.predict_proba(X_big)
+            times[name].append(time.perf_counter() - start)
 median = {name: float(np.median(t)) for name, t in times.items()}
 dense = "dense MLPClassifier"
 for name in models:

@@ -4,6 +4,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from threadpoolctl import threadpool_limits
 
 matplotlib = pytest.importorskip("matplotlib")  # in the 'test' extra: CI runs these
 matplotlib.use("Agg")
@@ -19,8 +20,12 @@ def test_examples_exist():
 def test_example_runs(path, capsys):
     import matplotlib.pyplot as plt
 
+    # One BLAS thread: on a loaded 2-core machine OpenBLAS' spinning threads
+    # made single examples up to 10x slower (the examples' own n_jobs=2 still
+    # runs two worker processes).
     try:
-        runpy.run_path(str(path), run_name="__main__")
+        with threadpool_limits(limits=1):
+            runpy.run_path(str(path), run_name="__main__")
     finally:
         plt.close("all")
     assert capsys.readouterr().out
