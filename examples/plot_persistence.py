@@ -17,12 +17,14 @@ skprune's own types on top of skops' defaults (``pip install "skprune[skops]"``)
 # -------------------------------------------------
 import os
 import tempfile
+import warnings
 
 import joblib
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
@@ -33,10 +35,13 @@ from skprune import PrunedMLPClassifier, io
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
 common = dict(hidden_layer_sizes=(128,), max_iter=200, random_state=0)
-dense = make_pipeline(MinMaxScaler(), MLPClassifier(**common)).fit(X_train, y_train)
-pruned = make_pipeline(
-    MinMaxScaler(), PrunedMLPClassifier(prune_ratio=0.95, **common)
-).fit(X_train, y_train)
+with warnings.catch_warnings():  # adam is still slowly improving at 200 epochs
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    dense = make_pipeline(MinMaxScaler(), MLPClassifier(**common))
+    dense.fit(X_train, y_train)
+    pruned = make_pipeline(
+        MinMaxScaler(), PrunedMLPClassifier(prune_ratio=0.95, **common)
+    ).fit(X_train, y_train)
 folder = tempfile.mkdtemp()
 
 # %%

@@ -311,7 +311,12 @@ default='fill_between'
                 )
 
         if log_compression:
+            from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
             ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}x"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel("Compression ratio (total / non-zero weights)")
         else:
             ax.set_xlabel("Sparsity (fraction of zero connection weights)")

@@ -121,6 +121,9 @@ def test_curve_replot_log_compression_errorbar(curve, pyplot):
     assert curve.ax_ is ax
     assert curve.lines_ is None and curve.fill_between_ is None
     assert ax.get_xscale() == "log"
+    ax.figure.canvas.draw()
+    labels = {t.get_text() for t in ax.get_xticklabels()}
+    assert {"1x", "2x", "10x"} <= labels
     assert ax.get_xlabel().startswith("Compression ratio")
     assert ax.get_ylabel() == "Accuracy"
     for criterion, container in curve.errorbar_.items():
