@@ -136,18 +136,6 @@ def _check_settings(estimator, prefix, criteria, ratios):
                 step._validate_params()
 
 
-def _std_artists(ax, style, x, mean, std, color, fill_between_kw, errorbar_kw, label):
-    if style == "fill_between":
-        return ax.fill_between(
-            x, mean - std, mean + std, **{"alpha": 0.2, "color": color,
-                                          **(fill_between_kw or {})}
-        )
-    return ax.errorbar(
-        x, mean, std, label=label, **{"color": color, "capsize": 3,
-                                      **(errorbar_kw or {})}
-    )
-
-
 class PruningCurveDisplay:
     """Validation score against achieved sparsity, per pruning criterion.
 
@@ -292,22 +280,21 @@ default='fill_between'
                 style = {"color": next(colors, None), "marker": "o"}
                 label = criterion
             if use_lines:
-                (self.lines_[criterion],) = ax.plot(
+                (line,) = ax.plot(
                     x, mean, label=label, **{**style, **(line_kw or {})}
                 )
-                color = self.lines_[criterion].get_color()
-            else:
-                color = style["color"]
+                self.lines_[criterion] = line
+                style["color"] = line.get_color()
             if std_display_style == "fill_between":
-                self.fill_between_[criterion] = _std_artists(
-                    ax, "fill_between", x, mean, std, color, fill_between_kw,
-                    None, label,
+                self.fill_between_[criterion] = ax.fill_between(
+                    x, mean - std, mean + std,
+                    **{"alpha": 0.2, "color": style["color"],
+                       **(fill_between_kw or {})},
                 )
             elif std_display_style == "errorbar":
-                kw = {"linestyle": style.get("linestyle", "-"),
-                      "marker": style["marker"], **(errorbar_kw or {})}
-                self.errorbar_[criterion] = _std_artists(
-                    ax, "errorbar", x, mean, std, color, None, kw, label
+                self.errorbar_[criterion] = ax.errorbar(
+                    x, mean, std, label=label,
+                    **{**style, "capsize": 3, **(errorbar_kw or {})},
                 )
 
         if log_compression:
