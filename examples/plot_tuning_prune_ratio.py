@@ -6,10 +6,11 @@ Tuning ``prune_ratio`` with GridSearchCV
 ``prune_ratio`` is an ordinary hyper-parameter: cross-validate it like any
 other. A plain grid search picks the most *accurate* ratio, which is rarely the
 one you want; a ``refit`` callable picks the *sparsest* model whose score is
-within an accuracy budget of the best. :class:`~skprune.inspection.PruningCurveDisplay` then shows
-the whole trade-off, for several pruning criteria against the random baseline,
-and :class:`~skprune.inspection.PruningHistoryDisplay` shows what happened
-inside one ``fit``.
+within an accuracy budget of the best.
+:class:`~skprune.inspection.PruningCurveDisplay` then shows the whole
+trade-off, for several pruning criteria against the random baseline, and
+:class:`~skprune.inspection.PruningHistoryDisplay` shows what happened inside
+one ``fit``.
 """
 
 # %%
