@@ -18,9 +18,12 @@ one ``fit``.
 # ------------------------
 # sklearn's digits (8x8 images, 10 classes), scaled to [0, 1]. ``lbfgs`` is
 # the fast solver for a dataset this small.
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 
 from skprune import PrunedMLPClassifier
@@ -49,10 +52,14 @@ def sparsest_within_two_points(cv_results):
     return good[np.argmax(cv_results["param_prune_ratio"][good])]
 
 
-search = GridSearchCV(
-    mlp, {"prune_ratio": prune_ratios}, cv=3, refit=sparsest_within_two_points,
-    n_jobs=2,
-).fit(X_train, y_train)
+# ``max_iter=100`` caps the re-training after the last pruning step, which
+# would otherwise warn (ConvergenceWarning) for most of the 15 fits.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    search = GridSearchCV(
+        mlp, {"prune_ratio": prune_ratios}, cv=3,
+        refit=sparsest_within_two_points, n_jobs=2,
+    ).fit(X_train, y_train)
 
 for ratio, mean, std in zip(
     prune_ratios,
@@ -78,17 +85,19 @@ print(
 # ratio ``total / nnz`` on a log scale, which spreads out the high sparsities
 # where the criteria differ.
 fig, axes = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-curve = PruningCurveDisplay.from_estimator(
-    mlp,
-    X_train,
-    y_train,
-    prune_ratios=prune_ratios,
-    criteria=["magnitude", "entropy"],
-    cv=3,
-    n_jobs=2,
-    score_name="Accuracy",
-    ax=axes[0],
-)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    curve = PruningCurveDisplay.from_estimator(
+        mlp,
+        X_train,
+        y_train,
+        prune_ratios=prune_ratios,
+        criteria=["magnitude", "entropy"],
+        cv=3,
+        n_jobs=2,
+        score_name="Accuracy",
+        ax=axes[0],
+    )
 curve.plot(ax=axes[1], log_compression=True, std_display_style="errorbar")
 axes[0].set_title("Validation accuracy against sparsity")
 axes[1].set_title("... against the compression ratio")
