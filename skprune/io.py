@@ -9,6 +9,8 @@ top of skops' defaults) and refuses a file holding anything else.
 skops is an optional dependency: ``pip install "skprune[skops]"``.
 """
 
+#: Fully qualified names of the types :func:`load` trusts on top of skops'
+#: defaults: skprune's estimators.
 TRUSTED_TYPES = (
     "skprune.neural_network.PrunedMLPClassifier",
     "skprune.neural_network.PrunedMLPRegressor",
