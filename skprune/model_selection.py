@@ -204,7 +204,9 @@ class SparsestWithin:
 
     def _metric_name(self, cv_results):
         metrics = sorted(
-            key[len("mean_test_"):] for key in cv_results if key.startswith("mean_test_")
+            key[len("mean_test_"):]
+            for key in cv_results
+            if key.startswith("mean_test_")
         )
         if self.metric is not None:
             if self.metric not in metrics:
