@@ -122,7 +122,8 @@ tracemalloc.stop()
 print(f"predict_proba on {N_SAMPLES} rows: output {proba.nbytes / 1024**2:.1f} MiB, "
       f"other allocations at most {(peak - proba.nbytes) / 1024**2:.1f} MiB "
       f"(file {X.nbytes / 1024**2:.1f} MiB)")
-print(f"training accuracy over the file: {np.mean(clf.classes_[proba.argmax(1)] == y):.3f}")
+accuracy = np.mean(clf.classes_[proba.argmax(axis=1)] == y)
+print(f"training accuracy over the file: {accuracy:.3f}")
 
 # %%
 # Clean up the temporary files

@@ -89,11 +89,11 @@ def sparsest_within(tolerance="1se", *, sparsity="prune_ratio", metric=None):
     >>> from skprune.model_selection import sparsest_within
     >>> X, y = load_digits(return_X_y=True)
     >>> search = GridSearchCV(
-    ...     PrunedMLPClassifier(hidden_layer_sizes=(32,), solver="lbfgs",
-    ...                         max_iter=100, random_state=0),
+    ...     PrunedMLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
+    ...                         max_iter=50, n_prune_steps=2, random_state=0),
     ...     {"prune_ratio": [0.0, 0.5, 0.9, 0.99]},
     ...     refit=sparsest_within(0.02), cv=3,
-    ... ).fit(X / 16, y)
+    ... ).fit(X[:600] / 16, y[:600])
     >>> best = search.cv_results_["mean_test_score"].max()
     >>> chosen = search.cv_results_["mean_test_score"][search.best_index_]
     >>> bool(best - chosen <= 0.02)
@@ -204,7 +204,9 @@ class SparsestWithin:
 
     def _metric_name(self, cv_results):
         metrics = sorted(
-            key[len("mean_test_"):] for key in cv_results if key.startswith("mean_test_")
+            key[len("mean_test_"):]
+            for key in cv_results
+            if key.startswith("mean_test_")
         )
         if self.metric is not None:
             if self.metric not in metrics:

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits, make_regression
 from sklearn.utils._param_validation import InvalidParameterError
+from threadpoolctl import threadpool_limits
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 
@@ -37,7 +38,7 @@ def extra_peak(method, X):
 @pytest.fixture(scope="module")
 def digits():
     X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
+    return X[:600] / 16.0, y[:600]
 
 
 def classifier(X, y, **params):
@@ -46,19 +47,28 @@ def classifier(X, y, **params):
     return PrunedMLPClassifier(**{**base, **params}).fit(X, y)
 
 
+@pytest.fixture(scope="module")
+def models(digits):
+    """Fitted once; each test sets the inference_batch_size it needs."""
+    X, y = digits
+    with threadpool_limits(1):  # small fits: BLAS threads only add contention
+        return {
+            "multiclass": classifier(X, y),
+            "binary": classifier(X, y % 2),
+            "multiclass, CSR layers": classifier(X, y, inference_format="sparse"),
+            "binary, float32": classifier(X, y % 2, inference_dtype="float32"),
+        }
+
+
 def big(n, n_features, dtype=np.float64, seed=0):
     return np.random.default_rng(seed).random((n, n_features)).astype(dtype)
 
 
-@pytest.mark.parametrize("params, binary", [
-    ({}, False),
-    ({}, True),
-    ({"inference_format": "sparse"}, False),
-    ({"inference_dtype": "float32"}, True),
-])
-def test_extra_memory_does_not_grow_with_n_samples(digits, params, binary):
-    X, y = digits
-    clf = classifier(X, y % 2 if binary else y, inference_batch_size=500, **params)
+@pytest.mark.parametrize("name", ["multiclass", "binary", "multiclass, CSR layers",
+                                  "binary, float32"])
+def test_extra_memory_does_not_grow_with_n_samples(models, name):
+    clf = models[name].set_params(inference_batch_size=500)
+    binary = name.startswith("binary")
     n = 10_000
     small, out_small = extra_peak(clf.predict_proba, big(n, 64))
     large, out_large = extra_peak(clf.predict_proba, big(4 * n, 64))
@@ -76,7 +86,8 @@ def test_extra_memory_does_not_grow_with_n_samples(digits, params, binary):
 def test_auto_batches_are_bounded_too(digits):
     X, y = digits
     # a wide hidden layer: 'auto' batches of 4 MiB / (512 * 8 B) = 1024 rows
-    clf = classifier(X, y, hidden_layer_sizes=(512,), prune_ratio=0.5)
+    clf = classifier(X[:300], y[:300], hidden_layer_sizes=(512,), prune_ratio=0.5,
+                     max_iter=5, finetune_iter=0)
     rows = clf.compressed_.chunk_size
     assert rows == 1024
     small, _ = extra_peak(clf.predict_proba, big(4 * rows, 64))
@@ -109,11 +120,10 @@ def test_regressor_predict_and_memmap_input(tmp_path):
     assert extras[1] <= 256 * KIB
 
 
-def test_training_form_is_batched_too(digits):
+def test_training_form_is_batched_too(models):
     # the full masked weights (used while training, e.g. for early-stopping
     # scores) run in batches as well, with the same outputs
-    X, y = digits
-    clf = classifier(X, y, inference_batch_size=300)
+    clf = models["multiclass"].set_params(inference_batch_size=300)
     Xb = big(12_000, 64)
     expected = clf.predict_proba(Xb)
     net = clf.__dict__.pop("compressed_")
@@ -127,9 +137,9 @@ def test_training_form_is_batched_too(digits):
 
 
 @pytest.mark.parametrize("size", ["auto", 1, 7, 5000, 10**6])
-def test_outputs_do_not_depend_on_the_batch_size(digits, size):
+def test_outputs_do_not_depend_on_the_batch_size(digits, models, size):
     X, y = digits
-    clf = classifier(X, y)
+    clf = models["multiclass"].set_params(inference_batch_size="auto")
     reference = clf.predict_proba(X)
     labels = clf.predict(X)
     clf.set_params(inference_batch_size=size)  # no refit needed
@@ -137,7 +147,7 @@ def test_outputs_do_not_depend_on_the_batch_size(digits, size):
                                atol=1e-15)
     np.testing.assert_array_equal(clf.predict(X), labels)
     # binary problems take the two-column path
-    binary = classifier(X, y % 2, inference_batch_size=size)
+    binary = models["binary"].set_params(inference_batch_size=size)
     proba = binary.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     binary.set_params(inference_batch_size="auto")
@@ -146,11 +156,14 @@ def test_outputs_do_not_depend_on_the_batch_size(digits, size):
 
 
 @pytest.mark.parametrize("size", [0, -1, 2.5, "big", None])
-def test_invalid_batch_size(digits, size):
+def test_invalid_batch_size(digits, models, size):
     X, y = digits
     with pytest.raises(InvalidParameterError, match="inference_batch_size"):
         PrunedMLPClassifier(inference_batch_size=size).fit(X[:50], y[:50])
-    clf = classifier(X[:200], y[:200])
+    clf = models["multiclass"]
     clf.set_params(inference_batch_size=size)  # set after fit: checked at predict
-    with pytest.raises(ValueError, match="inference_batch_size must be"):
-        clf.predict(X[:5])
+    try:
+        with pytest.raises(ValueError, match="inference_batch_size must be"):
+            clf.predict(X[:5])
+    finally:
+        clf.set_params(inference_batch_size="auto")
