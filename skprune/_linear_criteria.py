@@ -34,8 +34,8 @@ Criteria
     network criterion of :mod:`skprune._criteria` (``|w| H`` of the source
     neuron), it multiplies the feature's magnitude score.
 
-For several outputs the scores are computed per output row, shape
-``(n_outputs, n_features)``; the caller decides how to combine them.
+Several outputs (rows of weights) are scored row by row, shape
+``(n_outputs, n_features)``.
 
 Every pass over ``X`` runs in row chunks of at most ``CHUNK_VALUES`` values, so
 memory stays bounded; sparse ``X`` is handled through its non-zeros only.
@@ -52,11 +52,6 @@ LOSSES = (
     "huber",
     "epsilon_insensitive",
     "squared_epsilon_insensitive",
-    "hinge",
-    "log_loss",
-    "modified_huber",
-    "squared_hinge",
-    "perceptron",
 )
 CHUNK_VALUES = 1 << 20
 
@@ -64,20 +59,16 @@ CHUNK_VALUES = 1 << 20
 def loss_derivative(loss, f, y, epsilon=0.1):
     """Derivative ``l'(f, y)`` of a per-sample SGD loss w.r.t. the prediction.
 
-    The losses are scikit-learn's SGD losses, with ``r = f - y`` and, for the
-    classification losses, ``y`` in ``{-1, +1}`` and ``z = y f``:
+    The losses are scikit-learn's ``SGDRegressor`` losses, with ``r = f - y``:
 
     - ``'squared_error'`` (``r^2 / 2``): ``r``;
-    - ``'huber'``: ``r`` if ``|r| <= epsilon``, else ``epsilon sign(r)``;
+    - ``'huber'`` (``r^2 / 2`` if ``|r| <= epsilon``, else
+      ``epsilon |r| - epsilon^2 / 2``): ``r`` if ``|r| <= epsilon``, else
+      ``epsilon sign(r)``;
     - ``'epsilon_insensitive'`` (``max(0, |r| - epsilon)``):
       ``sign(r)`` if ``|r| > epsilon``, else 0;
-    - ``'squared_epsilon_insensitive'``: ``2 sign(r) max(0, |r| - epsilon)``;
-    - ``'hinge'`` (``max(0, 1 - z)``): ``-y`` if ``z < 1``, else 0;
-    - ``'perceptron'`` (``max(0, -z)``): ``-y`` if ``z <= 0``, else 0;
-    - ``'squared_hinge'`` (``max(0, 1 - z)^2``): ``-2 y max(0, 1 - z)``;
-    - ``'modified_huber'``: ``-4 y`` if ``z < -1``, ``-2 y (1 - z)`` if
-      ``z < 1``, else 0;
-    - ``'log_loss'`` (``log(1 + exp(-z))``): ``-y / (1 + exp(z))``.
+    - ``'squared_epsilon_insensitive'`` (``max(0, |r| - epsilon)^2``):
+      ``2 sign(r) max(0, |r| - epsilon)``.
 
     Examples
     --------
@@ -98,18 +89,6 @@ def loss_derivative(loss, f, y, epsilon=0.1):
     if loss == "squared_epsilon_insensitive":
         r = f - y
         return 2.0 * np.sign(r) * np.maximum(np.abs(r) - epsilon, 0.0)
-    z = y * f
-    if loss == "hinge":
-        return np.where(z < 1.0, -y, 0.0)
-    if loss == "perceptron":
-        return np.where(z <= 0.0, -y, 0.0)
-    if loss == "squared_hinge":
-        return -2.0 * y * np.maximum(1.0 - z, 0.0)
-    if loss == "modified_huber":
-        return np.where(z < -1.0, -4.0 * y, np.where(z < 1.0, -2.0 * y * (1.0 - z), 0.0))
-    if loss == "log_loss":
-        # -y / (1 + exp(z)) without overflow: -y * sigmoid(-z)
-        return -y * np.exp(-np.logaddexp(0.0, z))
     raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}.")
 
 
@@ -230,8 +209,7 @@ def removal_gradient(X, Y, coef, intercept, loss, sample_weight=None, epsilon=0.
     """``G_kj`` of the module docstring, shape ``(n_outputs, n_features)``.
 
     ``coef`` has shape ``(n_outputs, n_features)``, ``intercept``
-    ``(n_outputs,)`` and ``Y`` ``(n_samples, n_outputs)`` (``{-1, +1}`` for the
-    classification losses).
+    ``(n_outputs,)`` and ``Y`` ``(n_samples, n_outputs)``.
     """
     n_samples, n_features = X.shape
     coef = np.atleast_2d(np.asarray(coef, dtype=float))
@@ -270,8 +248,7 @@ def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
     X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         Training data.
     Y : ndarray of shape (n_samples, n_outputs)
-        Targets (``{-1, +1}`` per output for classification losses); used by
-        'gradient' only.
+        Targets; used by 'gradient' only.
     coef : ndarray of shape (n_outputs, n_features)
     intercept : ndarray of shape (n_outputs,)
     loss : str, default='squared_error'

@@ -59,24 +59,19 @@ def test_squared_error_gradient_finds_the_informative_features():
 
 @pytest.mark.parametrize("loss", lc.LOSSES)
 def test_loss_derivatives_by_finite_differences(loss):
-    f = np.array([-2.3, -0.6, -0.05, 0.4, 1.6, 3.1])
-    y = np.array([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
+    f = np.array([-2.3, -0.6, -0.05, 0.4, 1.6, 3.1, 0.9])
+    y = np.array([1.0, -1.0, 1.0, 1.0, -1.0, 1.0, 1.05])
     h = 1e-6
     eps = 0.3
 
     def value(f):
-        r, z = f - y, y * f
+        r = f - y
         return {
             "squared_error": 0.5 * r**2,
             "huber": np.where(np.abs(r) <= eps, 0.5 * r**2,
                               eps * np.abs(r) - 0.5 * eps**2),
             "epsilon_insensitive": np.maximum(0, np.abs(r) - eps),
             "squared_epsilon_insensitive": np.maximum(0, np.abs(r) - eps) ** 2,
-            "hinge": np.maximum(0, 1 - z),
-            "perceptron": np.maximum(0, -z),
-            "squared_hinge": np.maximum(0, 1 - z) ** 2,
-            "modified_huber": np.where(z >= -1, np.maximum(0, 1 - z) ** 2, -4 * z),
-            "log_loss": np.log1p(np.exp(-z)),
         }[loss]
 
     numeric = (value(f + h) - value(f - h)) / (2 * h)
