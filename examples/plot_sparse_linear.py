@@ -69,7 +69,8 @@ for record in sparse_sgd.pruning_history_:
 # %%
 # The fitted model: a dense ``coef_`` with exact zeros, its CSR form, and the
 # support. ``predict`` reads only the support columns of a dense ``X``.
-print("coef_ shape", sparse_sgd.coef_.shape, "coef_sparse_", repr(sparse_sgd.coef_sparse_))
+print("coef_ shape", sparse_sgd.coef_.shape)
+print("coef_sparse_", repr(sparse_sgd.coef_sparse_))
 print("support found:", np.flatnonzero(sparse_sgd.support_))
 print("true support: ", np.flatnonzero(true_support))
 

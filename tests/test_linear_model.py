@@ -6,7 +6,6 @@ import joblib
 import numpy as np
 import pytest
 from scipy import sparse
-from sklearn.base import clone
 from sklearn.datasets import make_regression
 from sklearn.linear_model import SGDRegressor
 from sklearn.model_selection import GridSearchCV
@@ -265,9 +264,11 @@ def test_partial_fit_rejects_early_stopping(problem):
 # -- predict ----------------------------------------------------------------------
 
 
-def test_predict_gathers_support_columns_and_accepts_sparse(problem):
+def test_predict_gathers_support_columns_and_accepts_sparse(problem, monkeypatch):
     X, y, _ = problem
     est = SparseSGDRegressor(random_state=0).fit(X, y)
+    monkeypatch.setattr(lm, "GATHER_DENSITY", 0.1)
+    monkeypatch.setattr(lm, "GATHER_ROWS", 7)  # several blocks, a partial one
     assert est.n_nonzero_ <= lm.GATHER_DENSITY * X.shape[1]
     full = X @ est.coef_ + est.intercept_[0]
     np.testing.assert_allclose(est.predict(X), full, rtol=1e-12)
