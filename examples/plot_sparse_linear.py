@@ -1,7 +1,7 @@
 """
-=====================================================
+======================================================
 Sparse linear regression by SGD that finds its support
-=====================================================
+======================================================
 
 :class:`~sklearn.linear_model.SGDRegressor` with ``penalty='l1'`` leaves many
 small non-zero coefficients unless ``alpha`` is tuned just right.
