@@ -516,6 +516,13 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         )
         X_tr, X_val, y_tr, y_val = parts[:4]
         sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
+        if sw_val is not None and not np.any(sw_val > 0):
+            raise ValueError(
+                "The sample weights of the validation split (validation_fraction="
+                f"{self.validation_fraction}) are all zero: prune_ratio='auto' "
+                "cannot judge pruning steps. Use another random_state, a larger "
+                "validation_fraction or a float prune_ratio."
+            )
 
         idx = np.arange(n_features)
         sgd = self._sgd_fit(X_tr, y_tr, sw_tr, idx, coef_init, intercept_init)

@@ -367,6 +367,20 @@ def test_sample_weight_is_used():
     np.testing.assert_array_equal(subset.support_, true)
 
 
+def test_all_zero_validation_weights_raise(problem):
+    from sklearn.model_selection import train_test_split
+
+    X, y, _ = problem
+    # the validation rows that fit's split (random_state=0) will draw
+    _, val = train_test_split(np.arange(len(y)), test_size=0.1, random_state=0)
+    w = np.ones(len(y))
+    w[val] = 0.0
+    est = SparseSGDRegressor(random_state=0)
+    with pytest.raises(ValueError, match="validation split.*all zero"):
+        est.fit(X, y, sample_weight=w)
+    assert not hasattr(est, "coef_")
+
+
 def test_random_state_makes_fit_deterministic(problem):
     X, y, _ = problem
     a = SparseSGDRegressor(random_state=3).fit(X, y)
