@@ -239,7 +239,8 @@ def removal_gradient(X, Y, coef, intercept, loss, sample_weight=None, epsilon=0.
 
 
 def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
-                  epsilon=0.1, sample_weight=None, n_bins=ENTROPY_BINS):
+                  epsilon=0.1, sample_weight=None, n_bins=ENTROPY_BINS, std=None,
+                  entropy=None):
     """Importance of every feature of a linear model (see the module docstring).
 
     Parameters
@@ -258,6 +259,10 @@ def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
     sample_weight : ndarray of shape (n_samples,), default=None
     n_bins : int, default=ENTROPY_BINS
         Histogram bins of 'entropy'.
+    std, entropy : ndarray of shape (n_features,), default=None
+        Precomputed :func:`feature_mean_std` and :func:`feature_entropy` of
+        ``X`` (they do not change while a model is pruned); computed from
+        ``X`` when None.
 
     Returns
     -------
@@ -280,8 +285,11 @@ def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
     if criterion == "gradient":
         return removal_gradient(X, Y, coef, np.asarray(intercept, dtype=float), loss,
                                 sample_weight, epsilon)
-    _, std = feature_mean_std(X, sample_weight)
+    if std is None:
+        _, std = feature_mean_std(X, sample_weight)
     magnitude = np.abs(coef) * std
     if criterion == "magnitude":
         return magnitude
-    return magnitude * feature_entropy(X, sample_weight, n_bins)
+    if entropy is None:
+        entropy = feature_entropy(X, sample_weight, n_bins)
+    return magnitude * entropy

@@ -37,7 +37,7 @@ from ._linear_criteria import (
     LINEAR_CRITERIA,
     feature_entropy,
     feature_mean_std,
-    removal_gradient,
+    linear_scores,
 )
 from ._schedules import sparsity_schedule
 
@@ -374,15 +374,19 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
     def _scores(self, X, y, sample_weight, idx, coef, intercept, stats):
         """Criterion score of every kept feature (``idx``)."""
         std, entropy = stats
-        if self.prune_criterion == "gradient":
-            return removal_gradient(
-                _columns(X, idx), y.reshape(-1, 1), coef[idx][None, :],
-                np.atleast_1d(intercept), self.loss, sample_weight, self.epsilon,
-            )[0]
-        score = np.abs(coef[idx]) * std[idx]
-        if self.prune_criterion == "entropy":
-            score = score * entropy[idx]
-        return score
+        gradient = self.prune_criterion == "gradient"
+        return linear_scores(
+            self.prune_criterion,
+            _columns(X, idx) if gradient else None,  # the others need no data
+            y.reshape(-1, 1),
+            coef[idx][None, :],
+            np.atleast_1d(intercept),
+            loss=self.loss,
+            epsilon=self.epsilon,
+            sample_weight=sample_weight,
+            std=None if std is None else std[idx],
+            entropy=None if entropy is None else entropy[idx],
+        )[0]
 
     def _feature_stats(self, X, sample_weight):
         if self.prune_criterion == "gradient":

@@ -144,3 +144,13 @@ def test_several_outputs_are_scored_per_row(data):
     Y2 = np.hstack([Y, 2 * Y])
     g = lc.linear_scores("gradient", X, Y2, coef2, np.array([0.3, 0.6]))
     np.testing.assert_allclose(g[1], 2 * g[0], rtol=1e-12)
+
+
+def test_precomputed_statistics_give_the_same_scores(data):
+    X, Y, coef, b = data
+    _, std = lc.feature_mean_std(X)
+    h = lc.feature_entropy(X)
+    for c in ["magnitude", "entropy"]:
+        np.testing.assert_array_equal(
+            lc.linear_scores(c, None, Y, coef, b, std=std, entropy=h),
+            lc.linear_scores(c, X, Y, coef, b))
