@@ -428,6 +428,27 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         self : object
             The fitted, pruned estimator.
         """
+        return self._unchanged_on_error(
+            self._fit, X, y, coef_init, intercept_init, sample_weight
+        )
+
+    def _unchanged_on_error(self, method, *args):
+        """Run ``method``; if it raises, restore the previous fitted state.
+
+        A shallow copy is enough: fitting only ever replaces attributes, it
+        never writes into the arrays of a previous fit.
+        """
+        params = self.get_params(deep=False)
+        saved = {k: v for k, v in vars(self).items() if k not in params}
+        try:
+            return method(*args)
+        except BaseException:
+            for key in [k for k in vars(self) if k not in params]:
+                delattr(self, key)
+            self.__dict__.update(saved)
+            raise
+
+    def _fit(self, X, y, coef_init, intercept_init, sample_weight):
         X, y = validate_data(
             self,
             X,
@@ -678,6 +699,10 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
+        return self._unchanged_on_error(self._partial_fit_support, X, y,
+                                        sample_weight)
+
+    def _partial_fit_support(self, X, y, sample_weight):
         first = getattr(self, "coef_", None) is None
         X, y = validate_data(
             self,

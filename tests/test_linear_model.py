@@ -341,6 +341,23 @@ def test_bad_coef_init_raises_and_keeps_the_previous_model(problem):
             np.testing.assert_array_equal(getattr(est, key), value)
 
 
+def test_failed_fit_or_partial_fit_leaves_no_state(problem):
+    X, y, _ = problem
+    est = SparseSGDRegressor(early_stopping=True)
+    with pytest.raises(ValueError, match="early_stopping"):
+        est.partial_fit(X, y)
+    assert [k for k in vars(est) if k.endswith("_")] == []
+    est = SparseSGDRegressor(random_state=0).fit(X, y)
+    before = dict(vars(est))
+    with pytest.raises(ValueError):
+        est.fit(X[:, :5], y, coef_init=np.zeros(40))
+    assert est.n_features_in_ == 40
+    with pytest.raises(ValueError, match="features"):
+        est.partial_fit(X[:, :5], y)
+    assert vars(est).keys() == before.keys()
+    assert all(vars(est)[k] is before[k] for k in before)
+
+
 def test_fit_does_not_modify_its_inputs_or_parameters(problem):
     X, y, _ = problem
     w = np.linspace(0.5, 1.5, len(y))
