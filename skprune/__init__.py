@@ -1,7 +1,13 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
+from .linear_model import SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["PrunedMLPClassifier", "PrunedMLPRegressor", "__version__"]
+__all__ = [
+    "PrunedMLPClassifier",
+    "PrunedMLPRegressor",
+    "SparseSGDRegressor",
+    "__version__",
+]

@@ -14,6 +14,7 @@ skops is an optional dependency: ``pip install "skprune[skops]"``.
 TRUSTED_TYPES = (
     "skprune.neural_network.PrunedMLPClassifier",
     "skprune.neural_network.PrunedMLPRegressor",
+    "skprune.linear_model.SparseSGDRegressor",
 )
 
 

@@ -36,3 +36,36 @@ def _settings(cls):
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+# -- sparse linear models ------------------------------------------------------
+
+from sklearn.linear_model import SGDRegressor  # noqa: E402
+from sklearn.utils._test_common.instance_generator import (  # noqa: E402
+    PER_ESTIMATOR_XFAIL_CHECKS,
+)
+
+from skprune import SparseSGDRegressor  # noqa: E402
+
+# Exactly the checks scikit-learn itself expects SGDRegressor to fail
+# (sample_weight is not equivalent to removing/repeating samples in SGD).
+_SGD_REGRESSOR_XFAILS = dict(PER_ESTIMATOR_XFAIL_CHECKS[SGDRegressor])
+
+
+def _linear_settings():
+    return [
+        SparseSGDRegressor(random_state=0),
+        SparseSGDRegressor(prune_ratio=0.5, prune_criterion="gradient",
+                           penalty="l1", random_state=0),
+        SparseSGDRegressor(prune_criterion="entropy", penalty="elasticnet",
+                           sparsity_threshold=0.01, refit=False, random_state=0),
+        SparseSGDRegressor(prune_ratio=0.3, n_prune_steps=2, average=True,
+                           random_state=0),
+    ]
+
+
+@parametrize_with_checks(
+    _linear_settings(), expected_failed_checks=lambda est: _SGD_REGRESSOR_XFAILS
+)
+def test_sklearn_compatible_linear_estimator(estimator, check):
+    check(estimator)
