@@ -111,6 +111,17 @@ def _keep_largest(mask, coef):
     return mask
 
 
+
+def _numeric_y(estimator, y, dtype):
+    """``y`` as ``dtype``, or a ValueError that says the targets are not numeric."""
+    try:
+        return y.astype(dtype, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{type(estimator).__name__} needs numeric targets; y of dtype "
+            f"{y.dtype} cannot be converted to float: {exc}"
+        ) from exc
+
 class SparseSGDRegressor(SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
 
@@ -459,7 +470,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             accept_large_sparse=False,
             y_numeric=True,
         )
-        y = y.astype(X.dtype, copy=False)
+        y = _numeric_y(self, y, X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         if self.warm_start and getattr(self, "coef_", None) is not None:
@@ -534,6 +545,12 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """Halve the support while the validation rule accepts (see ``_accept``)."""
         n_features = X.shape[1]
         arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
+        if X.shape[0] < 2:
+            raise ValueError(
+                f"prune_ratio='auto' needs a validation split (validation_fraction="
+                f"{self.validation_fraction}) and so at least 2 samples, got "
+                f"n_samples={X.shape[0]}. Use a float prune_ratio."
+            )
         parts = train_test_split(
             *arrays,
             test_size=self.validation_fraction,

@@ -21,7 +21,7 @@ import pytest
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor, SparseSGDRegressor
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,10 @@ ESTIMATORS = [
          MLP_BAD_PARAMS, MLP_VALID_PARAMS),
     Spec(lambda: PrunedMLPRegressor(**MLP), "regression", "predict",
          MLP_BAD_PARAMS, MLP_VALID_PARAMS),
+    # a float prune_ratio: 'auto' needs a validation split (tested below)
+    Spec(lambda: SparseSGDRegressor(prune_ratio=0.5, max_iter=5, tol=None,
+                                    random_state=0), "regression",
+         "predict", ratio_cases()),
 ]
 SPECS = [pytest.param(s, id=s.name) for s in ESTIMATORS]
 
@@ -364,3 +368,9 @@ def test_failed_partial_fit_keeps_the_model(spec):
         with pytest.raises(ValueError, match=match):
             est.partial_fit(X_bad, y)
         _assert_intact(spec, est, state, X, out)
+
+
+def test_auto_prune_ratio_on_one_sample_names_the_problem():
+    X, y = _data("regression")
+    with pytest.raises(ValueError, match="prune_ratio='auto' needs a validation split"):
+        SparseSGDRegressor(random_state=0).fit(X[:1], y[:1])
