@@ -12,6 +12,7 @@ skops is an optional dependency: ``pip install "skprune[skops]"``.
 TRUSTED_TYPES = (
     "skprune.neural_network.PrunedMLPClassifier",
     "skprune.neural_network.PrunedMLPRegressor",
+    "skprune.feature_selection.PruneSparsifyTransformer",
 )
 
 
