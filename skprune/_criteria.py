@@ -343,8 +343,10 @@ def mlp_input_gradient(X, Y, coefs, intercepts, activation, out_activation,
 
 def linear_importance(coef):
     """``sum_o |coef[o, j]|`` (``coef`` 1-D or 2-D, dense or sparse)."""
-    if sparse.issparse(coef):  # e.g. after sparsify(): always 2-D
-        return np.asarray(abs(coef).sum(axis=0), dtype=float).ravel()
+    if sparse.issparse(coef):  # after sparsify(); SGDRegressor's can be 1-D CSR
+        coef = coef if coef.format == "csr" else coef.tocsr()
+        return np.bincount(coef.indices, weights=np.abs(coef.data),
+                           minlength=coef.shape[-1]).astype(float)
     coef = np.abs(np.asarray(coef, dtype=float))
     return coef if coef.ndim == 1 else coef.sum(axis=0)
 
