@@ -469,3 +469,24 @@ def test_failed_fit_keeps_the_previous_fitted_state(digits):
     with pytest.raises(ValueError):
         fresh.fit(X_train, np.full(600, np.nan))
     assert not hasattr(fresh, "n_features_in_")
+
+
+def test_skops_round_trip_trusts_the_transformer(digits, tmp_path):
+    pytest.importorskip("skops")
+    from skprune import io
+
+    X_train, X_test, y_train, _ = digits
+    mlp = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
+    pipe = Pipeline([
+        ("prune", PruneSparsifyTransformer(
+            "gradient", PrunedMLPClassifier(**mlp), sparsity_threshold=0.2,
+            sparse_output=True)),
+        ("clf", PrunedMLPClassifier(**mlp)),
+    ]).fit(X_train, y_train)
+    path = tmp_path / "pipe.skops"
+    io.dump(pipe, path)
+    loaded = io.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(X_test),
+                                  pipe.predict_proba(X_test))
+    np.testing.assert_array_equal(loaded["prune"].get_support(),
+                                  pipe["prune"].get_support())
