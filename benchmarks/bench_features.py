@@ -110,7 +110,8 @@ def run_dataset(name, X_train, X_test, y_train, y_test, args):
         k = max(1, int(round(frac * n_features)))
         for crit in args.criteria:
             sel = PruneSparsifyTransformer(**selectors[crit].get_params(deep=False))
-            sel.set_params(max_features=k)
+            # dense output: every downstream fit sees the same container
+            sel.set_params(max_features=k, sparse_output=False)
             with threadpool_limits(1):
                 start = time.perf_counter()
                 sel.fit(X_train, y_train)
