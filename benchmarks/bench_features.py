@@ -11,6 +11,7 @@ and passed with ``prefit=True``:
 - 'importance (MLP)' / 'gradient (MLP)': a dense ``MLPClassifier(100,)``;
 - 'importance (pruned MLP)': that MLP pruned to 90% weight sparsity with
   ``PrunedMLPClassifier.from_estimator`` (scores from its masked weights);
+- '... x std': the dense MLP's scores with ``scale_by_std=True``;
 - 'gradient (linear)': ``|coef_| * std(x)`` of a ``LogisticRegression``.
 
 Also measured: the output density and ``transform`` time (dense and CSR
@@ -49,7 +50,8 @@ from _data import load_mnist_split
 FRACTIONS = [0.05, 0.1, 0.25, 0.5]
 THRESHOLDS = [None, 0.25, 0.5, 0.75]
 CRITERIA = ["entropy", "importance (MLP)", "gradient (MLP)",
-            "importance (pruned MLP)", "gradient (linear)"]
+            "importance (pruned MLP)", "importance (MLP) x std",
+            "gradient (MLP) x std", "gradient (linear)"]
 
 
 def _median_seconds(fn, repeats):
@@ -92,6 +94,10 @@ def _sources(X_train, y_train):
         "gradient (MLP)": PruneSparsifyTransformer("gradient", mlp, prefit=True),
         "importance (pruned MLP)": PruneSparsifyTransformer(
             "importance", pruned, prefit=True),
+        "importance (MLP) x std": PruneSparsifyTransformer(
+            "importance", mlp, prefit=True, scale_by_std=True),
+        "gradient (MLP) x std": PruneSparsifyTransformer(
+            "gradient", mlp, prefit=True, scale_by_std=True),
         "gradient (linear)": PruneSparsifyTransformer("gradient", linear, prefit=True),
     }
     info = {"mlp_fit_seconds": t_mlp, "pruned_seconds": t_pruned,

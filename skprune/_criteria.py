@@ -56,9 +56,15 @@ gradient, MLP (:func:`mlp_input_gradient`)
     ``G_j = (1/S) sum_n s_n |dL_n / dx[n, j]|``, the mean absolute data-loss
     gradient with respect to the input, ``dL_n/dx[n] = delta_0[n] W0^T``.
 gradient, linear model (:func:`linear_gradient`)
-    ``sum_o |coef[o, j]| * std_j``, with ``std_j`` the (sample-weighted,
-    population) standard deviation of column ``j``: the change of the model's
-    output when ``x_j`` moves by one standard deviation.
+    ``sum_o |coef[o, j]| * std_j``, with ``std_j`` (:func:`feature_std`) the
+    sample-weighted population standard deviation
+    ``sqrt((1/S) sum_n s_n (x[n, j] - mean_j)^2)`` of column ``j``: the change
+    of the model's output when ``x_j`` moves by one standard deviation.
+scaled by the spread (``scale_by_std=True``)
+    the estimator-based scores above times ``std_j`` (the linear gradient
+    already has the factor): weights and gradients measure how sensitive the
+    model is to a feature, not how much the feature varies, so a rarely
+    non-zero feature (a corner pixel) can score high while carrying little.
 """
 
 import numpy as np
@@ -353,10 +359,11 @@ def linear_importance(coef):
 
 def linear_gradient(coef, X, sample_weight=None):
     """``sum_o |coef[o, j]| * std_j`` with the sample-weighted std of column j."""
-    return linear_importance(coef) * _weighted_std(X, sample_weight)
+    return linear_importance(coef) * feature_std(X, sample_weight)
 
 
-def _weighted_std(X, sample_weight=None):
+def feature_std(X, sample_weight=None):
+    """Sample-weighted population standard deviation of each column of X."""
     if sparse.issparse(X):
         _, var = mean_variance_axis(sparse.csr_matrix(X, dtype=float), axis=0,
                                     weights=sample_weight)

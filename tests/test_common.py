@@ -49,7 +49,8 @@ def _transformer_settings():
             max_features=1, sparse_output=False,
         ),
         PruneSparsifyTransformer(
-            criterion="gradient", estimator=mlp, sparsity_threshold=0.1
+            criterion="gradient", estimator=mlp, sparsity_threshold=0.1,
+            scale_by_std=True,
         ),
         PruneSparsifyTransformer(
             criterion="gradient", estimator=Ridge(), max_features=1,

@@ -177,6 +177,30 @@ def test_prefit_sparsified_linear_model(digits):
     np.testing.assert_allclose(sel.scores_, dense_scores)
 
 
+def test_scale_by_std(exact_linear):
+    X, Y = exact_linear
+    X = X * [1.0, 3.0, 0.5]
+    std = X.std(axis=0)
+    mlp = MLPRegressor(hidden_layer_sizes=(2,), max_iter=5).fit(X, Y[:, 0])
+    mlp.coefs_[0][:] = [[1.0, -2.0], [0.0, 1.0], [0.5, 0.5]]
+    scaled = PruneSparsifyTransformer(
+        "importance", mlp, prefit=True, scale_by_std=True).fit(X)
+    np.testing.assert_allclose(scaled.scores_, [3.0, 1.0, 1.0] * std)
+    grad = PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X, Y[:, 0])
+    grad_scaled = PruneSparsifyTransformer(
+        "gradient", mlp, prefit=True, scale_by_std=True).fit(X, Y[:, 0])
+    np.testing.assert_allclose(grad_scaled.scores_, grad.scores_ * std)
+    # linear: scaled importance is the gradient, which has the factor already
+    lin = LinearRegression().fit(X, Y[:, 0])
+    imp = PruneSparsifyTransformer("importance", lin, prefit=True,
+                                   scale_by_std=True).fit(X)
+    for flag in (False, True):
+        g = PruneSparsifyTransformer("gradient", lin, prefit=True,
+                                     scale_by_std=flag).fit(X)
+        np.testing.assert_allclose(g.scores_, imp.scores_)
+        np.testing.assert_allclose(g.scores_, np.abs(lin.coef_) * std)
+
+
 # -- how many features are kept ------------------------------------------------
 
 
