@@ -80,6 +80,9 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
           ``(1/S) sum_n s_n |dL_n/dx[n, j]|`` (needs ``y``); for a linear
           model, ``|coef_[j]| * std(x_j)``.
 
+        ``scale_by_std=True`` multiplies the estimator-based scores by
+        ``std(x_j)``.
+
     estimator : estimator object, default=None
         The importance source of 'importance' and 'gradient': an unfitted
         estimator (cloned and fitted on the data given to ``fit``), or a
@@ -131,10 +134,10 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
         The fitted importance source (a clone of ``estimator``, or a deep copy
         if ``prefit=True``). Only set when the criterion uses it.
 
-    scores_ : ndarray of shape (n_features_in_,)
+    scores_ : ndarray of shape (`n_features_in_`,)
         The score of every input feature.
 
-    support_ : ndarray of bool of shape (n_features_in_,)
+    support_ : ndarray of bool of shape (`n_features_in_`,)
         The kept features (as returned by :meth:`get_support`).
 
     density_ : float
@@ -146,7 +149,7 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     n_features_in_ : int
         Number of features seen during ``fit``.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, if ``X`` had string column
         names.
 
