@@ -1,11 +1,13 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
+from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PruneSparsifyTransformer",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "SparseSGDRegressor",

@@ -39,12 +39,39 @@ networks for resource efficient inference")
     ``|(1/S) sum_n s_n a[n, j] dL_n/da[n, j]|``, Molchanov's criterion).
 ``'random'``
     independent uniform scores: the honest baseline.
+
+Input features
+--------------
+Scores of the input features ``j`` (columns of ``X``), used by
+:class:`skprune.PruneSparsifyTransformer`; high scores are kept.
+
+entropy (:func:`feature_entropy`)
+    ``H_j``, the binned entropy above applied to column ``j`` of ``X``.
+importance, MLP (:func:`mlp_input_importance`)
+    ``S_j = sum_k |W0[j, k]|``, the input neuron's outgoing weights (pruned
+    weights are zero and count nothing).
+importance, linear model (:func:`linear_importance`)
+    ``sum_o |coef[o, j]|`` over the outputs ``o`` (``|coef[j]|`` for one).
+gradient, MLP (:func:`mlp_input_gradient`)
+    ``G_j = (1/S) sum_n s_n |dL_n / dx[n, j]|``, the mean absolute data-loss
+    gradient with respect to the input, ``dL_n/dx[n] = delta_0[n] W0^T``.
+gradient, linear model (:func:`linear_gradient`)
+    ``sum_o |coef[o, j]| * std_j``, with ``std_j`` (:func:`feature_std`) the
+    sample-weighted population standard deviation
+    ``sqrt((1/S) sum_n s_n (x[n, j] - mean_j)^2)`` of column ``j``: the change
+    of the model's output when ``x_j`` moves by one standard deviation.
+scaled by the spread (``scale_by_std=True``)
+    the estimator-based scores above times ``std_j`` (the linear gradient
+    already has the factor): weights and gradients measure how sensitive the
+    model is to a feature, not how much the feature varies, so a rarely
+    non-zero feature (a corner pixel) can score high while carrying little.
 """
 
 import numpy as np
 from scipy import sparse
 from sklearn.neural_network._base import ACTIVATIONS, DERIVATIVES
 from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.sparsefuncs import mean_variance_axis
 
 CRITERIA = ("magnitude", "entropy", "gradient", "taylor", "random")
 ENTROPY_BINS = 32
@@ -130,8 +157,8 @@ def activation_entropy(A, sample_weight=None, n_bins=ENTROPY_BINS):
     return entropy_from_counts(_bin_counts(A, lo, hi, sample_weight, n_bins))
 
 
-def _chunks(n_samples, chunk_size, coefs):
-    widest = max(max(c.shape) for c in coefs)
+def _chunks(n_samples, chunk_size, coefs=(), n_features=1):
+    widest = max([n_features] + [max(c.shape) for c in coefs])
     chunk_size = max(1, min(chunk_size, CHUNK_VALUES // widest))
     for start in range(0, n_samples, chunk_size):
         yield slice(start, min(start + chunk_size, n_samples))
@@ -256,3 +283,92 @@ def compute_scores(criterion, granularity, coefs, intercepts, X=None, Y=None, *,
     if neuron:
         return [np.abs(x.sum(axis=1)) for x in wg[1:]]
     return [np.abs(x) for x in wg]
+
+
+# -- input-feature scores (formulas in the module docstring) ---------------
+
+
+def feature_entropy(X, sample_weight=None, n_bins=ENTROPY_BINS,
+                    chunk_size=CHUNK_SIZE):
+    """Binned entropy of each column of ``X`` (dense or sparse), chunked.
+
+    Equals :func:`activation_entropy` of ``X``, in two passes over row chunks
+    so that a sparse ``X`` is never densified whole.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune._criteria import feature_entropy
+    >>> X = np.array([[0.0, 5.0], [0.0, 5.0], [1.0, 5.0], [1.0, 5.0]])
+    >>> feature_entropy(X, n_bins=2).round(4).tolist()
+    [0.6931, 0.0]
+    """
+    n_samples, n_features = X.shape
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=float)
+    lo = np.full(n_features, np.inf)
+    hi = np.full(n_features, -np.inf)
+    for sl in _chunks(n_samples, chunk_size, n_features=n_features):
+        a = _dense(X[sl]).astype(float, copy=False)
+        if sample_weight is not None:
+            a = a[sample_weight[sl] > 0]  # zero-weight rows set no bin edge
+        if a.shape[0]:
+            lo = np.minimum(lo, a.min(axis=0))
+            hi = np.maximum(hi, a.max(axis=0))
+    counts = np.zeros((n_features, n_bins))
+    for sl in _chunks(n_samples, chunk_size, n_features=n_features):
+        sw = None if sample_weight is None else sample_weight[sl]
+        counts += _bin_counts(_dense(X[sl]).astype(float, copy=False), lo, hi, sw,
+                              n_bins)
+    return entropy_from_counts(counts)
+
+
+def mlp_input_importance(coefs):
+    """``S_j = sum_k |W0[j, k]|`` for every input feature ``j``."""
+    return np.abs(coefs[0]).sum(axis=1)
+
+
+def mlp_input_gradient(X, Y, coefs, intercepts, activation, out_activation,
+                       sample_weight=None, chunk_size=CHUNK_SIZE):
+    """``G_j = (1/S) sum_n s_n |dL_n / dx[n, j]|`` (mean absolute input gradient).
+
+    ``X`` may be sparse; ``Y`` is encoded as in :func:`compute_scores`.
+    """
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=float)
+    total = np.zeros(coefs[0].shape[0])
+    for sl in _chunks(X.shape[0], chunk_size, coefs):
+        acts = forward(X[sl], coefs, intercepts, activation, out_activation)
+        sw = None if sample_weight is None else sample_weight[sl]
+        # deltas[0] already carries s_n >= 0, so |s_n g| = s_n |g|
+        delta = backward(acts, coefs, Y[sl], activation, sw)[0]
+        total += np.abs(delta @ coefs[0].T).sum(axis=0)
+    n = X.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+    return total / n
+
+
+def linear_importance(coef):
+    """``sum_o |coef[o, j]|`` (``coef`` 1-D or 2-D, dense or sparse)."""
+    if sparse.issparse(coef):  # after sparsify(); SGDRegressor's can be 1-D CSR
+        coef = coef if coef.format == "csr" else coef.tocsr()
+        return np.bincount(coef.indices, weights=np.abs(coef.data),
+                           minlength=coef.shape[-1]).astype(float)
+    coef = np.abs(np.asarray(coef, dtype=float))
+    return coef if coef.ndim == 1 else coef.sum(axis=0)
+
+
+def linear_gradient(coef, X, sample_weight=None):
+    """``sum_o |coef[o, j]| * std_j`` with the sample-weighted std of column j."""
+    return linear_importance(coef) * feature_std(X, sample_weight)
+
+
+def feature_std(X, sample_weight=None):
+    """Sample-weighted population standard deviation of each column of X."""
+    if sparse.issparse(X):
+        _, var = mean_variance_axis(sparse.csr_matrix(X, dtype=float), axis=0,
+                                    weights=sample_weight)
+        return np.sqrt(np.maximum(var, 0.0))
+    X = np.asarray(X, dtype=float)
+    mean = np.average(X, axis=0, weights=sample_weight)
+    var = np.average((X - mean) ** 2, axis=0, weights=sample_weight)
+    return np.sqrt(var)

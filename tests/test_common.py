@@ -1,11 +1,14 @@
 """scikit-learn's common estimator checks over several pruning settings."""
 
+from sklearn.linear_model import Ridge
+from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune import PrunedMLPClassifier, PrunedMLPRegressor, PruneSparsifyTransformer
 
 # No expected failures: every check sklearn runs on MLPClassifier/MLPRegressor
-# passes for each setting, including the sample-weight equivalence checks.
+# passes for each setting, including the sample-weight equivalence checks; the
+# same holds for every PruneSparsifyTransformer setting below.
 
 
 def _settings(cls):
@@ -31,8 +34,35 @@ def _settings(cls):
     ]
 
 
+def _transformer_settings():
+    mlp = PrunedMLPRegressor(
+        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50, prune_ratio=0.5,
+        n_prune_steps=1, finetune_iter=5, random_state=0,
+    )
+    return [
+        PruneSparsifyTransformer(),
+        PruneSparsifyTransformer(
+            criterion="importance", estimator=Ridge(), prune_ratio=0.3
+        ),
+        PruneSparsifyTransformer(
+            criterion="importance", estimator=DecisionTreeRegressor(random_state=0),
+            max_features=1, sparse_output=False,
+        ),
+        PruneSparsifyTransformer(
+            criterion="gradient", estimator=mlp, sparsity_threshold=0.1,
+            scale_by_std=True,
+        ),
+        PruneSparsifyTransformer(
+            criterion="gradient", estimator=Ridge(), max_features=1,
+            sparsity_threshold=0.5, sparse_output=True,
+        ),
+    ]
+
+
 @parametrize_with_checks(
-    _settings(PrunedMLPClassifier) + _settings(PrunedMLPRegressor)
+    _settings(PrunedMLPClassifier)
+    + _settings(PrunedMLPRegressor)
+    + _transformer_settings()
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
