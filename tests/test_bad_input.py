@@ -21,7 +21,12 @@ import pytest
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor, SparseSGDRegressor
+from skprune import (
+    PruneSparsifyTransformer,
+    PrunedMLPClassifier,
+    PrunedMLPRegressor,
+    SparseSGDRegressor,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,9 @@ ESTIMATORS = [
     Spec(lambda: SparseSGDRegressor(prune_ratio=0.5, max_iter=5, tol=None,
                                     random_state=0), "regression",
          "predict", ratio_cases()),
+    Spec(lambda: PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**MLP),
+                                          prune_ratio=0.5, sparse_output=False),
+         "classification", "transform", ratio_cases()),
 ]
 SPECS = [pytest.param(s, id=s.name) for s in ESTIMATORS]
 
@@ -132,7 +140,7 @@ FIT_CASES = [
      "dim 3", None),
     ("1-D X", lambda X, y: (X[:, 0], y), ValueError, "Expected 2D array", None),
     ("string dtype", lambda X, y: (np.full(X.shape, "a"), y), ValueError,
-     "could not convert string to float", None),
+     "could not convert string to float|not compatible with arrays of bytes/strings", None),
     ("object dtype", lambda X, y: (_objects(X), y), TypeError,
      r"float\(\) argument must be", None),
     ("complex dtype", lambda X, y: (X + 1j, y), ValueError,

@@ -514,3 +514,34 @@ def test_skops_round_trip_trusts_the_transformer(digits, tmp_path):
                                   pipe.predict_proba(X_test))
     np.testing.assert_array_equal(loaded["prune"].get_support(),
                                   pipe["prune"].get_support())
+
+
+def test_pipeline_into_sparse_sgd_regressor_tuned_over_both_prune_ratios():
+    from sklearn.datasets import make_regression
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skprune import SparseSGDRegressor
+
+    X, y, coef = make_regression(n_samples=400, n_features=30, n_informative=5,
+                                 noise=1.0, coef=True, random_state=0)
+    pipe = Pipeline([
+        ("scale", StandardScaler()),
+        ("prune", PruneSparsifyTransformer(
+            "gradient", SparseSGDRegressor(prune_ratio=0.0, random_state=0),
+            sparse_output=False)),
+        ("reg", SparseSGDRegressor(random_state=0)),
+    ])
+    grid = GridSearchCV(pipe, {"prune__prune_ratio": [0.5, 0.8],
+                               "reg__prune_ratio": [0.0, 0.5]}, cv=3).fit(X, y)
+    assert set(grid.best_params_) == {"prune__prune_ratio", "reg__prune_ratio"}
+    best = grid.best_estimator_
+    kept = best["prune"].get_support()
+    assert kept.sum() == {0.5: 15, 0.8: 6}[grid.best_params_["prune__prune_ratio"]]
+    # the informative features survive the input pruning
+    assert kept[np.flatnonzero(coef)].all()
+    reg = best["reg"]
+    assert reg.coef_.shape == (kept.sum(),)
+    assert np.all(reg.coef_[~reg.support_] == 0)
+    assert grid.score(X, y) > 0.99
