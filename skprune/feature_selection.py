@@ -3,9 +3,9 @@
 :class:`PruneSparsifyTransformer` keeps the input features that skprune's
 pruning criteria score highest and turns small remaining values into exact
 zeros, so the downstream estimator of a :class:`~sklearn.pipeline.Pipeline`
-sees a smaller, sparser ``X``. Unlike :class:`~sklearn.feature_selection.
-SelectFromModel` it takes MLPs (and skprune's pruned MLPs) as the importance
-source. The score formulas are in :mod:`skprune._criteria` ("Input features").
+sees a smaller, sparser ``X``. Unlike
+:class:`~sklearn.feature_selection.SelectFromModel` it takes MLPs (and
+skprune's pruned MLPs) as the importance source. The score formulas are in :mod:`skprune._criteria` ("Input features").
 """
 
 import copy
