@@ -37,6 +37,7 @@ from ._criteria import (
     mlp_input_gradient,
     mlp_input_importance,
 )
+from ._rollback import with_rollback
 
 CRITERIA = ("entropy", "importance", "gradient")
 # sparse_output='auto' gives CSR when the transformed training data has at most
@@ -243,16 +244,8 @@ default=None
         self : object
             The fitted transformer.
         """
-        params = self.get_params(deep=False)
-        saved = {k: v for k, v in vars(self).items() if k not in params}
-        try:
-            return self._fit(X, y, sample_weight)
-        except BaseException:
-            # a failed fit leaves the previous fitted state (or none) behind
-            for key in [k for k in vars(self) if k not in params]:
-                delattr(self, key)
-            self.__dict__.update(saved)
-            raise
+        # a failed fit leaves the previous fitted state (or none) behind
+        return with_rollback(self, self._fit, X, y, sample_weight, deep=False)
 
     def _fit(self, X, y, sample_weight):
         uses_estimator = self.criterion != "entropy"

@@ -39,6 +39,7 @@ from ._linear_criteria import (
     feature_mean_std,
     linear_scores,
 )
+from ._rollback import with_rollback
 from ._schedules import sparsity_schedule
 
 # predict on dense X reads only the support columns at or below this density,
@@ -449,15 +450,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         A shallow copy is enough: fitting only ever replaces attributes, it
         never writes into the arrays of a previous fit.
         """
-        params = self.get_params(deep=False)
-        saved = {k: v for k, v in vars(self).items() if k not in params}
-        try:
-            return method(*args)
-        except BaseException:
-            for key in [k for k in vars(self) if k not in params]:
-                delattr(self, key)
-            self.__dict__.update(saved)
-            raise
+        return with_rollback(self, method, *args, deep=False)
 
     def _fit(self, X, y, coef_init, intercept_init, sample_weight):
         X, y = validate_data(

@@ -43,6 +43,7 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
+from ._rollback import with_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
 
 _PRUNING_CONSTRAINTS = {
@@ -371,15 +372,7 @@ class _PruningMixin:
 
     def _with_rollback(self, method, *args, **kwargs):
         """Run ``method``; on any error restore the previous fitted state."""
-        params = self.get_params(deep=False)
-        saved = copy.deepcopy({k: v for k, v in vars(self).items() if k not in params})
-        try:
-            return method(*args, **kwargs)
-        except BaseException:
-            for key in [k for k in vars(self) if k not in params]:
-                delattr(self, key)
-            self.__dict__.update(saved)
-            raise
+        return with_rollback(self, method, *args, **kwargs)
 
     def _check_hidden_layer_sizes(self):
         # sklearn only checks "> 0", late, and fails deep inside numpy on
