@@ -22,7 +22,8 @@
    is where ``skprune.linear_model.GATHER_DENSITY`` comes from).
 
     python benchmarks/bench_linear.py            # everything, ~30 min on 2 cores
-    python benchmarks/bench_linear.py --quick    # smaller grid, ~5 min
+    python benchmarks/bench_linear.py --quick    # 1 repeat, 3 shapes, 200k rows
+    python benchmarks/bench_linear.py --parts streaming,predict  # re-run parts
 
 Writes ``benchmarks/results/linear.json`` and prints markdown tables.
 """
@@ -66,7 +67,7 @@ SHAPES = [
     dict(effective_rank=50, noise=0.05), dict(effective_rank=200, noise=0.05),
 ]
 QUICK_SHAPES = [dict(n_informative=50), dict(noise=50.0),
-                dict(effective_rank=50, noise=0.05)]
+                dict(effective_rank=200, noise=0.05)]
 STREAM = dict(n_rows=2_000_000, n_features=1000, n_informative=20, noise=5.0,
               chunk=10_000, seed=0)
 MEMORY_LIMIT_MB = 500
