@@ -452,7 +452,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """
         return with_rollback(self, method, *args, deep=False)
 
-    def _fit(self, X, y, coef_init, intercept_init, sample_weight):
+    def _validated(self, X, y, sample_weight, reset):
+        """X, y and sample_weight as fit and partial_fit train on them."""
         X, y = validate_data(
             self,
             X,
@@ -462,10 +463,15 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             order="C",
             accept_large_sparse=False,
             y_numeric=True,
+            reset=reset,
         )
         y = _numeric_y(self, y, X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return X, y, sample_weight
+
+    def _fit(self, X, y, coef_init, intercept_init, sample_weight):
+        X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if coef_init is None:
                 coef_init = self._dense_coef()
@@ -714,17 +720,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 
     def _partial_fit_support(self, X, y, sample_weight):
         first = getattr(self, "coef_", None) is None
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse="csr",
-            dtype=[np.float64, np.float32],
-            order="C",
-            accept_large_sparse=False,
-            y_numeric=True,
-            reset=first,
-        )
+        X, y, sample_weight = self._validated(X, y, sample_weight, reset=first)
         sgd = self._sgd()
         if first:
             support = np.ones(X.shape[1], dtype=bool)
