@@ -8,7 +8,7 @@ small non-zero coefficients unless ``alpha`` is tuned just right.
 :class:`skprune.SparseSGDRegressor` trains the same SGD model and then prunes
 its features inside ``fit``: it removes the lowest-scored half of the features,
 refits the rest, and repeats while a held-out validation score stays within
-``max_score_drop`` of the best one. With its default parameters it finds the
+``max_loss_rise`` of the best one. With its default parameters it finds the
 support of a sparse problem by itself, and its coefficients are exact zeros
 elsewhere -- also after streaming more data through ``partial_fit``.
 """

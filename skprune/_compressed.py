@@ -25,7 +25,8 @@ call except the input chunk itself (cast to the inference dtype on the way).
 
 import numpy as np
 from scipy import sparse
-from sklearn.neural_network._base import ACTIVATIONS
+
+from ._sklearn_compat import ACTIVATIONS
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")

@@ -5,7 +5,7 @@ pruning criteria score highest and turns small remaining values into exact
 zeros, so the downstream estimator of a :class:`~sklearn.pipeline.Pipeline`
 sees a smaller, sparser ``X``. Unlike
 :class:`~sklearn.feature_selection.SelectFromModel` it takes MLPs (and
-skprune's pruned MLPs) as the importance source. The score formulas are in :mod:`skprune._criteria` ("Input features").
+skprune's pruned MLPs) as the importance source. The score formulas are in :mod:`skprune.criteria._features`.
 """
 
 import copy
@@ -14,14 +14,11 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import sparse
 from sklearn import get_config
-from sklearn.base import BaseEstimator, _fit_context, clone, is_classifier
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.exceptions import NotFittedError
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils import check_array, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
@@ -29,17 +26,19 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._criteria import (
-    feature_entropy,
-    feature_std,
-    linear_gradient,
-    linear_importance,
-    mlp_input_gradient,
-    mlp_input_importance,
+from . import _sklearn_compat as compat
+from ._pruning import fit_or_rollback
+from ._sklearn_compat import (
+    HasMethods,
+    _check_sample_weight,
+    Interval,
+    StrOptions,
+    _fit_context,
+    _get_output_config,
 )
-from ._rollback import with_rollback
+from .criteria import FEATURE_CRITERIA, constraint, describe, weighted_mean_std
 
-CRITERIA = ("entropy", "importance", "gradient")
+CRITERIA = tuple(FEATURE_CRITERIA)
 # sparse_output='auto' gives CSR when the transformed training data has at most
 # this density (fraction of non-zero values). A CSR X times a dense weight
 # matrix (what linear models and MLPs compute) against the dense product, 2000 x
@@ -47,12 +46,6 @@ CRITERIA = ("entropy", "importance", "gradient")
 # 3.5-7.2x faster at 10% density, 1.1-2.5x at 20%, 0.7-1.0x (slower) at 30%.
 # 10% stays on the safe side; CSR then holds 15% of the dense bytes.
 SPARSE_OUTPUT_MAX_DENSITY = 0.1
-
-
-def _is_mlp(estimator):
-    return all(
-        hasattr(estimator, a) for a in ("coefs_", "intercepts_", "out_activation_")
-    )
 
 
 class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
@@ -67,20 +60,11 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
 
     Parameters
     ----------
-    criterion : {'entropy', 'importance', 'gradient'}, default='entropy'
+    criterion : {CRITERIA_NAMES}, default='entropy'
         Feature score; the highest scores are kept (ties: the lower column
-        index first). Formulas in :mod:`skprune._criteria`:
+        index first). Formulas in :mod:`skprune.criteria._features`:
 
-        - 'entropy': entropy ``-sum p log p`` of the feature's values over the
-          training data, in 32 equal-width bins between its min and max
-          (unsupervised; ``estimator`` is not used);
-        - 'importance': for an MLP, ``sum_k |W0[j, k]|`` over the input
-          neuron's outgoing weights (pruned weights count zero); for a linear
-          model (``coef_``), ``|coef_[j]|`` summed over outputs; otherwise the
-          estimator's ``feature_importances_``;
-        - 'gradient': for an MLP, the mean absolute training-loss gradient
-          ``(1/S) sum_n s_n |dL_n/dx[n, j]|`` (needs ``y``); for a linear
-          model, ``|coef_[j]| * std(x_j)``.
+{CRITERIA_DOC}
 
         ``scale_by_std=True`` multiplies the estimator-based scores by
         ``std(x_j)``.
@@ -183,7 +167,7 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "criterion": [StrOptions(set(CRITERIA))],
+        "criterion": constraint(FEATURE_CRITERIA),
         "estimator": [None, HasMethods("fit")],
         "prefit": ["boolean"],
         "scale_by_std": ["boolean"],
@@ -245,7 +229,8 @@ default=None
             The fitted transformer.
         """
         # a failed fit leaves the previous fitted state (or none) behind
-        return with_rollback(self, self._fit, X, y, sample_weight, deep=False)
+        return fit_or_rollback(self, self._fit, X, y, sample_weight,
+                               replaces_only=True)
 
     def _fit(self, X, y, sample_weight):
         uses_estimator = self.criterion != "entropy"
@@ -268,7 +253,8 @@ default=None
             scores = self._estimator_scores(estimator, X, y, sample_weight)
         else:
             estimator = None
-            scores = feature_entropy(X, sample_weight)
+            scores, _ = FEATURE_CRITERIA["entropy"].function(
+                X, sample_weight, None, None)
 
         ratio = self.prune_ratio
         if ratio is None:
@@ -345,44 +331,14 @@ default=None
         return estimator.fit(X, y, **kwargs)
 
     def _estimator_scores(self, estimator, X, y, sample_weight):
-        name = type(estimator).__name__
-        if self.criterion == "importance":
-            if _is_mlp(estimator):
-                scores = mlp_input_importance(estimator.coefs_)
-            elif hasattr(estimator, "coef_"):
-                scores = linear_importance(estimator.coef_)
-            elif hasattr(estimator, "feature_importances_"):
-                scores = estimator.feature_importances_
-            else:
-                raise ValueError(
-                    f"criterion='importance' needs an MLP (coefs_), a linear "
-                    f"model (coef_) or feature_importances_; the fitted {name} "
-                    "has none of them."
-                )
-        elif _is_mlp(estimator):
-            Y = self._mlp_targets(estimator, y, X.shape[0])
-            scores = mlp_input_gradient(
-                X,
-                Y,
-                estimator.coefs_,
-                estimator.intercepts_,
-                estimator.activation,
-                estimator.out_activation_,
-                sample_weight,
-            )
-        elif hasattr(estimator, "coef_"):
-            # |coef_| * std already: scale_by_std does not apply it twice
-            scores = linear_gradient(estimator.coef_, X, sample_weight)
-            return self._checked(scores, estimator, X)
-        else:
-            raise ValueError(
-                f"criterion='gradient' needs an MLP (coefs_) or a linear model "
-                f"(coef_); the fitted {name} has neither. Use "
-                "criterion='importance' for feature_importances_."
-            )
+        criterion = FEATURE_CRITERIA[self.criterion]
+        scores, scaled = criterion.function(
+            X, sample_weight, estimator,
+            lambda: self._mlp_targets(estimator, y, X.shape[0]),
+        )
         scores = self._checked(scores, estimator, X)
-        if self.scale_by_std:
-            scores = scores * feature_std(X, sample_weight)
+        if self.scale_by_std and not scaled:  # never the factor twice
+            scores = scores * weighted_mean_std(X, sample_weight)[1]
         return scores
 
     @staticmethod
@@ -420,7 +376,7 @@ default=None
                     f"y holds labels the prefit estimator was not fitted on: "
                     f"{unseen[:5].tolist()}."
                 )
-            Y = estimator._label_binarizer.transform(y)
+            Y = compat.label_binarizer(estimator).transform(y)
         else:
             Y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         Y = np.asarray(Y, dtype=np.float64)
@@ -506,3 +462,8 @@ def _drop_small(Xt, threshold):
     indptr = np.zeros(n_rows + 1, dtype=Xt.indptr.dtype)
     np.cumsum(np.bincount(rows[keep], minlength=n_rows), out=indptr[1:])
     return type(Xt)((Xt.data[keep], Xt.indices[keep], indptr), shape=Xt.shape)
+
+
+PruneSparsifyTransformer.__doc__ = PruneSparsifyTransformer.__doc__.replace(
+    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in FEATURE_CRITERIA) + "}"
+).replace("{CRITERIA_DOC}", describe(FEATURE_CRITERIA))

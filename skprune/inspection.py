@@ -22,6 +22,8 @@ from sklearn.base import clone
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV
 
+from . import _sklearn_compat as compat
+
 BASELINE = "random"
 
 
@@ -133,7 +135,7 @@ def _check_settings(estimator, prefix, criteria, ratios):
             )
             step = probe.get_params(deep=True)[prefix[:-2]] if prefix else probe
             if hasattr(step, "_validate_params"):
-                step._validate_params()
+                compat.validate_params(step)
 
 
 class PruningCurveDisplay:

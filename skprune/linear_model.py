@@ -2,45 +2,53 @@
 
 :class:`SparseSGDRegressor` trains scikit-learn's ``SGDRegressor`` and prunes
 its features inside ``fit``: it scores every kept feature
-(:mod:`skprune._linear_criteria`), removes the lowest-scored ones, refits the
-rest starting from their current coefficients, and repeats. All training goes
-through ``SGDRegressor``'s public ``fit`` and ``partial_fit`` on the kept
-columns (sklearn's Cython SGD, with every SGD parameter of the estimator), so
-pruned coefficients are never updated: they are exactly zero.
+(:data:`skprune.criteria.LINEAR_CRITERIA`), removes the lowest-scored ones,
+refits the rest starting from their current coefficients, and repeats. All
+training goes through ``SGDRegressor``'s public ``fit`` and ``partial_fit`` on
+the kept columns (sklearn's Cython SGD, with every SGD parameter of the
+estimator), so pruned coefficients are never updated: they are exactly zero.
 
-With ``prune_ratio='auto'`` a validation split decides how far to prune; the
-rule is in :func:`_accept`: a step is refused when the validation loss rises
-by more than ``max_score_drop`` times the best one *and* by more than two
-standard errors.
+The pruning itself -- validation split, step loop, support search, acceptance
+rules, history, progress log -- is the shared driver's
+(:mod:`skprune._pruning`). This module is the SGD adapter:
+:class:`_SparseSGDMixin` knows how to train SGD on a support and how to read
+its coefficients (rows of ``coef_``, one support shared by all rows), and a
+concrete estimator adds what only its task knows: input validation, the
+validation loss and score (:meth:`SparseSGDRegressor._evaluate`) and the
+targets the criteria see.
 """
 
-import math
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDRegressor
-from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    check_random_state,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
-from ._linear_criteria import (
-    LINEAR_CRITERIA,
-    feature_entropy,
-    feature_mean_std,
-    linear_scores,
+from . import _sklearn_compat as compat
+from ._pruning import (
+    AcceptAll,
+    AllOf,
+    Evaluation,
+    FitRandomState,
+    MaxLossRise,
+    MaxScoreDrop,
+    ProgressLog,
+    fit_or_rollback,
+    make_record,
+    run_schedule,
+    search_support,
+    sklearn_verbose,
+    validation_split,
 )
-from ._rollback import with_rollback
 from ._schedules import sparsity_schedule
+from ._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
+from .criteria import LINEAR_CRITERIA, constraint, feature_statistics, linear_scores
+from .criteria import describe as describe_criteria
+from .criteria import loss_value
 
 # predict on dense X reads only the support columns at or below this density,
 # GATHER_ROWS rows at a time (bounded memory, cache-sized blocks);
@@ -49,50 +57,20 @@ from ._schedules import sparsity_schedule
 GATHER_DENSITY = 0.05
 GATHER_ROWS = 512
 
+# the release in which max_score_drop took its shared meaning, and the one in
+# which the warning about the change goes away
+_MEANING_CHANGED_IN = "0.2.0"
+_WARNING_REMOVED_IN = "0.4.0"
+
 _SPARSE_CONSTRAINTS = {
     "prune_ratio": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
-    "prune_criterion": [StrOptions(set(LINEAR_CRITERIA))],
+    "prune_criterion": constraint(LINEAR_CRITERIA),
     "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
     "sparsity_threshold": [None, Interval(Real, 0, None, closed="left")],
-    "max_score_drop": [Interval(Real, 0, None, closed="left")],
+    "max_loss_rise": [Interval(Real, 0, None, closed="left")],
+    "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
     "refit": ["boolean"],
 }
-
-_SGD_PARAMS = tuple(SGDRegressor._get_param_names())
-
-
-def _accept(losses, best_losses, sample_weight, max_score_drop):
-    """The stopping rule of ``prune_ratio='auto'``: accept a pruning step?
-
-    ``losses`` and ``best_losses`` are the per-sample validation losses
-    (squared errors) of the candidate and of the best model accepted so far
-    (lowest mean loss ``L_best``, the unpruned model included). With
-    ``d_n = losses_n - best_losses_n``, ``D`` its sample-weighted mean and
-    ``se`` the standard error of ``D``, the step is **refused** only when both
-
-    - ``D > max_score_drop * L_best``: the validation loss rises by more than
-      the tolerated fraction. In terms of the validation score
-      ``R^2 = 1 - L / var(y)``, R^2 falls by more than
-      ``max_score_drop * (1 - R^2_best)``, i.e. ``max_score_drop`` times what
-      the best model leaves unexplained. A relative rule means the same for a
-      nearly noiseless target (R^2 = 0.9996) and a noisy one (R^2 = 0.5),
-      where a fixed drop of R^2 could not;
-    - ``D > 2 se``: the rise is larger than two standard errors of the paired
-      difference, i.e. not the noise of a small validation split or of SGD
-      (removing a useless feature changes the SGD solution a little, which a
-      few hundred validation samples can turn into a rise of a few percent).
-
-    Returns ``(accepted, D)``.
-    """
-    d = np.asarray(losses, dtype=float) - best_losses
-    w = np.ones(d.shape[0]) if sample_weight is None else np.asarray(sample_weight)
-    total = w.sum()
-    mean = float(w @ d / total)
-    best = float(w @ best_losses / total)
-    n_eff = total**2 / float(w @ w)
-    se = math.sqrt(max(float(w @ (d - mean) ** 2) / total, 0.0) / max(n_eff - 1, 1))
-    refused = mean > max_score_drop * best and mean > 2.0 * se
-    return not refused, mean
 
 
 def _columns(X, idx):
@@ -102,15 +80,6 @@ def _columns(X, idx):
     if sparse.issparse(X):
         return X[:, idx]
     return np.ascontiguousarray(X[:, idx])
-
-
-def _keep_largest(mask, coef):
-    """Never empty the support: keep the largest |coef| if nothing is left."""
-    if not mask.any():
-        mask = mask.copy()
-        mask[int(np.argmax(np.abs(coef)))] = True
-    return mask
-
 
 
 def _numeric_y(estimator, y, dtype):
@@ -123,7 +92,399 @@ def _numeric_y(estimator, y, dtype):
             f"{y.dtype} cannot be converted to float: {exc}"
         ) from exc
 
-class SparseSGDRegressor(SGDRegressor):
+
+class _Fitted:
+    """One SGD fit on a support: the SGD model, its columns and its mask.
+
+    ``sgd`` was fitted on the columns ``idx``; ``mask`` (over all features)
+    is the support it leaves: the columns of ``idx`` whose coefficient
+    survived (an L1 penalty's exact zeros and ``sparsity_threshold`` prune
+    too). ``coef`` is the full-width ``(n_rows, n_features)`` coefficient
+    matrix, zero outside ``mask``.
+    """
+
+    def __init__(self, sgd, idx, mask, coef):
+        self.sgd, self.idx, self.mask, self.coef = sgd, idx, mask, coef
+
+    @property
+    def intercept(self):
+        return self.sgd.intercept_
+
+
+class _SGDAdapter:
+    """What the pruning driver asks of an SGD model on a support.
+
+    For :func:`skprune._pruning.search_support` (``prune_ratio='auto'``):
+    ``n_kept``, ``propose``, ``fit_candidate``, ``commit``; for
+    :func:`skprune._pruning.run_schedule` (a float ``prune_ratio``):
+    ``prune`` then ``retrain``, ``snapshot``/``restore``; for both:
+    ``evaluate`` and ``record``.
+    """
+
+    def __init__(self, estimator, X, y, sample_weight, split, seed):
+        self.est = estimator
+        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.split = split
+        self.seed = seed
+        self.n_features = X.shape[1]
+        self.stats = feature_statistics(estimator.prune_criterion, X, sample_weight)
+        self.rng = check_random_state(seed.get())  # the 'random' criterion
+        self.current = None
+        self._next_idx = None
+
+    # -- shared ----------------------------------------------------------------
+
+    def fit(self, idx, coef, intercept, *, quiet=True):
+        """Fit on the columns ``idx`` from the full-width ``coef``, ``intercept``."""
+        return self.est._fit_support(self.X, self.y, self.sample_weight, idx, coef,
+                                     intercept, self.seed, quiet=quiet)
+
+    def evaluate(self, candidate=None):
+        if self.split is None:
+            return None
+        split = self.split
+        return self.est._evaluate(split.X_val, split.y_val, split.sw_val,
+                                  candidate or self.current)
+
+    def record(self, step, target, evaluation, accepted, candidate=None):
+        fitted = candidate or self.current
+        n_kept = int(fitted.mask.sum())
+        train = self.est._evaluate(self.X, self.y, self.sample_weight, fitted,
+                                   training=True)
+        return make_record(
+            step,
+            phase="dense" if step == 0 else "retrain",
+            target_sparsity=target,
+            sparsity=1.0 - n_kept / self.n_features,
+            n_nonzero=n_kept,
+            loss=train.loss,
+            validation_score=None if evaluation is None else evaluation.score,
+            accepted=accepted,
+            n_features=n_kept,
+            n_iter=int(fitted.sgd.n_iter_),
+            validation_loss=None if evaluation is None else evaluation.loss,
+        )
+
+    def _lowest(self, n_remove):
+        """The current support minus its ``n_remove`` lowest-scored features."""
+        fitted = self.current
+        kept = np.flatnonzero(fitted.mask)
+        scores = self.est._scores(self.X, self.y, self.sample_weight, kept, fitted,
+                                  self.stats, self.rng)
+        order = np.argsort(scores, kind="stable")
+        return np.sort(kept[order[n_remove:]])
+
+    # -- support search ------------------------------------------------------------
+
+    def n_kept(self):
+        return int(self.current.mask.sum())
+
+    def propose(self, n_remove):
+        return self._lowest(n_remove)
+
+    def fit_candidate(self, support):
+        return self.fit(support, self.current.coef, self.current.intercept)
+
+    def commit(self, candidate):
+        self.current = candidate
+
+    # -- schedule --------------------------------------------------------------------
+
+    def prune(self, target):
+        n_keep = max(1, self.n_features
+                     - int(np.floor(target * self.n_features + 1e-9)))
+        n_remove = max(0, self.n_kept() - n_keep)
+        self._next_idx = self._lowest(n_remove)
+
+    def retrain(self, step, final):
+        # the last fit of a run without refit is the model: it may warn
+        quiet = not (final and not self.est.refit and self.split is None)
+        self.current = self.fit(self._next_idx, self.current.coef,
+                                self.current.intercept, quiet=quiet)
+
+    def snapshot(self):
+        return self.current
+
+    def restore(self, snapshot):
+        self.current = snapshot
+
+
+class _SparseSGDMixin:
+    """The SGD adapter shared by the sparse SGD estimators.
+
+    A concrete estimator sets :attr:`_sgd_class` and implements
+    ``_validated(X, y, sample_weight, reset)`` (its input checks),
+    ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
+    losses, mean loss and score of a :class:`_Fitted` model) and
+    ``_criterion_targets(y)`` (``y`` as the ``(n_samples, n_rows)`` targets of
+    the 'gradient' criterion). Coefficients are handled as rows
+    (``np.atleast_2d(sgd.coef_)``) with one support shared by all rows.
+    """
+
+    _sgd_class = None
+
+    # -- SGD on a subset of the columns -----------------------------------------
+
+    def _sgd(self, **overrides):
+        """A plain SGD estimator with this estimator's SGD parameters."""
+        params = {name: getattr(self, name)
+                  for name in compat.param_names(self._sgd_class)}
+        params["verbose"] = sklearn_verbose(self.verbose)
+        params.update(overrides)
+        return self._sgd_class(**params)
+
+    def _fit_support(self, X, y, sample_weight, idx, coef, intercept, seed, *,
+                     penalised=True, quiet=True):
+        """Fit SGD on the columns ``idx`` from ``coef[:, idx]``, ``intercept``."""
+        overrides = {"random_state": seed.get()}
+        if not penalised:
+            overrides["penalty"] = None
+        sgd = self._sgd(**overrides)
+        init = None
+        if coef is not None:
+            init = coef[:, idx]
+            init = init[0] if init.shape[0] == 1 and not self._coef_2d else init
+        with warnings.catch_warnings():
+            if quiet:  # an intermediate fit; the final one warns
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            sgd.fit(
+                _columns(X, idx),
+                y,
+                coef_init=init,
+                intercept_init=None if intercept is None else np.array(intercept),
+                sample_weight=sample_weight,
+            )
+        return self._fitted(sgd, idx, X.shape[1], X.dtype)
+
+    _coef_2d = False  # does the SGD estimator keep coef_ 2-D (classifiers)?
+
+    def _fitted(self, sgd, idx, n_features, dtype):
+        """The :class:`_Fitted` support of ``sgd`` (trained on columns ``idx``)."""
+        rows = np.atleast_2d(sgd.coef_)
+        if self.sparsity_threshold is not None:
+            alive = (np.abs(rows) >= self.sparsity_threshold).any(axis=0)
+        else:
+            alive = (rows != 0).any(axis=0)  # an L1 penalty's zeros are pruned
+        if not alive.any():  # never empty the support: keep the largest |coef|
+            alive = alive.copy()
+            alive[int(np.argmax(np.abs(rows).max(axis=0)))] = True
+        mask = np.zeros(n_features, dtype=bool)
+        mask[idx] = alive
+        coef = np.zeros((rows.shape[0], n_features), dtype=dtype)
+        coef[:, idx] = rows
+        coef[:, ~mask] = 0.0
+        return _Fitted(sgd, idx, mask, coef)
+
+    def _scores(self, X, y, sample_weight, kept, fitted, stats, rng):
+        """Criterion score of every kept feature (``kept``), summed over rows."""
+        criterion = LINEAR_CRITERIA[self.prune_criterion]
+        return linear_scores(
+            self.prune_criterion,
+            _columns(X, kept) if "X" in criterion.needs else None,
+            self._criterion_targets(y) if "Y" in criterion.needs else None,
+            fitted.coef[:, kept],
+            np.atleast_1d(fitted.intercept),
+            loss=self.loss,
+            epsilon=getattr(self, "epsilon", 0.1),
+            sample_weight=sample_weight,
+            std=None if stats["std"] is None else stats["std"][kept],
+            entropy=None if stats["entropy"] is None else stats["entropy"][kept],
+            random_state=rng,
+        ).sum(axis=0)
+
+    # -- fit (the driver runs it) -------------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Fit by SGD and prune the features (see the class docstring).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+
+        y : array-like of shape (n_samples,)
+            Target values.
+
+        coef_init : ndarray of shape (n_features,), default=None
+            Initial coefficients of the first (unpruned) SGD fit.
+
+        intercept_init : ndarray of shape (1,), default=None
+            Initial intercept of the first SGD fit.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples, in every SGD fit, in the criteria and in
+            the validation loss.
+
+        Returns
+        -------
+        self : object
+            The fitted, pruned estimator.
+        """
+        self._warn_max_score_drop()
+        return self._unchanged_on_error(
+            self._fit, X, y, coef_init, intercept_init, sample_weight
+        )
+
+    def _acceptance_rule(self):
+        """The driver's rule for this fit (see :mod:`skprune._pruning`)."""
+        score_rule = (AcceptAll() if self.max_score_drop is None
+                      else MaxScoreDrop(self.max_score_drop))
+        if self.prune_ratio == "auto":
+            return AllOf(MaxLossRise(self.max_loss_rise), score_rule)
+        return score_rule
+
+    def _warn_max_score_drop(self):
+        if self.max_score_drop is not None:
+            warnings.warn(
+                f"{type(self).__name__}'s max_score_drop means, since skprune "
+                f"{_MEANING_CHANGED_IN}, what it means for every skprune "
+                "estimator: the largest tolerated drop of the validation score "
+                "below the unpruned model's. Before, it named the relative "
+                "validation-loss rule of prune_ratio='auto', which is now "
+                "max_loss_rise (default 0.01); to keep that rule, pass "
+                f"max_loss_rise={self.max_score_drop!r} instead. This warning "
+                f"will be removed in {_WARNING_REMOVED_IN}.",
+                FutureWarning,
+                stacklevel=4,
+            )
+
+    def _fit(self, X, y, coef_init, intercept_init, sample_weight):
+        X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
+        if self.warm_start and getattr(self, "coef_", None) is not None:
+            if coef_init is None:
+                coef_init = self._dense_coef()
+            if intercept_init is None:
+                intercept_init = self.intercept_
+        n_features = X.shape[1]
+        coef = None
+        if coef_init is not None:
+            coef = np.asarray(coef_init, dtype=X.dtype)
+            if coef.size != n_features * self._n_rows(y):
+                raise ValueError(
+                    f"coef_init has shape {coef.shape}; expected "
+                    f"({n_features},), one coefficient per feature of X."
+                )
+            coef = coef.reshape(-1, n_features)
+
+        seed = FitRandomState(self.random_state)
+        rule = self._acceptance_rule()
+        auto = self.prune_ratio == "auto"
+        split = None
+        if rule.needs_validation:
+            split = validation_split(
+                X, y, sample_weight,
+                fraction=self.validation_fraction,
+                random_state=check_random_state(seed.get()),
+                needed_by="prune_ratio='auto'" if auto else "max_score_drop",
+            )
+        data = (X, y, sample_weight) if split is None else (
+            split.X_train, split.y_train, split.sw_train)
+        adapter = _SGDAdapter(self, *data, split, seed)
+        all_columns = np.arange(n_features)
+        last = not auto and split is None and self.prune_ratio == 0 and not self.refit
+        adapter.current = adapter.fit(all_columns, coef, intercept_init,
+                                      quiet=not last)
+        if auto:
+            log = ProgressLog(self, "auto")
+            history = search_support(adapter, rule, log)
+        else:
+            targets = (sparsity_schedule(self.prune_ratio, self.n_prune_steps, "cubic")
+                       if self.prune_ratio > 0 else [])
+            log = ProgressLog(self, len(targets))
+            history = run_schedule(adapter, targets, rule, log)
+
+        fitted = adapter.current
+        if split is not None or self.refit:
+            # the final model: all of X, unpenalised with refit=True
+            idx = np.flatnonzero(fitted.mask)
+            fitted = self._fit_support(X, y, sample_weight, idx, fitted.coef,
+                                       fitted.intercept, seed,
+                                       penalised=not self.refit, quiet=False)
+            log.note(f"final fit on {idx.shape[0]} features"
+                     f"{' (unpenalised)' if self.refit else ''}")
+
+        # all fitted state is set here, at once: a failed fit changes nothing
+        sgd = fitted.sgd
+        coef = fitted.coef if self._coef_2d else fitted.coef[0]
+        self.coef_ = coef
+        self.intercept_ = np.asarray(sgd.intercept_, dtype=X.dtype).reshape(-1)
+        self.n_iter_ = sgd.n_iter_
+        self.t_ = sgd.t_
+        self.support_ = (np.atleast_2d(coef) != 0).any(axis=0)
+        if not self.support_.any():  # an all-zero fit: keep the kept column
+            self.support_ = fitted.mask
+        self.pruning_history_ = history
+        self._set_average_state(sgd, fitted.idx, n_features, X.dtype)
+        self._set_sparse_attributes()
+        return self
+
+    def _n_rows(self, y):
+        """Rows of ``coef_`` for targets ``y`` (1 for a regressor)."""
+        return 1
+
+    def _unchanged_on_error(self, method, *args):
+        """Run ``method``; if it raises, restore the previous fitted state."""
+        return fit_or_rollback(self, method, *args, replaces_only=True)
+
+    # -- fitted state ------------------------------------------------------------------
+
+    def _dense_coef(self):
+        coef = self.coef_
+        if sparse.issparse(coef):  # after sklearn's sparsify()
+            coef = coef.toarray()
+            if not self._coef_2d:
+                coef = coef.ravel()
+        return np.asarray(coef)
+
+    def _set_sparse_attributes(self):
+        coef = np.atleast_2d(self._dense_coef())
+        self.n_nonzero_ = int(np.count_nonzero(coef))
+        self.sparsity_ = 1.0 - self.n_nonzero_ / coef.size
+        self._support_idx = np.flatnonzero(self.support_)
+
+    @property
+    def coef_sparse_(self):
+        """``coef_`` as a (n_rows, n_features) CSR matrix (its non-zeros only).
+
+        Built from ``coef_`` when read, so files hold the coefficients once.
+        """
+        check_is_fitted(self)
+        return sparse.csr_matrix(np.atleast_2d(self._dense_coef()))
+
+    def _set_average_state(self, sgd, idx, n_features, dtype):
+        """Full-width copies of SGD's averaging state, for ``partial_fit``."""
+        for name in compat.SGD_AVERAGE_COEFS:
+            value = getattr(sgd, name, None)
+            if value is not None:
+                full = np.zeros(np.shape(value)[:-1] + (n_features,), dtype=dtype)
+                full[..., idx] = value
+                full[..., ~self.support_] = 0.0
+                setattr(self, name, full)
+            else:
+                self.__dict__.pop(name, None)
+        for name in compat.SGD_AVERAGE_INTERCEPTS:
+            if getattr(sgd, name, None) is not None:
+                setattr(self, name, np.array(getattr(sgd, name), copy=True))
+            else:
+                self.__dict__.pop(name, None)
+
+    def _load_support_state(self, sgd, idx, dtype):
+        """Hand the fitted support's state to a fresh SGD before ``partial_fit``."""
+        coef = self._dense_coef()
+        sgd.coef_ = np.ascontiguousarray(coef[..., idx], dtype=dtype)
+        sgd.intercept_ = np.array(self.intercept_, dtype=dtype)
+        sgd.t_ = self.t_
+        sgd.n_features_in_ = idx.shape[0]
+        for name in compat.SGD_AVERAGE_COEFS:
+            if getattr(self, name, None) is not None:
+                setattr(sgd, name, np.ascontiguousarray(getattr(self, name)[..., idx]))
+        for name in compat.SGD_AVERAGE_INTERCEPTS:
+            if getattr(self, name, None) is not None:
+                setattr(sgd, name, np.array(getattr(self, name), copy=True))
+
+
+class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
 
     A drop-in replacement for :class:`sklearn.linear_model.SGDRegressor` that
@@ -152,31 +513,31 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         also the share of the data held out to judge pruning steps when
         ``prune_ratio='auto'`` (drawn with ``random_state``). With
         ``warm_start=True`` the first fit starts from the previous
-        coefficients. ``verbose`` also prints one line per pruning step.
+        coefficients. ``verbose=1`` prints one line per pruning step (step
+        k/N, phase, support size, training loss, validation score, elapsed
+        time); ``verbose>=2`` also the SGD epochs of every internal fit. Every
+        internal fit of one ``fit`` uses the same random state (an int
+        ``random_state`` as given; ``None`` or a ``RandomState`` frozen at the
+        start of ``fit``), so with ``early_stopping=True`` they all hold out
+        the same samples, and the pruning validation split is those samples.
 
     prune_ratio : 'auto' or float in [0, 1), default='auto'
-        'auto': prune step by step as long as the validation score stays
-        within ``max_score_drop`` of the best seen (see ``max_score_drop``).
+        'auto': prune step by step as long as the validation loss stays
+        within ``max_loss_rise`` of the best seen (see ``max_loss_rise``).
         Each step removes half of the remaining features, until a step is
         refused; from then on the support size is bisected between the last
         accepted and the last refused one, and pruning ends when removing a
-        single feature is refused. A float: the fraction of the coefficients forced
-        to exactly zero, reached over ``n_prune_steps`` steps (no validation
-        split). ``0`` prunes nothing (``sparsity_threshold`` and an L1
-        penalty still make zeros).
+        single feature is refused (:func:`skprune._pruning.search_support`).
+        A float: the fraction of the coefficients forced to exactly zero,
+        reached over ``n_prune_steps`` steps (no validation split unless
+        ``max_score_drop`` is set). ``0`` prunes nothing
+        (``sparsity_threshold`` and an L1 penalty still make zeros).
 
-    prune_criterion : {'magnitude', 'gradient', 'entropy'}, default='magnitude'
+    prune_criterion : {CRITERIA_NAMES}, default='magnitude'
         Importance of a feature ``j`` (lowest pruned first); formulas in
-        :mod:`skprune._linear_criteria`:
+        :mod:`skprune.criteria._linear`:
 
-        - 'magnitude': ``|w_j| std(x_j)``, so the feature's scale does not
-          decide;
-        - 'gradient': ``sum_n |dL_n / dw_j|`` over the training data,
-          evaluated with feature ``j`` removed from the prediction (how hard
-          the data pulls ``w_j`` back from zero);
-        - 'entropy': ``H(x_j) |w_j| std(x_j)`` with ``H`` the entropy of the
-          feature binned in 32 equal-width bins: low-information features go
-          first.
+{CRITERIA_DOC}
 
     n_prune_steps : int, default=5
         With a float ``prune_ratio``: the number of prune -> refit steps; the
@@ -189,22 +550,33 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         Coefficients with ``|w| < sparsity_threshold`` are pruned after every
         fit (at least one feature is always kept).
 
-    max_score_drop : float >= 0, default=0.01
+    max_loss_rise : float >= 0, default=0.01
         Tolerance of ``prune_ratio='auto'``, relative to what the best model
-        leaves unexplained: a step is refused when it lowers the validation
-        R^2 by more than ``max_score_drop * (1 - best R^2)`` -- its validation
-        mean squared error exceeds the best one by more than a fraction
-        ``max_score_drop`` (1% by default) -- *and* that rise exceeds two
-        standard errors of the paired per-sample difference, so the noise of
-        a small validation split or of SGD does not stop pruning. Not used
-        with a float ``prune_ratio``.
+        leaves unexplained (:class:`skprune._pruning.MaxLossRise`): a step is
+        refused when it lowers the validation R^2 by more than
+        ``max_loss_rise * (1 - best R^2)`` -- its validation mean squared
+        error exceeds the best one by more than a fraction ``max_loss_rise``
+        (1% by default) -- *and* that rise exceeds two standard errors of the
+        paired per-sample difference, so the noise of a small validation
+        split or of SGD does not stop pruning. Not used with a float
+        ``prune_ratio``. (Named ``max_score_drop`` up to skprune 0.1.)
+
+    max_score_drop : float or None, default=None
+        The same rule for every skprune estimator
+        (:class:`skprune._pruning.MaxScoreDrop`): if set, a step is refused
+        when its validation R^2 is more than ``max_score_drop`` below the
+        unpruned model's. With 'auto' it applies on top of
+        ``max_loss_rise``; with a float ``prune_ratio`` it holds out
+        ``validation_fraction`` of the data and pruning stops at the last
+        step within the drop. Setting it warns (``FutureWarning``) until
+        skprune 0.4, because up to 0.1 this name meant ``max_loss_rise``.
 
     refit : bool, default=True
         End with an unpenalised SGD refit (``penalty=None``) of the kept
         features on all of ``X``, starting from their pruned-model values;
         removes the shrinkage bias of ``alpha``. With ``False`` the last
-        model is penalised as configured (and, with 'auto', refit on all of
-        ``X`` with the penalty).
+        model is penalised as configured (and, when a validation split was
+        held out, refit on all of ``X`` with the penalty).
 
     Attributes
     ----------
@@ -236,10 +608,15 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         ``1 - n_nonzero_ / n_features_in_``.
 
     pruning_history_ : list of dict
-        One record per pruning step, step 0 being the unpruned model:
-        ``step``, ``n_features`` (kept), ``sparsity``, ``n_iter`` (epochs of
-        that fit), ``validation_loss`` and ``validation_score`` (R^2; None
-        without a validation split) and ``accepted``.
+        One record per pruning step, step 0 being the unpruned model, with
+        the keys every skprune estimator shares
+        (:func:`skprune._pruning.make_record`): ``step``, ``phase``,
+        ``target_sparsity``, ``sparsity``, ``n_nonzero`` (kept features),
+        ``loss`` (mean training loss of the SGD loss, without penalty),
+        ``validation_score`` (R^2; None without a validation split) and
+        ``accepted``; and the SGD extras ``n_features`` (kept, as
+        ``n_nonzero``), ``n_iter`` (epochs of that fit) and
+        ``validation_loss`` (mean squared error).
 
     n_features_in_ : int
         Number of features seen during ``fit``.
@@ -309,7 +686,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         prune_criterion="magnitude",
         n_prune_steps=5,
         sparsity_threshold=None,
-        max_score_drop=0.01,
+        max_loss_rise=0.01,
+        max_score_drop=None,
         refit=True,
     ):
         super().__init__(
@@ -337,120 +715,14 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         self.prune_criterion = prune_criterion
         self.n_prune_steps = n_prune_steps
         self.sparsity_threshold = sparsity_threshold
+        self.max_loss_rise = max_loss_rise
         self.max_score_drop = max_score_drop
         self.refit = refit
 
-    # -- SGD on a subset of the columns -----------------------------------------
 
-    def _sgd(self, **overrides):
-        """A plain SGDRegressor with this estimator's SGD parameters."""
-        params = {name: getattr(self, name) for name in _SGD_PARAMS}
-        params.update(overrides)
-        return SGDRegressor(**params)
+    _sgd_class = SGDRegressor
 
-    def _sgd_fit(self, X, y, sample_weight, idx, coef, intercept, *, penalised=True,
-                 quiet=True):
-        """Fit SGD on the columns ``idx`` from ``coef[idx]``, ``intercept``."""
-        sgd = self._sgd(**({} if penalised else {"penalty": None}))
-        with warnings.catch_warnings():
-            if quiet:  # an intermediate fit; the final one warns
-                warnings.simplefilter("ignore", ConvergenceWarning)
-            sgd.fit(
-                _columns(X, idx),
-                y,
-                coef_init=None if coef is None else coef[idx],
-                intercept_init=None if intercept is None else np.array(intercept),
-                sample_weight=sample_weight,
-            )
-        return sgd
-
-    def _prune_mask(self, sgd, idx, n_features):
-        """Support after a fit: kept columns whose coefficient survived."""
-        mask = np.zeros(n_features, dtype=bool)
-        coef = sgd.coef_
-        if self.sparsity_threshold is not None:
-            alive = np.abs(coef) >= self.sparsity_threshold
-        else:
-            alive = coef != 0  # an L1 penalty's exact zeros are pruned too
-        mask[idx] = _keep_largest(alive, coef)
-        return mask
-
-    def _full_coef(self, sgd, mask, idx, n_features, dtype):
-        coef = np.zeros(n_features, dtype=dtype)
-        coef[idx] = sgd.coef_
-        coef[~mask] = 0.0
-        return coef
-
-    # -- scoring -------------------------------------------------------------------
-
-    def _scores(self, X, y, sample_weight, idx, coef, intercept, stats):
-        """Criterion score of every kept feature (``idx``)."""
-        std, entropy = stats
-        gradient = self.prune_criterion == "gradient"
-        return linear_scores(
-            self.prune_criterion,
-            _columns(X, idx) if gradient else None,  # the others need no data
-            y.reshape(-1, 1),
-            coef[idx][None, :],
-            np.atleast_1d(intercept),
-            loss=self.loss,
-            epsilon=self.epsilon,
-            sample_weight=sample_weight,
-            std=None if std is None else std[idx],
-            entropy=None if entropy is None else entropy[idx],
-        )[0]
-
-    def _feature_stats(self, X, sample_weight):
-        if self.prune_criterion == "gradient":
-            return None, None
-        _, std = feature_mean_std(X, sample_weight)
-        entropy = (
-            feature_entropy(X, sample_weight)
-            if self.prune_criterion == "entropy"
-            else None
-        )
-        return std, entropy
-
-    # -- fit -------------------------------------------------------------------------
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
-        """Fit by SGD and prune the features (see the class docstring).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-
-        y : array-like of shape (n_samples,)
-            Target values.
-
-        coef_init : ndarray of shape (n_features,), default=None
-            Initial coefficients of the first (unpruned) SGD fit.
-
-        intercept_init : ndarray of shape (1,), default=None
-            Initial intercept of the first SGD fit.
-
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples, in every SGD fit, in the criteria and in
-            the validation loss.
-
-        Returns
-        -------
-        self : object
-            The fitted, pruned estimator.
-        """
-        return self._unchanged_on_error(
-            self._fit, X, y, coef_init, intercept_init, sample_weight
-        )
-
-    def _unchanged_on_error(self, method, *args):
-        """Run ``method``; if it raises, restore the previous fitted state.
-
-        A shallow copy is enough: fitting only ever replaces attributes, it
-        never writes into the arrays of a previous fit.
-        """
-        return with_rollback(self, method, *args, deep=False)
+    # -- what only a regressor knows -------------------------------------------------
 
     def _validated(self, X, y, sample_weight, reset):
         """X, y and sample_weight as fit and partial_fit train on them."""
@@ -470,227 +742,28 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         return X, y, sample_weight
 
-    def _fit(self, X, y, coef_init, intercept_init, sample_weight):
-        X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
-        if self.warm_start and getattr(self, "coef_", None) is not None:
-            if coef_init is None:
-                coef_init = self._dense_coef()
-            if intercept_init is None:
-                intercept_init = self.intercept_
-        if coef_init is not None:
-            coef_init = np.asarray(coef_init, dtype=X.dtype).ravel()
-            if coef_init.shape != (X.shape[1],):
-                raise ValueError(
-                    f"coef_init has shape {coef_init.shape}; expected "
-                    f"({X.shape[1]},), one coefficient per feature of X."
-                )
+    def _criterion_targets(self, y):
+        return y.reshape(-1, 1)
 
-        if self.prune_ratio == "auto":
-            result = self._fit_auto(X, y, sample_weight, coef_init, intercept_init)
-        else:
-            result = self._fit_ratio(X, y, sample_weight, coef_init, intercept_init)
-        sgd, mask, idx, history = result
+    def _evaluate(self, X, y, sample_weight, fitted, training=False):
+        """A fitted support judged on ``(X, y)``.
 
-        # all fitted state is set here, at once: a failed fit changes nothing
-        coef = self._full_coef(sgd, mask, idx, X.shape[1], X.dtype)
-        self.coef_ = coef
-        self.intercept_ = np.asarray(sgd.intercept_, dtype=X.dtype).reshape(1)
-        self.n_iter_ = sgd.n_iter_
-        self.t_ = sgd.t_
-        self.support_ = coef != 0
-        if not self.support_.any():  # an all-zero fit: keep the kept column
-            self.support_ = mask
-        self.pruning_history_ = history
-        self._set_average_state(sgd, idx, X.shape[1], X.dtype)
-        self._set_sparse_attributes()
-        return self
-
-    def _record(self, step, mask, sgd, val_loss, val_score, accepted=True):
-        n_kept = int(mask.sum())
-        record = {
-            "step": step,
-            "n_features": n_kept,
-            "sparsity": 1.0 - n_kept / mask.shape[0],
-            "n_iter": int(sgd.n_iter_),
-            "validation_loss": val_loss,
-            "validation_score": val_score,
-            "accepted": accepted,
-        }
-        if self.verbose:
-            line = (
-                f"[{type(self).__name__}] step {step}: {n_kept} features "
-                f"(sparsity {record['sparsity']:.4f}), {sgd.n_iter_} epochs"
-            )
-            if val_loss is not None:
-                line += (
-                    f", validation loss {val_loss:.6g}, R^2 {val_score:.6f}"
-                    f"{'' if accepted else ' -> refused'}"
-                )
-            print(line)
-        return record
-
-    def _validation(self, X_val, y_val, sw_val, sgd, idx, mask):
-        """Per-sample squared errors on the validation split, and R^2."""
-        coef = np.where(mask[idx], sgd.coef_, 0.0)
-        pred = safe_sparse_dot(_columns(X_val, idx), coef) + sgd.intercept_[0]
-        losses = (np.asarray(y_val, dtype=float) - pred) ** 2
-        loss = float(np.average(losses, weights=sw_val))
-        total = float(np.average((y_val - np.average(y_val, weights=sw_val)) ** 2,
-                                 weights=sw_val))
-        score = 1.0 - loss / total if total > 0 else (1.0 if loss == 0 else 0.0)
-        return losses, loss, float(score)
-
-    def _fit_auto(self, X, y, sample_weight, coef_init, intercept_init):
-        """Halve the support while the validation rule accepts (see ``_accept``)."""
-        n_features = X.shape[1]
-        arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
-        if X.shape[0] < 2:
-            raise ValueError(
-                f"prune_ratio='auto' needs a validation split (validation_fraction="
-                f"{self.validation_fraction}) and so at least 2 samples, got "
-                f"n_samples={X.shape[0]}. Use a float prune_ratio."
-            )
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=check_random_state(self.random_state),
-        )
-        X_tr, X_val, y_tr, y_val = parts[:4]
-        sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
-        if sw_val is not None and not np.any(sw_val > 0):
-            raise ValueError(
-                "The sample weights of the validation split (validation_fraction="
-                f"{self.validation_fraction}) are all zero: prune_ratio='auto' "
-                "cannot judge pruning steps. Use another random_state, a larger "
-                "validation_fraction or a float prune_ratio."
-            )
-
-        idx = np.arange(n_features)
-        sgd = self._sgd_fit(X_tr, y_tr, sw_tr, idx, coef_init, intercept_init)
-        mask = self._prune_mask(sgd, idx, n_features)
-        coef = self._full_coef(sgd, mask, idx, n_features, X.dtype)
-        best_losses, loss, score = self._validation(X_val, y_val, sw_val, sgd, idx,
-                                                    mask)
-        best = loss
-        history = [self._record(0, mask, sgd, loss, score)]
-        stats = self._feature_stats(X_tr, sw_tr)
-
-        refused_sets = set()  # supports already refused: never refit twice
-        refused_kept = None  # support size of the last refused step
-        step = 0
-        while mask.sum() > 1:
-            kept = np.flatnonzero(mask)
-            if refused_kept is None:  # halve the support
-                n_remove = math.ceil(kept.shape[0] / 2)
-            else:  # bisect between the accepted and the refused size
-                n_remove = max(1, (kept.shape[0] - refused_kept) // 2)
-            n_remove = min(n_remove, kept.shape[0] - 1)
-            scores = self._scores(X_tr, y_tr, sw_tr, kept, coef, sgd.intercept_, stats)
-            order = np.argsort(scores, kind="stable")
-            cand_idx = np.sort(kept[order[n_remove:]])
-            key = cand_idx.tobytes()
-            accepted = False
-            if key not in refused_sets:
-                step += 1
-                cand = self._sgd_fit(X_tr, y_tr, sw_tr, cand_idx, coef, sgd.intercept_)
-                cand_mask = self._prune_mask(cand, cand_idx, n_features)
-                losses, loss, score = self._validation(
-                    X_val, y_val, sw_val, cand, cand_idx, cand_mask
-                )
-                accepted, _ = _accept(losses, best_losses, sw_val,
-                                      self.max_score_drop)
-                history.append(
-                    self._record(step, cand_mask, cand, loss, score, accepted)
-                )
-            if accepted:
-                sgd, mask = cand, cand_mask
-                coef = self._full_coef(sgd, mask, cand_idx, n_features, X.dtype)
-                if loss < best:
-                    best, best_losses = loss, losses
-            else:
-                refused_sets.add(key)
-                if n_remove == 1:
-                    break
-                refused_kept = kept.shape[0] - n_remove
-
-        idx = np.flatnonzero(mask)
-        final = self._sgd_fit(X, y, sample_weight, idx, coef, sgd.intercept_,
-                              penalised=not self.refit, quiet=False)
-        mask = self._prune_mask(final, idx, n_features)
-        return final, mask, idx, history
-
-    def _fit_ratio(self, X, y, sample_weight, coef_init, intercept_init):
-        """Reach ``prune_ratio`` over ``n_prune_steps`` prune -> refit steps."""
-        n_features = X.shape[1]
-        idx = np.arange(n_features)
-        last = self.prune_ratio == 0 and not self.refit
-        sgd = self._sgd_fit(X, y, sample_weight, idx, coef_init, intercept_init,
-                            quiet=not last)
-        mask = self._prune_mask(sgd, idx, n_features)
-        history = [self._record(0, mask, sgd, None, None)]
-        if self.prune_ratio > 0:
-            stats = self._feature_stats(X, sample_weight)
-            targets = sparsity_schedule(self.prune_ratio, self.n_prune_steps, "cubic")
-            for step, target in enumerate(targets, start=1):
-                coef = self._full_coef(sgd, mask, idx, n_features, X.dtype)
-                kept = np.flatnonzero(mask)
-                n_keep = max(1, n_features - int(np.floor(target * n_features + 1e-9)))
-                n_remove = max(0, kept.shape[0] - n_keep)
-                scores = self._scores(X, y, sample_weight, kept, coef,
-                                      sgd.intercept_, stats)
-                order = np.argsort(scores, kind="stable")
-                idx = np.sort(kept[order[n_remove:]])
-                final = step == len(targets) and not self.refit
-                sgd = self._sgd_fit(X, y, sample_weight, idx, coef, sgd.intercept_,
-                                    quiet=not final)
-                mask = self._prune_mask(sgd, idx, n_features)
-                history.append(self._record(step, mask, sgd, None, None))
-        if self.refit:
-            coef = self._full_coef(sgd, mask, idx, n_features, X.dtype)
-            idx = np.flatnonzero(mask)
-            sgd = self._sgd_fit(X, y, sample_weight, idx, coef, sgd.intercept_,
-                                penalised=False, quiet=False)
-            mask = self._prune_mask(sgd, idx, n_features)
-        return sgd, mask, idx, history
-
-    # -- fitted state ------------------------------------------------------------------
-
-    def _dense_coef(self):
-        coef = self.coef_
-        if sparse.issparse(coef):  # after sklearn's sparsify()
-            coef = coef.toarray()
-        return np.asarray(coef).ravel()
-
-    def _set_sparse_attributes(self):
-        coef = self._dense_coef()
-        self.n_nonzero_ = int(np.count_nonzero(coef))
-        self.sparsity_ = 1.0 - self.n_nonzero_ / coef.shape[0]
-        self._support_idx = np.flatnonzero(self.support_)
-
-    @property
-    def coef_sparse_(self):
-        """``coef_`` as a (1, n_features) CSR matrix (its non-zeros only).
-
-        Built from ``coef_`` when read, so files hold the coefficients once.
+        Validation: per-sample squared errors, their mean and R^2. Training
+        (``training=True``): the mean of the SGD loss (:func:`loss_value`).
         """
-        check_is_fitted(self)
-        return sparse.csr_matrix(self._dense_coef().reshape(1, -1))
-
-    def _set_average_state(self, sgd, idx, n_features, dtype):
-        """Full-width copies of SGD's averaging state, for ``partial_fit``."""
-        for name in ("_standard_coef", "_average_coef"):
-            if getattr(sgd, name, None) is not None:
-                full = np.zeros(n_features, dtype=dtype)
-                full[idx] = getattr(sgd, name)
-                full[~self.support_] = 0.0
-                setattr(self, name, full)
-            else:
-                self.__dict__.pop(name, None)
-        for name in ("_standard_intercept", "_average_intercept"):
-            if getattr(sgd, name, None) is not None:
-                setattr(self, name, np.array(getattr(sgd, name), copy=True))
-            else:
-                self.__dict__.pop(name, None)
+        idx = fitted.idx
+        coef = np.where(fitted.mask[idx], fitted.sgd.coef_, 0.0)
+        pred = safe_sparse_dot(_columns(X, idx), coef) + fitted.sgd.intercept_[0]
+        if training:
+            losses = loss_value(self.loss, pred, y, self.epsilon)
+            return Evaluation(loss=float(np.average(losses, weights=sample_weight)))
+        losses = (np.asarray(y, dtype=float) - pred) ** 2
+        loss = float(np.average(losses, weights=sample_weight))
+        total = float(np.average(
+            (y - np.average(y, weights=sample_weight)) ** 2, weights=sample_weight))
+        score = 1.0 - loss / total if total > 0 else (1.0 if loss == 0 else 0.0)
+        return Evaluation(score=float(score), loss=loss, losses=losses,
+                          sample_weight=sample_weight)
 
     # -- streaming ---------------------------------------------------------------------
 
@@ -726,17 +799,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             support = np.ones(X.shape[1], dtype=bool)
         else:
             support = self.support_
-            idx = np.flatnonzero(support)
-            sgd.coef_ = np.ascontiguousarray(self._dense_coef()[idx], dtype=X.dtype)
-            sgd.intercept_ = np.array(self.intercept_, dtype=X.dtype)
-            sgd.t_ = self.t_
-            sgd.n_features_in_ = idx.shape[0]
-            for name in ("_standard_coef", "_average_coef"):
-                if getattr(self, name, None) is not None:
-                    setattr(sgd, name, np.ascontiguousarray(getattr(self, name)[idx]))
-            for name in ("_standard_intercept", "_average_intercept"):
-                if getattr(self, name, None) is not None:
-                    setattr(sgd, name, np.array(getattr(self, name), copy=True))
+            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
         idx = np.flatnonzero(support)
         sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight)
 
@@ -786,3 +849,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             Predicted target values.
         """
         return self._decision_function(X)
+
+
+SparseSGDRegressor.__doc__ = SparseSGDRegressor.__doc__.replace(
+    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
+).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))

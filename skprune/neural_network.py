@@ -18,23 +18,20 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context, is_classifier
+from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
-    _check_sample_weight,
     column_or_1d,
     check_is_fitted,
     check_random_state,
     validate_data,
 )
 
+from . import _sklearn_compat as compat
 from ._compressed import DTYPES, FORMATS, CompressedMLP, auto_chunk_size
-from ._criteria import CRITERIA, compute_scores
 from ._masks import (
     SCOPES,
     neuron_alive,
@@ -43,13 +40,30 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
-from ._rollback import with_rollback
+from ._pruning import (
+    AcceptAll,
+    Evaluation,
+    MaxScoreDrop,
+    ProgressLog,
+    fit_or_rollback,
+    make_record,
+    run_schedule,
+    sklearn_verbose,
+    validation_split,
+)
 from ._schedules import SCHEDULES, sparsity_schedule
+from ._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
+from .criteria import GRANULARITIES, MLP_CRITERIA, compute_scores, constraint, describe
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
-    "prune_criterion": [StrOptions(set(CRITERIA))],
-    "prune_granularity": [StrOptions({"weight", "neuron"})],
+    "prune_criterion": constraint(MLP_CRITERIA),
+    "prune_granularity": [StrOptions(set(GRANULARITIES))],
     "prune_scope": [StrOptions(set(SCOPES))],
     "prune_schedule": [StrOptions(set(SCHEDULES))],
     "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
@@ -66,11 +80,7 @@ _PRUNING_CONSTRAINTS = {
     ],
 }
 # state that is never written to a file: rebuilt on load or on demand
-_NOT_PERSISTED = (
-    "compressed_", "_optimizer", "_best_coefs", "_best_intercepts", "_random_state"
-)
-
-_STOCHASTIC = ("sgd", "adam")
+_NOT_PERSISTED = ("compressed_",) + compat.MLP_SCRATCH_STATE
 
 _PRUNING_PARAMS_DOC = """
     prune_ratio : float in [0, 1), default=0.9
@@ -78,21 +88,11 @@ _PRUNING_PARAMS_DOC = """
         hidden neurons (``'neuron'``) removed by the end of ``fit``. ``0`` trains
         a dense network (plus ``sparsity_threshold``, if given).
 
-    prune_criterion : {'magnitude', 'entropy', 'gradient', 'taylor', \
-'random'}, default='magnitude'
+    prune_criterion : {CRITERIA_NAMES}, default='magnitude'
         Importance score; the lowest scores are pruned first. Formulas in
-        :mod:`skprune._criteria`:
+        :mod:`skprune.criteria._mlp`:
 
-        - 'magnitude': the "feature importance" ``S = sum |w|`` (``|w|`` per
-          weight; sum of a neuron's outgoing ``|w|`` per neuron);
-        - 'entropy': ``I = -sum p log p`` of a neuron's output over the
-          training data, in 32 equal-width bins between its min and max; a
-          weight scores ``|w|`` times the entropy of its source neuron;
-        - 'gradient': ``G = sum |g|``, the absolute per-sample training-loss
-          gradients accumulated over the training data;
-        - 'taylor': ``|w g|`` with ``g`` the full-data gradient (Molchanov et
-          al. 2017);
-        - 'random': uniform scores, the baseline every criterion must beat.
+{CRITERIA_DOC}
 
     prune_granularity : {'weight', 'neuron'}, default='weight'
         Remove single connection weights, or whole hidden neurons (all their
@@ -138,11 +138,13 @@ _PRUNING_PARAMS_DOC = """
         largest weights is kept.
 
     max_score_drop : float or None, default=None
-        If set, a random ``validation_fraction`` of the training data
-        (stratified for classifiers, drawn with ``random_state``) is held out,
-        and pruning stops at the
-        last step whose validation score (accuracy or R^2) is within
-        ``max_score_drop`` of the dense model's; the model of that step is kept.
+        The same rule for every skprune estimator
+        (:class:`skprune._pruning.MaxScoreDrop`): if set, a random
+        ``validation_fraction`` of the training data (stratified for
+        classifiers, drawn with ``random_state``) is held out, and pruning
+        stops at the last step whose validation score (accuracy or R^2) is at
+        most ``max_score_drop`` below the unpruned model's; the model of that
+        step is kept.
 
     inference_format : {'auto', 'dense', 'sparse'}, default='auto'
         Storage of each layer of the compressed network that ``predict`` and
@@ -165,6 +167,9 @@ _PRUNING_PARAMS_DOC = """
         (a CSR layer) or 4 MiB (all-dense network), which is also fast. Takes
         effect immediately, without refitting.
 """
+_PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
+    "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
+).replace("{CRITERIA_DOC}", describe(MLP_CRITERIA))
 
 _ATTRIBUTES_DOC = """
     masks_ : list of ndarray of bool
@@ -187,9 +192,11 @@ _ATTRIBUTES_DOC = """
         connected to the inputs and to the outputs through live weights.
 
     pruning_history_ : list of dict
-        One record per step (step 0 is the trained dense model): ``step``,
-        ``target_sparsity``, ``sparsity``, ``n_nonzero``, ``loss`` (training
-        loss), ``validation_score`` (None unless ``max_score_drop`` is set) and
+        One record per step (step 0 is the trained dense model), with the keys
+        every skprune estimator shares (:func:`skprune._pruning.make_record`):
+        ``step``, ``phase`` ('dense' or 'retrain'), ``target_sparsity``,
+        ``sparsity``, ``n_nonzero``, ``loss`` (training loss),
+        ``validation_score`` (None unless ``max_score_drop`` is set) and
         ``accepted`` (False for a step undone by ``max_score_drop``).
 
     compressed_ : CompressedMLP
@@ -241,11 +248,125 @@ def _unpack(packed):
     return coef, mask
 
 
+class _MLPAdapter:
+    """What the pruning driver asks of a network (:func:`skprune._pruning.run_schedule`).
+
+    Holds the training data of one ``fit`` (the training part of the split
+    when ``max_score_drop`` holds one out) and the dense training's
+    ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets can be
+    derived. :meth:`retrain` is the one re-training hook.
+    """
+
+    def __init__(self, estimator, X, y, sample_weight, split):
+        self.est = estimator
+        self.X, self.y, self.sample_weight = X, y, sample_weight
+        self.split = split
+        self.dense_n_iter = getattr(estimator, "n_iter_", None)
+        self._Y = None
+        # one generator per fit, drawn after the dense training (criterion 'random')
+        self.rng = check_random_state(estimator.random_state)
+
+    def evaluate(self):
+        split = self.split
+        if split is None:
+            return None
+        return Evaluation(score=self.est.score(split.X_val, split.y_val, split.sw_val))
+
+    def record(self, step, target, evaluation, accepted):
+        est = self.est
+        total = sum(c.size for c in est.coefs_)
+        nnz = int(sum(np.count_nonzero(c) for c in est.coefs_))
+        return make_record(
+            step,
+            phase="dense" if step == 0 else "retrain",
+            target_sparsity=target,
+            sparsity=1.0 - nnz / total,
+            n_nonzero=nnz,
+            loss=getattr(est, "loss_", None),
+            validation_score=None if evaluation is None else evaluation.score,
+            accepted=accepted,
+        )
+
+    def prune(self, target):
+        """Score the network and install the masks of sparsity ``target``."""
+        est = self.est
+        if self._Y is None:
+            self._Y = est._encode_targets(self.y)
+        scores = compute_scores(
+            est.prune_criterion,
+            est.prune_granularity,
+            est.coefs_,
+            est.intercepts_,
+            self.X,
+            self._Y,
+            activation=est.activation,
+            out_activation=est.out_activation_,
+            sample_weight=self.sample_weight,
+            random_state=self.rng,
+        )
+        if est.prune_granularity == "weight":
+            masks = prune_weights(scores, est.masks_, target, est.prune_scope)
+        else:
+            alive = prune_neurons(
+                scores, neuron_alive(est.masks_), target, est.prune_scope,
+                masks=est.masks_,
+            )
+            masks = neuron_masks(alive, est.masks_)
+        if est.sparsity_threshold is not None:
+            masks = threshold_masks(est.coefs_, masks, est.sparsity_threshold)
+        est._set_masks(masks)
+
+    def retrain(self, step, final):
+        """Masked re-training after pruning step ``step``.
+
+        ``finetune_iter`` epochs (iterations for lbfgs), or, after the last
+        step (``final``), up to ``max_iter`` with sklearn's stopping rule. Each
+        call starts a fresh optimizer at ``learning_rate_init``.
+        """
+        est = self.est
+        final = final and est.finetune_iter > 0
+        n_iter = est.max_iter if final else est.finetune_iter
+        if n_iter == 0:
+            return
+        compat.reset_mlp_stopping_state(est)
+        # sklearn's _fit reads max_iter, warm_start and verbose from the
+        # instance; they are set for the duration of the call and restored.
+        with (
+            _overridden(est, max_iter=n_iter, warm_start=True,
+                        verbose=sklearn_verbose(est.verbose)),
+            warnings.catch_warnings(),
+        ):
+            if not final:  # short intermediate re-training: never converges
+                warnings.simplefilter("ignore", ConvergenceWarning)
+            compat.mlp_fit(super(_PruningMixin, est), self.X, self.y,
+                           self.sample_weight)
+        est._set_masks(est.masks_)
+
+    def snapshot(self):
+        est = self.est
+        return (
+            [c.copy() for c in est.coefs_],
+            [i.copy() for i in est.intercepts_],
+            [m.copy() for m in est.masks_],
+            getattr(est, "loss_", None),
+        )
+
+    def restore(self, snapshot):
+        est = self.est
+        coefs, intercepts, masks, loss = snapshot
+        est.coefs_, est.intercepts_ = coefs, intercepts
+        est.loss_ = loss
+        # the optimizer state belongs to the undone step: start afresh
+        compat.drop_optimizer(est)
+        est._set_masks(masks)
+
+
 class _PruningMixin:
     """Pruning logic shared by the classifier and the regressor."""
 
     # -- hooks into sklearn's training loop ---------------------------------
 
+    # (signatures pinned by tests/test_sklearn_compat.py)
     def _compute_loss_grad(
         self, layer, sw_sum, activations, deltas, coef_grads, intercept_grads
     ):
@@ -361,7 +482,7 @@ class _PruningMixin:
             {k: v for k, v in estimator.get_params().items() if k in valid}
         )
         new = cls(**{**inherited, **params})
-        new._validate_params()
+        compat.validate_params(new)
         own = estimator.get_params()
         new.__dict__.update(
             copy.deepcopy({k: v for k, v in vars(estimator).items() if k not in own})
@@ -372,7 +493,7 @@ class _PruningMixin:
 
     def _with_rollback(self, method, *args, **kwargs):
         """Run ``method``; on any error restore the previous fitted state."""
-        return with_rollback(self, method, *args, **kwargs)
+        return fit_or_rollback(self, method, *args, **kwargs)
 
     def _check_hidden_layer_sizes(self):
         # sklearn only checks "> 0", late, and fails deep inside numpy on
@@ -401,6 +522,12 @@ class _PruningMixin:
                 "prune_granularity='neuron' needs at least one hidden layer "
                 "(hidden_layer_sizes is empty)."
             )
+
+    def _acceptance_rule(self):
+        """The driver's rule for this fit (see :mod:`skprune._pruning`)."""
+        if self.max_score_drop is None:
+            return AcceptAll()
+        return MaxScoreDrop(self.max_score_drop)
 
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
@@ -441,18 +568,33 @@ class _PruningMixin:
         # arrays passed below: keep them aside and put them back at the end.
         feature_names = self.__dict__.pop("feature_names_in_", None)
 
-        X_val = y_val = sw_val = None
-        if self.max_score_drop is not None:
-            X, X_val, y, y_val, sample_weight, sw_val = self._split(X, y, sample_weight)
+        rule = self._acceptance_rule()
+        split = None
+        if rule.needs_validation:
+            split = validation_split(
+                X, y, sample_weight,
+                fraction=self.validation_fraction,
+                random_state=check_random_state(self.random_state),
+                stratify=y if is_classifier(self) and y.ndim == 1 else None,
+                needed_by="max_score_drop",
+            )
+            X, y, sample_weight = split.X_train, split.y_train, split.sw_train
 
+        pruning = self.prune_ratio > 0 or self.sparsity_threshold is not None
+        targets = (
+            sparsity_schedule(self.prune_ratio, self.n_prune_steps,
+                              self.prune_schedule)
+            if pruning else []
+        )
+        log = ProgressLog(self, len(targets))
         if train_dense:
             if not refit:
                 self.masks_ = None
-            elif self.early_stopping and not hasattr(self, "_best_coefs"):
+            else:
                 # a loaded model: sklearn's warm start expects its best copy
-                self._best_coefs = [c.copy() for c in self.coefs_]
-                self._best_intercepts = [i.copy() for i in self.intercepts_]
-            super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
+                compat.ensure_best_copy(self)
+            with _overridden(self, verbose=sklearn_verbose(self.verbose)):
+                compat.mlp_fit(super(), X, y, sample_weight)
         if getattr(self, "masks_", None) is None:
             self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
         self._set_masks(self.masks_)
@@ -461,182 +603,34 @@ class _PruningMixin:
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
 
-        validating = X_val is not None
-        dense_score = self.score(X_val, y_val, sw_val) if validating else None
-        history = [self._record(0, 0.0, dense_score)]
-        self._log(history[-1])
-
-        if self.prune_ratio > 0 or self.sparsity_threshold is not None:
-            Y = self._encode_targets(y)
-            rng = check_random_state(self.random_state)
-            targets = sparsity_schedule(
-                self.prune_ratio, self.n_prune_steps, self.prune_schedule
+        adapter = _MLPAdapter(self, X, y, sample_weight, split)
+        self.pruning_history_ = run_schedule(adapter, targets, rule, log)
+        if pruning and self.sparsity_threshold is not None:
+            self._set_masks(
+                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
-            kept = self._snapshot()
-            for step, target in enumerate(targets, start=1):
-                self._prune_step(target, X, Y, sample_weight, rng)
-                final = step == len(targets) and self.finetune_iter > 0
-                self._finetune(X, y, sample_weight, final)
-                score = self.score(X_val, y_val, sw_val) if validating else None
-                record = self._record(step, target, score)
-                history.append(record)
-                self._log(record)
-                if validating and dense_score - score > self.max_score_drop:
-                    record["accepted"] = False
-                    self._restore(kept)
-                    break
-                kept = self._snapshot()
-            if self.sparsity_threshold is not None:
-                self._set_masks(
-                    threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
-                )
-
-        self.pruning_history_ = history
         self._finish()
         if feature_names is not None:
             self.feature_names_in_ = feature_names
         return self
 
-    def _split(self, X, y, sample_weight):
-        stratify = y if is_classifier(self) and y.ndim == 1 else None
-        arrays = [X, y] + ([] if sample_weight is None else [sample_weight])
-        try:
-            parts = train_test_split(
-                *arrays,
-                test_size=self.validation_fraction,
-                random_state=check_random_state(self.random_state),
-                stratify=stratify,
-            )
-        except ValueError as exc:
-            raise ValueError(
-                "max_score_drop holds out validation_fraction="
-                f"{self.validation_fraction} of the {X.shape[0]} samples, which "
-                f"failed: {exc}"
-            ) from exc
-        X_tr, X_val, y_tr, y_val = parts[:4]
-        sw_tr, sw_val = parts[4:] if sample_weight is not None else (None, None)
-        return X_tr, X_val, y_tr, y_val, sw_tr, sw_val
-
     def _encode_targets(self, y):
         if is_classifier(self):
-            Y = self._label_binarizer.transform(y)
+            Y = compat.label_binarizer(self).transform(y)
         else:
             Y = y
         Y = np.asarray(Y, dtype=self.coefs_[0].dtype)
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
-
-    def _prune_step(self, target, X, Y, sample_weight, rng):
-        scores = compute_scores(
-            self.prune_criterion,
-            self.prune_granularity,
-            self.coefs_,
-            self.intercepts_,
-            X,
-            Y,
-            activation=self.activation,
-            out_activation=self.out_activation_,
-            sample_weight=sample_weight,
-            random_state=rng,
-        )
-        if self.prune_granularity == "weight":
-            masks = prune_weights(scores, self.masks_, target, self.prune_scope)
-        else:
-            alive = prune_neurons(
-                scores, neuron_alive(self.masks_), target, self.prune_scope,
-                masks=self.masks_,
-            )
-            masks = neuron_masks(alive, self.masks_)
-        if self.sparsity_threshold is not None:
-            masks = threshold_masks(self.coefs_, masks, self.sparsity_threshold)
-        self._set_masks(masks)
 
     def _set_masks(self, masks):
         """Install masks: zero weights and optimizer state in place."""
         self.masks_ = masks
         for coef, mask in zip(self.coefs_, masks):
             coef *= mask
-        optimizer = getattr(self, "_optimizer", None)
         n = len(masks)
-        for name in ("velocities", "ms", "vs"):
-            for state, mask in zip(getattr(optimizer, name, [])[:n], masks):
+        for states in compat.optimizer_arrays(self).values():
+            for state, mask in zip(states[:n], masks):
                 state *= mask
-
-    def _reset_stopping_state(self):
-        """Let sklearn's stopping rule judge each re-training on its own."""
-        if self.solver not in _STOCHASTIC:
-            return
-        if not hasattr(self, "loss_curve_"):
-            self.loss_curve_ = []
-        self._no_improvement_count = 0
-        if self.early_stopping:
-            if getattr(self, "validation_scores_", None) is None:
-                self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-            self._best_coefs = [c.copy() for c in self.coefs_]
-            self._best_intercepts = [i.copy() for i in self.intercepts_]
-        else:
-            self.best_loss_ = np.inf
-
-    def _finetune(self, X, y, sample_weight, final=False):
-        """Masked re-training: finetune_iter epochs, or up to max_iter if final."""
-        n_iter = self.max_iter if final else self.finetune_iter
-        if n_iter == 0:
-            return
-        self._reset_stopping_state()
-        # sklearn's _fit reads max_iter and warm_start from the instance; they
-        # are set for the duration of the call and always restored.
-        with (
-            _overridden(self, max_iter=n_iter, warm_start=True),
-            warnings.catch_warnings(),
-        ):
-            if not final:  # short intermediate re-training: never converges
-                warnings.simplefilter("ignore", ConvergenceWarning)
-            super()._fit(X=X, y=y, sample_weight=sample_weight, incremental=False)
-        self._set_masks(self.masks_)
-
-    def _snapshot(self):
-        return (
-            [c.copy() for c in self.coefs_],
-            [i.copy() for i in self.intercepts_],
-            [m.copy() for m in self.masks_],
-            getattr(self, "loss_", None),
-        )
-
-    def _restore(self, snapshot):
-        coefs, intercepts, masks, loss = snapshot
-        self.coefs_, self.intercepts_ = coefs, intercepts
-        self.loss_ = loss
-        # the optimizer state belongs to the undone step: start afresh
-        self.__dict__.pop("_optimizer", None)
-        self._set_masks(masks)
-
-    def _record(self, step, target, score):
-        total = sum(c.size for c in self.coefs_)
-        nnz = int(sum(np.count_nonzero(c) for c in self.coefs_))
-        return {
-            "step": step,
-            "target_sparsity": float(target),
-            "sparsity": 1.0 - nnz / total,
-            "n_nonzero": nnz,
-            "loss": None if getattr(self, "loss_", None) is None else float(self.loss_),
-            "validation_score": None if score is None else float(score),
-            "accepted": True,
-        }
-
-    def _log(self, record):
-        if not self.verbose:
-            return
-        line = (
-            f"[{type(self).__name__}] step {record['step']}: "
-            f"target sparsity {record['target_sparsity']:.4f}, "
-            f"sparsity {record['sparsity']:.4f}, nnz {record['n_nonzero']}"
-        )
-        if record["loss"] is not None:
-            line += f", loss {record['loss']:.6f}"
-        if record["validation_score"] is not None:
-            line += f", validation score {record['validation_score']:.4f}"
-        print(line)
 
     def _finish(self):
         """Derived fitted attributes; drop scratch state."""
@@ -751,8 +745,10 @@ learning_rate_init, power_t, max_iter, shuffle, random_state, tol, verbose, \
 warm_start, momentum, nesterovs_momentum, early_stopping, validation_fraction, \
 beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         As in :class:`sklearn.neural_network.MLPClassifier` (same defaults).
-        ``max_iter`` bounds the dense training; ``verbose`` also prints one
-        line per pruning step; with ``warm_start=True`` a refit continues from
+        ``max_iter`` bounds the dense training; ``verbose=1`` (or True)
+        prints one line per pruning step (step k/N, phase, sparsity, loss,
+        validation score, elapsed time), ``verbose>=2`` also sklearn's
+        per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
 """
@@ -874,7 +870,7 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
         self.inference_dtype = inference_dtype
         self.inference_batch_size = inference_batch_size
 
-    @available_if(lambda est: est._check_solver())
+    @available_if(compat.check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch of training with the pruning masks held fixed.
@@ -954,8 +950,10 @@ learning_rate, learning_rate_init, power_t, max_iter, shuffle, random_state, \
 tol, verbose, warm_start, momentum, nesterovs_momentum, early_stopping, \
 validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         As in :class:`sklearn.neural_network.MLPRegressor` (same defaults).
-        ``max_iter`` bounds the dense training; ``verbose`` also prints one
-        line per pruning step; with ``warm_start=True`` a refit continues from
+        ``max_iter`` bounds the dense training; ``verbose=1`` (or True)
+        prints one line per pruning step (step k/N, phase, sparsity, loss,
+        validation score, elapsed time), ``verbose>=2`` also sklearn's
+        per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
 """
@@ -1078,7 +1076,7 @@ n_layers_, n_outputs_, out_activation_
         self.inference_dtype = inference_dtype
         self.inference_batch_size = inference_batch_size
 
-    @available_if(lambda est: est._check_solver())
+    @available_if(compat.check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch of training with the pruning masks held fixed.

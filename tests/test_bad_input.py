@@ -197,8 +197,8 @@ VALID_CASES = [
 # was not raised early
 # (``_forward_pass_fast`` is not listed: it validates X before any arithmetic)
 TRAINING_FRAMES = {
-    "_fit_stochastic", "_fit_lbfgs", "_backprop", "_forward_pass", "_prune_step",
-    "_finetune", "compute_scores", "forward", "_hidden", "_plain_sgd",
+    "_fit_stochastic", "_fit_lbfgs", "_backprop", "_forward_pass", "prune",
+    "retrain", "compute_scores", "forward", "_hidden", "_plain_sgd",
 }
 
 

@@ -12,7 +12,7 @@ import tracemalloc
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits, make_regression
-from sklearn.utils._param_validation import InvalidParameterError
+from skprune._sklearn_compat import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor

@@ -14,7 +14,7 @@ from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptr
 import skprune._compressed as compressed_module
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._compressed import CompressedMLP
-from skprune._criteria import forward
+from skprune.criteria import forward
 
 
 def masked_forward(coefs, intercepts, masks, activation, out_activation, X):

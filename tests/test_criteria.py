@@ -4,13 +4,14 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from skprune._criteria import (
+from skprune.criteria import _stats
+from skprune.criteria import (
     activation_entropy,
     compute_scores,
     entropy_from_counts,
     feature_entropy,
     forward,
-    linear_gradient,
+    linear_magnitude,
     linear_importance,
     mlp_input_gradient,
     mlp_input_importance,
@@ -215,8 +216,10 @@ def test_feature_entropy_equals_activation_entropy_dense_sparse_chunked():
         expected = activation_entropy(X, sample_weight=weights)
         assert expected[2] == 0.0
         for data in (X, sparse.csr_matrix(X), sparse.csc_matrix(X)):
-            for chunk in (7, 4096):
-                got = feature_entropy(data, weights, chunk_size=chunk)
+            for values in (7, 1 << 20):  # one row per chunk, or all rows
+                with pytest.MonkeyPatch.context() as mp:
+                    mp.setattr(_stats, "CHUNK_VALUES", values)
+                    got = feature_entropy(data, weights)
                 np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
@@ -277,12 +280,12 @@ def test_linear_scores():
         linear_importance(sparse.csr_matrix(coef[:1])), [2.0, 0.0, 3.0])
     # std of (0, 2) is 1, of (1, 1) is 0, of (0, 4) is 2 (population std)
     X = np.array([[0.0, 1.0, 0.0], [2.0, 1.0, 4.0]])
-    np.testing.assert_allclose(linear_gradient(coef, X), [2.0, 0.0, 8.0])
-    np.testing.assert_allclose(linear_gradient(coef, sparse.csr_matrix(X)),
+    np.testing.assert_allclose(linear_magnitude(coef, X), [2.0, 0.0, 8.0])
+    np.testing.assert_allclose(linear_magnitude(coef, sparse.csr_matrix(X)),
                                [2.0, 0.0, 8.0])
     # sample weights act as repetitions
     X3 = np.array([[0.0, 1.0, 0.0], [2.0, 1.0, 4.0], [2.0, 1.0, 4.0]])
     for data in (X, sparse.csr_matrix(X)):
         np.testing.assert_allclose(
-            linear_gradient(coef, data, np.array([1.0, 2.0])),
-            linear_gradient(coef, X3))
+            linear_magnitude(coef, data, np.array([1.0, 2.0])),
+            linear_magnitude(coef, X3))

@@ -22,10 +22,10 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeRegressor
-from sklearn.utils._param_validation import InvalidParameterError
+from skprune._sklearn_compat import InvalidParameterError
 
 from skprune import PrunedMLPClassifier, PruneSparsifyTransformer
-from skprune._criteria import mlp_input_gradient
+from skprune.criteria import mlp_input_gradient
 from skprune.feature_selection import SPARSE_OUTPUT_MAX_DENSITY
 
 

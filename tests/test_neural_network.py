@@ -14,10 +14,11 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils._param_validation import InvalidParameterError
+from skprune._sklearn_compat import InvalidParameterError
 
 import skprune.neural_network as nn_module
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune._pruning import COMMON_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +132,7 @@ def test_fitted_attributes(digits):
     targets = [r["target_sparsity"] for r in history]
     assert targets == sorted(targets)
     for record in history:
-        assert set(record) == {"step", "target_sparsity", "sparsity", "n_nonzero",
-                               "loss", "validation_score", "accepted"}
+        assert tuple(record) == COMMON_KEYS  # the schema every estimator shares
         assert record["sparsity"] >= record["target_sparsity"] - 1 / sizes.sum()
         assert record["loss"] > 0 and record["validation_score"] is None
 
@@ -157,7 +157,9 @@ def test_verbose_prints_one_line_per_step(digits, capsys):
     lines = [ln for ln in capsys.readouterr().out.splitlines()
              if ln.startswith("[PrunedMLPClassifier] step")]
     assert len(lines) == 4
-    assert re.search(r"step 3: target sparsity 0\.5000, sparsity 0\.5", lines[-1])
+    assert re.search(r"step 0/3 \(dense training\): sparsity 0\.0000", lines[0])
+    assert re.search(r"step 3/3 \(re-training\): sparsity 0\.5\d* \(target 0\.5000\)"
+                     r".*, loss [0-9.]+, [0-9.]+ s$", lines[-1])
 
 
 def test_prune_ratio_zero_is_the_parent_model(digits):

@@ -21,10 +21,12 @@ from scipy import sparse
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._criteria import CRITERIA
+from skprune.criteria import MLP_CRITERIA
 from skprune._masks import SCOPES, connected, neuron_alive, prune_neurons, \
     prune_weights
 from skprune._schedules import SCHEDULES, sparsity_schedule
+
+CRITERIA = tuple(MLP_CRITERIA)
 
 SETTINGS = dict(
     deadline=None,

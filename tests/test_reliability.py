@@ -9,7 +9,9 @@ from scipy import sparse
 from sklearn.datasets import load_digits, make_regression
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._criteria import CRITERIA
+from skprune.criteria import MLP_CRITERIA
+
+CRITERIA = tuple(MLP_CRITERIA)
 
 
 @pytest.fixture(scope="module")
