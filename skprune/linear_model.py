@@ -39,6 +39,7 @@ from ._linear_criteria import (
     feature_mean_std,
     linear_scores,
 )
+from ._persistence import compact_state, expand_state
 from ._rollback import with_rollback
 from ._schedules import sparsity_schedule
 
@@ -675,6 +676,12 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """
         check_is_fitted(self)
         return sparse.csr_matrix(self._dense_coef().reshape(1, -1))
+
+    def __getstate__(self):
+        return compact_state(super().__getstate__(), ("pruning_history_",))
+
+    def __setstate__(self, state):
+        super().__setstate__(expand_state(state))
 
     def _set_average_state(self, sgd, idx, n_features, dtype):
         """Full-width copies of SGD's averaging state, for ``partial_fit``."""

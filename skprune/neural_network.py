@@ -43,6 +43,7 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
+from ._persistence import compact_state, expand_state
 from ._rollback import with_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
 
@@ -69,6 +70,9 @@ _PRUNING_CONSTRAINTS = {
 _NOT_PERSISTED = (
     "compressed_", "_optimizer", "_best_coefs", "_best_intercepts", "_random_state"
 )
+
+# per-epoch / per-step lists, written to files as one JSON text (see _persistence)
+_HISTORIES = ("loss_curve_", "validation_scores_", "pruning_history_")
 
 _STOCHASTIC = ("sgd", "adam")
 
@@ -699,7 +703,7 @@ class _PruningMixin:
     # -- compact persistence ---------------------------------------------------
 
     def __getstate__(self):
-        state = dict(super().__getstate__())
+        state = compact_state(super().__getstate__(), _HISTORIES)
         if state.get("masks_") is None or "coefs_" not in state:
             return state
         for key in _NOT_PERSISTED:
@@ -710,7 +714,7 @@ class _PruningMixin:
         return state
 
     def __setstate__(self, state):
-        state = dict(state)
+        state = expand_state(state)
         if state.pop("_coefs_packed", False):
             unpacked = [_unpack(p) for p in state["coefs_"]]
             state["coefs_"] = [c for c, _ in unpacked]
