@@ -1,0 +1,150 @@
+"""ONNX export: every skprune estimator, alone and in a Pipeline, converts with
+skl2onnx and predicts in onnxruntime what it predicts in Python (float32
+tolerance); the exported graph is the compressed network."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPRegressor,
+    PruneSparsifyTransformer,
+    SparseSGDRegressor,
+)
+
+rt = pytest.importorskip("onnxruntime")
+skonnx = pytest.importorskip("skprune.onnx")
+
+MLP = dict(hidden_layer_sizes=(32,), max_iter=80, random_state=0)
+
+
+def _session(onx):
+    options = rt.SessionOptions()
+    options.intra_op_num_threads = 1
+    return rt.InferenceSession(onx.SerializeToString(), options,
+                               providers=["CPUExecutionProvider"])
+
+
+def _run(model, X, **kwargs):
+    onx = skonnx.to_onnx(model, X[:1], **kwargs)
+    return _session(onx).run(None, {"X": X}), onx
+
+
+@pytest.fixture(scope="module")
+def regression():
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 12).astype(np.float32)
+    y = X[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.randn(300)
+    return X, y
+
+
+@pytest.mark.parametrize("params", [
+    dict(prune_ratio=0.9),
+    dict(prune_ratio=0.75, prune_granularity="neuron"),
+    dict(prune_ratio=0.0),
+    dict(prune_ratio=0.9, activation="tanh", hidden_layer_sizes=(24, 12)),
+    dict(prune_ratio=0.9, activation="logistic"),
+])
+def test_classifier_matches(digits, params):
+    X, y = digits
+    X = X.astype(np.float32)
+    clf = PrunedMLPClassifier(**{**MLP, **params}).fit(X, y)
+    (label, proba), _ = _run(clf, X, options={"zipmap": False})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5)
+    assert (label == clf.predict(X)).mean() >= 0.999  # ties at float32 precision
+
+
+def test_binary_and_string_labels(digits):
+    X, y = digits
+    X = X.astype(np.float32)
+    labels = np.where(y % 2 == 0, "even", "odd")
+    clf = PrunedMLPClassifier(prune_ratio=0.8, **MLP).fit(X, labels)
+    (label, proba), _ = _run(clf, X, options={"zipmap": False})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5)
+    assert label.tolist() == clf.predict(X).tolist()
+
+
+def test_zipmap_output(digits):
+    X, y = digits
+    X = X.astype(np.float32)
+    clf = PrunedMLPClassifier(prune_ratio=0.8, **MLP).fit(X, y)
+    (label, proba), _ = _run(clf, X[:5])
+    assert isinstance(proba, list) and sorted(proba[0]) == list(clf.classes_)
+
+
+def test_double_input_gives_a_double_graph(digits):
+    X, y = digits
+    clf = PrunedMLPClassifier(prune_ratio=0.9, **MLP).fit(X, y)
+    (label, proba), _ = _run(clf, X, options={"zipmap": False})
+    assert proba.dtype == np.float64
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-10)
+    np.testing.assert_array_equal(label, clf.predict(X))
+
+
+def test_regressor_matches(regression):
+    X, y = regression
+    reg = PrunedMLPRegressor(prune_ratio=0.8, **MLP).fit(X, y)
+    (pred,), _ = _run(reg, X)
+    np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-4)
+
+
+def test_sparse_sgd_regressor_reads_only_the_support(regression):
+    X, y = regression
+    reg = SparseSGDRegressor(random_state=0).fit(X, y)
+    (pred,), onx = _run(reg, X)
+    np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-4)
+    weights = [i for i in onx.graph.initializer if i.name.startswith("coefficient")]
+    assert [list(w.dims) for w in weights] == [[reg.n_nonzero_, 1]]
+
+
+@pytest.mark.parametrize("threshold", [None, 0.3])
+def test_transformer_matches(digits, threshold):
+    X, y = digits
+    X = X.astype(np.float32)
+    pst = PruneSparsifyTransformer("importance", PrunedMLPClassifier(**MLP),
+                                   prune_ratio=0.5, sparsity_threshold=threshold,
+                                   sparse_output=True).fit(X, y)
+    (out,), _ = _run(pst, X)
+    np.testing.assert_array_equal(out, pst.transform(X).toarray())
+
+
+def test_pipeline_with_sklearn_steps(digits):
+    X, y = digits
+    X = X.astype(np.float32)
+    pipe = make_pipeline(
+        StandardScaler(),
+        PruneSparsifyTransformer("importance", PrunedMLPClassifier(**MLP), prune_ratio=0.5),
+        PrunedMLPClassifier(prune_ratio=0.9, **MLP),
+    ).fit(X, y)
+    (label, proba), _ = _run(pipe, X, options={"zipmap": False})
+    np.testing.assert_allclose(proba, pipe.predict_proba(X), atol=1e-4)
+    assert (label == pipe.predict(X)).mean() >= 0.999
+
+
+@pytest.mark.parametrize("params", [
+    dict(prune_ratio=0.75, prune_granularity="neuron"),
+    dict(prune_ratio=0.97),
+])
+def test_exported_network_is_the_compressed_one(digits, params):
+    X, y = digits
+    X = X.astype(np.float32)
+    clf = PrunedMLPClassifier(hidden_layer_sizes=(40, 20), max_iter=80,
+                              random_state=0, **params).fit(X, y)
+    onx = skonnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    init = {i.name: i for i in onx.graph.initializer}
+    shapes = [list(i.dims) for name, i in init.items() if name.startswith("coefficient")]
+    sizes = clf.compressed_.layer_sizes
+    assert shapes == [[sizes[i], sizes[i + 1]] for i in range(len(sizes) - 1)]
+    assert [s[1] for s in shapes[:-1]] == list(clf.hidden_layer_sizes_)
+    gathers = [n for n in onx.graph.node if n.op_type == "Gather"
+               and any(a.name == "axis" and a.i == 1 for a in n.attribute)]
+    if sizes[0] < X.shape[1]:  # unread inputs are gathered away
+        assert len(gathers) == 1
+        assert list(init[gathers[0].input[1]].dims) == [sizes[0]]
+    else:
+        assert gathers == []
+    if params.get("prune_granularity") is None:
+        assert sizes[0] < X.shape[1]  # the weight-pruned case exercises the Gather
