@@ -91,13 +91,16 @@ def test_regressor_matches(regression):
     np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-4)
 
 
-def test_sparse_sgd_regressor_reads_only_the_support(regression):
+@pytest.mark.parametrize("select", ["auto", True, False])
+def test_sparse_sgd_regressor(regression, select):
     X, y = regression
     reg = SparseSGDRegressor(random_state=0).fit(X, y)
-    (pred,), onx = _run(reg, X)
+    assert reg.n_nonzero_ < X.shape[1]
+    (pred,), onx = _run(reg, X, options={"select_inputs": select})
     np.testing.assert_allclose(pred.ravel(), reg.predict(X), rtol=1e-4, atol=1e-4)
     weights = [i for i in onx.graph.initializer if i.name.startswith("coefficient")]
-    assert [list(w.dims) for w in weights] == [[reg.n_nonzero_, 1]]
+    rows = reg.n_nonzero_ if select is True else X.shape[1]  # 1 output: never pays
+    assert [list(w.dims) for w in weights] == [[rows, 1]]
 
 
 @pytest.mark.parametrize("threshold", [None, 0.3])
@@ -128,23 +131,32 @@ def test_pipeline_with_sklearn_steps(digits):
     dict(prune_ratio=0.75, prune_granularity="neuron"),
     dict(prune_ratio=0.97),
 ])
-def test_exported_network_is_the_compressed_one(digits, params):
+@pytest.mark.parametrize("select", ["auto", True, False])
+def test_exported_network_is_the_compressed_one(digits, params, select):
     X, y = digits
     X = X.astype(np.float32)
     clf = PrunedMLPClassifier(hidden_layer_sizes=(40, 20), max_iter=80,
                               random_state=0, **params).fit(X, y)
-    onx = skonnx.to_onnx(clf, X[:1], options={"zipmap": False})
+    (label, proba), onx = _run(clf, X, options={"zipmap": False,
+                                                "select_inputs": select})
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5)
     init = {i.name: i for i in onx.graph.initializer}
     shapes = [list(i.dims) for name, i in init.items() if name.startswith("coefficient")]
     sizes = clf.compressed_.layer_sizes
-    assert shapes == [[sizes[i], sizes[i + 1]] for i in range(len(sizes) - 1)]
+    # dropped neurons are gone from every matrix
+    assert [s[1] for s in shapes] == list(sizes[1:])
+    assert [s[0] for s in shapes[1:]] == list(sizes[1:-1])
     assert [s[1] for s in shapes[:-1]] == list(clf.hidden_layer_sizes_)
-    gathers = [n for n in onx.graph.node if n.op_type == "Gather"
-               and any(a.name == "axis" and a.i == 1 for a in n.attribute)]
-    if sizes[0] < X.shape[1]:  # unread inputs are gathered away
-        assert len(gathers) == 1
-        assert list(init[gathers[0].input[1]].dims) == [sizes[0]]
-    else:
-        assert gathers == []
+    compress = [n for n in onx.graph.node if n.op_type == "Compress"]
+    unread = sizes[0] < X.shape[1]
+    pays = skonnx._selection_pays(sizes[0], X.shape[1], sizes[1])
+    selected = unread and (select is True or (select == "auto" and pays))
+    assert len(compress) == int(selected)
+    assert shapes[0][0] == (sizes[0] if selected else X.shape[1])
     if params.get("prune_granularity") is None:
-        assert sizes[0] < X.shape[1]  # the weight-pruned case exercises the Gather
+        assert unread  # the weight-pruned case exercises the selection
+
+
+def test_selection_rule():
+    assert skonnx._selection_pays(200, 784, 300)  # MNIST, 584 unread inputs
+    assert not skonnx._selection_pays(600, 784, 300)  # 184 unread: the copy costs more
