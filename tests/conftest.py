@@ -20,16 +20,17 @@ _BLAS_LIMITS = threadpool_limits(limits=1)
 
 @pytest.fixture(scope="session")
 def digits():
-    """sklearn's digits (1,797 x 64), scaled to [0, 1]: ``X, y``."""
+    """sklearn's digits (1,797 x 64), scaled to [0, 1]: ``X, y``.
+
+    Shared by the whole session (test modules take their part of it, e.g.
+    ``X[:600]``), so the arrays are read-only: a test that writes into them
+    fails instead of changing the data of every later test.
+    """
     X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
-
-
-@pytest.fixture(scope="session")
-def digits_subset(digits):
-    """The first 600 digits: ``X, y``."""
-    X, y = digits
-    return X[:600], y[:600]
+    X = X / 16.0
+    X.flags.writeable = False
+    y.flags.writeable = False
+    return X, y
 
 
 @pytest.fixture(scope="session")
