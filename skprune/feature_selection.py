@@ -29,6 +29,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _doc_link
 from ._criteria import (
     feature_entropy,
     feature_std,
@@ -181,6 +182,9 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     >>> selector.get_feature_names_out()[:4].tolist()
     ['x3', 'x5', 'x6', 'x9']
     """
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     _parameter_constraints = {
         "criterion": [StrOptions(set(CRITERIA))],

@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _doc_link
 from ._linear_criteria import (
     LINEAR_CRITERIA,
     feature_entropy,
@@ -278,6 +279,9 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
     >>> reg.coef_sparse_.shape
     (1, 50)
     """
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     _parameter_constraints = {
         **SGDRegressor._parameter_constraints,

@@ -33,6 +33,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _doc_link
 from ._compressed import DTYPES, FORMATS, CompressedMLP, auto_chunk_size
 from ._criteria import CRITERIA, compute_scores
 from ._masks import (
@@ -247,6 +248,9 @@ def _unpack(packed):
 
 class _PruningMixin:
     """Pruning logic shared by the classifier and the regressor."""
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     # -- hooks into sklearn's training loop ---------------------------------
 
