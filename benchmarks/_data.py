@@ -27,7 +27,9 @@ from sklearn.model_selection import train_test_split
 
 ENV_VAR = "SKPRUNE_MNIST_DIR"
 IMAGES, LABELS = "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"
-SIBLING_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist-10k"
+SIBLING_DIR = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist-10k"
+)
 OPENML_ID = 554  # mnist_784: 60,000 training images then the 10,000 test images
 N_TEST = 10_000
 
@@ -40,7 +42,7 @@ def _idx(path):
     with gzip.open(path, "rb") as f:
         data = f.read()
     ndim = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
@@ -58,9 +60,16 @@ def _from_idx(folder):
 def _from_openml(data_home=None):
     from sklearn.datasets import fetch_openml
 
-    X, y = fetch_openml(data_id=OPENML_ID, data_home=data_home, as_frame=False,
-                        return_X_y=True, parser="liac-arff")
-    return np.asarray(X[-N_TEST:], dtype=np.float64), np.asarray(y[-N_TEST:]).astype(np.int64)
+    X, y = fetch_openml(
+        data_id=OPENML_ID,
+        data_home=data_home,
+        as_frame=False,
+        return_X_y=True,
+        parser="liac-arff",
+    )
+    return np.asarray(X[-N_TEST:], dtype=np.float64), np.asarray(y[-N_TEST:]).astype(
+        np.int64
+    )
 
 
 def _message(explicit, error):
@@ -70,16 +79,19 @@ def _message(explicit, error):
     if explicit is not None:
         lines.append(f"  The folder {explicit} does not hold {IMAGES} and {LABELS}.")
     else:
-        lines.append(f"  sklearn.datasets.fetch_openml(data_id={OPENML_ID}) failed "
-                     f"({type(error).__name__}: {error}).")
+        lines.append(
+            f"  sklearn.datasets.fetch_openml(data_id={OPENML_ID}) failed "
+            f"({type(error).__name__}: {error})."
+        )
     lines += [
         "Do one of:",
-        "  * run once with network access: the benchmark downloads MNIST (~55 MB) with",
-        f"    sklearn.datasets.fetch_openml into {get_data_home()} (set SCIKIT_LEARN_DATA",
-        "    to use another folder) and reads it from there afterwards, offline;",
-        f"  * or put {IMAGES} and {LABELS} (the MNIST test",
-        "    set, as distributed with MNIST) in a folder and pass --data-dir FOLDER, or",
-        f"    set {ENV_VAR}=FOLDER.",
+        "  * run once with network access: the benchmark downloads MNIST (~55 MB)",
+        f"    with sklearn.datasets.fetch_openml into {get_data_home()}",
+        "    (set SCIKIT_LEARN_DATA to use another folder) and reads it from there",
+        "    afterwards, offline;",
+        f"  * or put {IMAGES} and {LABELS} (the MNIST",
+        "    test set, as distributed with MNIST) in a folder and pass",
+        f"    --data-dir FOLDER, or set {ENV_VAR}=FOLDER.",
     ]
     return "\n".join(lines)
 
@@ -106,7 +118,7 @@ def load_mnist(data_dir=None, *, fetch=None):
 
 
 def load_mnist_split(data_dir=None):
-    """8,000 train / 2,000 test, pixels scaled to [0, 1]: X_train, X_test, y_train, y_test.
+    """8,000 train / 2,000 test, pixels in [0, 1]: X_train, X_test, y_train, y_test.
 
     Exits with the message of :class:`MNISTUnavailable` when MNIST is not available.
     """
@@ -120,6 +132,8 @@ def load_mnist_split(data_dir=None):
 def add_data_dir_argument(parser):
     """The ``--data-dir`` option every MNIST benchmark takes."""
     parser.add_argument(
-        "--data-dir", default=None,
+        "--data-dir",
+        default=None,
         help=f"folder with {IMAGES} and {LABELS} (default: ${ENV_VAR}, then "
-             "../shared/data/mnist-10k, then sklearn's fetch_openml cache/download)")
+        "../shared/data/mnist-10k, then sklearn's fetch_openml cache/download)",
+    )

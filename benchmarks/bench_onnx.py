@@ -55,8 +55,9 @@ def _session(onx):
     options = rt.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    return rt.InferenceSession(onx.SerializeToString(), options,
-                               providers=["CPUExecutionProvider"])
+    return rt.InferenceSession(
+        onx.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _time(session, X, inner):
@@ -68,20 +69,28 @@ def _time(session, X, inner):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="digits and a (100,) network instead of MNIST LeNet")
-    parser.add_argument("--rounds", type=int, default=15,
-                        help="interleaved timing rounds (default 15)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="digits and a (100,) network instead of MNIST LeNet",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=15, help="interleaved timing rounds (default 15)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="random_state of the fits")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "onnx.json"),
-                        help="JSON output path")
+    parser.add_argument(
+        "--out",
+        default=str(Path(__file__).parent / "results" / "onnx.json"),
+        help="JSON output path",
+    )
     add_data_dir_argument(parser)
     args = parser.parse_args(argv)
 
     if args.quick:
         X, y = load_digits(return_X_y=True)
         X_train, X_test, y_train, y_test = train_test_split(
-            X / 16.0, y, test_size=0.25, random_state=0, stratify=y)
+            X / 16.0, y, test_size=0.25, random_state=0, stratify=y
+        )
         hidden, data = (100,), "digits"
     else:
         X_train, X_test, y_train, y_test = load_mnist_split(args.data_dir)
@@ -103,7 +112,8 @@ def main(argv=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             models[name] = PrunedMLPClassifier.from_estimator(
-                dense, X_train, y_train, random_state=args.seed, **params)
+                dense, X_train, y_train, random_state=args.seed, **params
+            )
         print(f"  {time.perf_counter() - start:.0f} s", flush=True)
 
     rows, sessions = [], {}
@@ -114,26 +124,33 @@ def main(argv=None):
         label, proba = session.run(None, {"X": X_test32})
         ref = model.predict_proba(X_test32)
         hidden_sizes = getattr(model, "hidden_layer_sizes_", hidden)
-        inputs = [list(i.dims) for i in onx.graph.initializer
-                  if i.name.startswith("coefficient")][0][0]
-        n_read = getattr(getattr(model, "compressed_", None), "layer_sizes", [inputs])[0]
-        rows.append(dict(
-            model=name,
-            hidden=list(hidden_sizes),
-            inputs_read=int(n_read),
-            first_matrix_rows=int(inputs),
-            accuracy_sklearn=float(model.score(X_test32, y_test)),
-            accuracy_onnx=float((label == y_test).mean()),
-            max_abs_proba_diff=float(np.abs(proba - ref).max()),
-            labels_equal=float((label == model.predict(X_test32)).mean()),
-            onnx_bytes=len(onx.SerializeToString()),
-        ))
+        inputs = [
+            list(i.dims)
+            for i in onx.graph.initializer
+            if i.name.startswith("coefficient")
+        ][0][0]
+        n_read = getattr(getattr(model, "compressed_", None), "layer_sizes", [inputs])[
+            0
+        ]
+        rows.append(
+            dict(
+                model=name,
+                hidden=list(hidden_sizes),
+                inputs_read=int(n_read),
+                first_matrix_rows=int(inputs),
+                accuracy_sklearn=float(model.score(X_test32, y_test)),
+                accuracy_onnx=float((label == y_test).mean()),
+                max_abs_proba_diff=float(np.abs(proba - ref).max()),
+                labels_equal=float((label == model.predict(X_test32)).mean()),
+                onnx_bytes=len(onx.SerializeToString()),
+            )
+        )
 
     batches = {1: X_test32[:1], 1000: X_test32[:1000]}
     inner = {1: 200, 1000: 3}
     times = {(n, b): [] for n in models for b in batches}
     for name in models:  # warm-up
-        for b, Xb in batches.items():
+        for Xb in batches.values():
             _time(sessions[name], Xb, 2)
     for _ in range(args.rounds):
         for b, Xb in batches.items():
@@ -144,34 +161,63 @@ def main(argv=None):
             t = np.asarray(times[row["model"], b])
             d = np.asarray(times["dense", b])
             row[f"batch{b}_us_median"] = float(np.median(t) * 1e6)
-            row[f"batch{b}_us_p10_p90"] = [float(np.percentile(t, 10) * 1e6),
-                                          float(np.percentile(t, 90) * 1e6)]
+            row[f"batch{b}_us_p10_p90"] = [
+                float(np.percentile(t, 10) * 1e6),
+                float(np.percentile(t, 90) * 1e6),
+            ]
             row[f"batch{b}_speedup"] = float(np.median(d) / np.median(t))
 
-    header = ("model", "hidden", "inputs", "acc sklearn", "acc onnx", "max |dp|",
-              "labels =", "ONNX KiB", "batch 1 us (p10-p90)", "x", "batch 1000 us (p10-p90)", "x")
+    header = (
+        "model",
+        "hidden",
+        "inputs",
+        "acc sklearn",
+        "acc onnx",
+        "max |dp|",
+        "labels =",
+        "ONNX KiB",
+        "batch 1 us (p10-p90)",
+        "x",
+        "batch 1000 us (p10-p90)",
+        "x",
+    )
     table = [header]
     for r in rows:
-        table.append((
-            r["model"], "-".join(map(str, r["hidden"])), str(r["inputs_read"]),
-            f"{100 * r['accuracy_sklearn']:.2f}", f"{100 * r['accuracy_onnx']:.2f}",
-            f"{r['max_abs_proba_diff']:.1e}", f"{100 * r['labels_equal']:.2f}%",
-            f"{r['onnx_bytes'] / 1024:.1f}",
-            "{:.1f} ({:.1f}-{:.1f})".format(r["batch1_us_median"], *r["batch1_us_p10_p90"]),
-            f"{r['batch1_speedup']:.2f}",
-            "{:.0f} ({:.0f}-{:.0f})".format(r["batch1000_us_median"],
-                                            *r["batch1000_us_p10_p90"]),
-            f"{r['batch1000_speedup']:.2f}",
-        ))
+        table.append(
+            (
+                r["model"],
+                "-".join(map(str, r["hidden"])),
+                str(r["inputs_read"]),
+                f"{100 * r['accuracy_sklearn']:.2f}",
+                f"{100 * r['accuracy_onnx']:.2f}",
+                f"{r['max_abs_proba_diff']:.1e}",
+                f"{100 * r['labels_equal']:.2f}%",
+                f"{r['onnx_bytes'] / 1024:.1f}",
+                "{:.1f} ({:.1f}-{:.1f})".format(
+                    r["batch1_us_median"], *r["batch1_us_p10_p90"]
+                ),
+                f"{r['batch1_speedup']:.2f}",
+                "{:.0f} ({:.0f}-{:.0f})".format(
+                    r["batch1000_us_median"], *r["batch1000_us_p10_p90"]
+                ),
+                f"{r['batch1000_speedup']:.2f}",
+            )
+        )
     print("| " + " | ".join(table[0]) + " |")
     print("|" + "---|" * len(header))
     for line in table[1:]:
         print("| " + " | ".join(line) + " |")
 
     result = dict(
-        data=data, hidden_layer_sizes=list(hidden), seed=args.seed, rounds=args.rounds,
-        onnxruntime=rt.__version__, threads=1, timer="time.thread_time",
-        dtype="float32", rows=rows,
+        data=data,
+        hidden_layer_sizes=list(hidden),
+        seed=args.seed,
+        rounds=args.rounds,
+        onnxruntime=rt.__version__,
+        threads=1,
+        timer="time.thread_time",
+        dtype="float32",
+        rows=rows,
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n")

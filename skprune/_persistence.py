@@ -107,7 +107,7 @@ def compact_state(state, names):
 
 
 def expand_state(state):
-    """A copy of ``state`` with the attributes packed by :func:`compact_state` restored."""
+    """A copy of ``state`` with what :func:`compact_state` packed restored."""
     state = dict(state)
     if _KEY not in state:
         return state

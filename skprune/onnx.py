@@ -31,8 +31,8 @@ saves more than that; otherwise the unread inputs are zero rows of the first
 matrix. ``options={"select_inputs": True}`` (or ``False``) forces either form.
 
 Classifiers produce skl2onnx's usual two outputs (label, probabilities) and
-accept its ``zipmap`` and ``nocl`` options. The computation runs in the input's float type
-(``FloatTensorType``: float32, ``DoubleTensorType``: float64).
+accept its ``zipmap`` and ``nocl`` options. The computation runs in the input's
+float type (``FloatTensorType``: float32, ``DoubleTensorType``: float64).
 
 Needs the ``onnx`` extra: ``pip install "skprune[onnx]"``.
 
@@ -99,7 +99,11 @@ _ACTIVATIONS = {
 def _float_type(operator):
     """ONNX float type of the computation: double for double input, else float."""
     proto = guess_proto_type(operator.inputs[0].type)
-    return proto if proto == onnx_proto.TensorProto.DOUBLE else onnx_proto.TensorProto.FLOAT
+    return (
+        proto
+        if proto == onnx_proto.TensorProto.DOUBLE
+        else onnx_proto.TensorProto.FLOAT
+    )
 
 
 def _numpy_type(proto):
@@ -117,13 +121,16 @@ def _constant(scope, container, name, array, proto):
 def _node(scope, container, op_type, inputs, name, **attrs):
     """Add one node with a fresh output variable; return that variable."""
     out = scope.get_unique_variable_name(name)
-    container.add_node(op_type, inputs, out,
-                       name=scope.get_unique_operator_name(op_type), **attrs)
+    container.add_node(
+        op_type, inputs, out, name=scope.get_unique_operator_name(op_type), **attrs
+    )
     return out
 
 
 def _cast_input(scope, container, operator, proto):
-    return _node(scope, container, "Cast", [operator.inputs[0].full_name], "cast", to=proto)
+    return _node(
+        scope, container, "Cast", [operator.inputs[0].full_name], "cast", to=proto
+    )
 
 
 # Reading a subset of the input columns costs onnxruntime (1.32, one thread) about
@@ -148,8 +155,9 @@ def _select_columns(scope, container, x, columns, n_features):
     if keep.all():
         return x
     cond = scope.get_unique_variable_name("columns")
-    container.add_initializer(cond, onnx_proto.TensorProto.BOOL, [n_features],
-                              keep.tolist())
+    container.add_initializer(
+        cond, onnx_proto.TensorProto.BOOL, [n_features], keep.tolist()
+    )
     return _node(scope, container, "Compress", [x, cond], "selected", axis=1)
 
 
@@ -158,8 +166,11 @@ def _first_layer_input(scope, container, operator, x, columns, weight, option):
     that pays (``option='auto'``, see ``COLUMN_SELECTION_COST``) or is asked for
     (``True``); else all columns, with zero rows for the unread ones."""
     n_features = operator.raw_operator.n_features_in_
-    select = option if option != "auto" else _selection_pays(
-        len(columns), n_features, weight.shape[1])
+    select = (
+        option
+        if option != "auto"
+        else _selection_pays(len(columns), n_features, weight.shape[1])
+    )
     if select or len(columns) == n_features:
         return _select_columns(scope, container, x, columns, n_features), weight
     full = np.zeros((n_features, weight.shape[1]), dtype=weight.dtype)
@@ -171,7 +182,9 @@ def _dense_layer(scope, container, x, weight, bias, proto, activation):
     """``activation(x @ weight + bias)``; return the output variable."""
     dtype = _numpy_type(proto)
     w = _constant(scope, container, "coefficient", weight.astype(dtype), proto)
-    b = _constant(scope, container, "intercept", bias.reshape(1, -1).astype(dtype), proto)
+    b = _constant(
+        scope, container, "intercept", bias.reshape(1, -1).astype(dtype), proto
+    )
     out = _node(scope, container, "MatMul", [x, w], "mul")
     out = _node(scope, container, "Add", [out, b], "add")
     if activation != "identity":
@@ -188,22 +201,40 @@ def _classifier_outputs(scope, container, operator, proba, classes, proto):
         one = _constant(scope, container, "one", np.ones((), _numpy_type(proto)), proto)
         negative = _node(scope, container, "Sub", [one, proba], "negative")
         proba = _node(scope, container, "Concat", [negative, proba], "proba", axis=1)
-    container.add_node("Identity", [proba], operator.outputs[1].full_name,
-                       name=scope.get_unique_operator_name("Identity"))
+    container.add_node(
+        "Identity",
+        [proba],
+        operator.outputs[1].full_name,
+        name=scope.get_unique_operator_name("Identity"),
+    )
     index = _node(scope, container, "ArgMax", [proba], "argmax", axis=1, keepdims=0)
     classes = np.asarray(classes)
     if container.get_options(operator.raw_operator, dict(nocl=False))["nocl"]:
         classes = np.arange(len(classes))  # skl2onnx's 'nocl': class indices
     if classes.dtype.kind in "iub":
-        labels = _constant(scope, container, "classes", classes.astype(np.int64),
-                           onnx_proto.TensorProto.INT64)
+        labels = _constant(
+            scope,
+            container,
+            "classes",
+            classes.astype(np.int64),
+            onnx_proto.TensorProto.INT64,
+        )
     else:
         var = scope.get_unique_variable_name("classes")
-        container.add_initializer(var, onnx_proto.TensorProto.STRING, [len(classes)],
-                                  [str(c).encode("utf-8") for c in classes])
+        container.add_initializer(
+            var,
+            onnx_proto.TensorProto.STRING,
+            [len(classes)],
+            [str(c).encode("utf-8") for c in classes],
+        )
         labels = var
-    container.add_node("Gather", [labels, index], operator.outputs[0].full_name,
-                       axis=0, name=scope.get_unique_operator_name("Gather"))
+    container.add_node(
+        "Gather",
+        [labels, index],
+        operator.outputs[0].full_name,
+        axis=0,
+        name=scope.get_unique_operator_name("Gather"),
+    )
 
 
 # -- MLPs --------------------------------------------------------------------------
@@ -231,8 +262,15 @@ def _mlp_forward(scope, container, operator, proto):
     model = operator.raw_operator
     columns, layers = compressed_layers(model)
     x = _cast_input(scope, container, operator, proto)
-    x, first = _first_layer_input(scope, container, operator, x, columns, layers[0][0],
-                                  _select_option(operator, container))
+    x, first = _first_layer_input(
+        scope,
+        container,
+        operator,
+        x,
+        columns,
+        layers[0][0],
+        _select_option(operator, container),
+    )
     layers[0] = (first, layers[0][1])
     for i, (weight, bias) in enumerate(layers):
         last = i == len(layers) - 1
@@ -255,8 +293,12 @@ def _convert_mlp_classifier(scope, operator, container):
 def _convert_mlp_regressor(scope, operator, container):
     proto = _float_type(operator)
     out = _mlp_forward(scope, container, operator, proto)
-    container.add_node("Identity", [out], operator.outputs[0].full_name,
-                       name=scope.get_unique_operator_name("Identity"))
+    container.add_node(
+        "Identity",
+        [out],
+        operator.outputs[0].full_name,
+        name=scope.get_unique_operator_name("Identity"),
+    )
 
 
 # -- linear models -----------------------------------------------------------------
@@ -272,17 +314,29 @@ def _sparse_linear_scores(scope, container, operator, proto):
     if support.size == 0:
         support = np.array([0])  # an all-zero model still reads one column
     x = _cast_input(scope, container, operator, proto)
-    x, weight = _first_layer_input(scope, container, operator, x, support,
-                                   coef[:, support].T, _select_option(operator, container))
-    return _dense_layer(scope, container, x, weight, np.ravel(model.intercept_), proto,
-                        "identity")
+    x, weight = _first_layer_input(
+        scope,
+        container,
+        operator,
+        x,
+        support,
+        coef[:, support].T,
+        _select_option(operator, container),
+    )
+    return _dense_layer(
+        scope, container, x, weight, np.ravel(model.intercept_), proto, "identity"
+    )
 
 
 def _convert_sparse_sgd_regressor(scope, operator, container):
     proto = _float_type(operator)
     out = _sparse_linear_scores(scope, container, operator, proto)
-    container.add_node("Identity", [out], operator.outputs[0].full_name,
-                       name=scope.get_unique_operator_name("Identity"))
+    container.add_node(
+        "Identity",
+        [out],
+        operator.outputs[0].full_name,
+        name=scope.get_unique_operator_name("Identity"),
+    )
 
 
 # -- feature selection -------------------------------------------------------------
@@ -299,36 +353,70 @@ def _convert_prune_sparsify_transformer(scope, operator, container):
     model = operator.raw_operator
     proto = _float_type(operator)
     x = _cast_input(scope, container, operator, proto)
-    x = _select_columns(scope, container, x, np.flatnonzero(model.support_),
-                        model.n_features_in_)
+    x = _select_columns(
+        scope, container, x, np.flatnonzero(model.support_), model.n_features_in_
+    )
     if model.sparsity_threshold:
         dtype = _numpy_type(proto)
-        t = _constant(scope, container, "threshold",
-                      np.asarray(model.sparsity_threshold, dtype), proto)
+        t = _constant(
+            scope,
+            container,
+            "threshold",
+            np.asarray(model.sparsity_threshold, dtype),
+            proto,
+        )
         zero = _constant(scope, container, "zero", np.zeros((), dtype), proto)
-        small = _node(scope, container, "Less",
-                      [_node(scope, container, "Abs", [x], "abs"), t], "small")
+        small = _node(
+            scope,
+            container,
+            "Less",
+            [_node(scope, container, "Abs", [x], "abs"), t],
+            "small",
+        )
         x = _node(scope, container, "Where", [small, zero, x], "sparsified")
-    container.add_node("Identity", [x], operator.outputs[0].full_name,
-                       name=scope.get_unique_operator_name("Identity"))
+    container.add_node(
+        "Identity",
+        [x],
+        operator.outputs[0].full_name,
+        name=scope.get_unique_operator_name("Identity"),
+    )
 
 
 # -- registration ------------------------------------------------------------------
 
 _SELECT_OPTIONS = {"select_inputs": ["auto", True, False]}
-_CLASSIFIER_OPTIONS = {"zipmap": [True, False, "columns"], "nocl": [False, True],
-                       **_SELECT_OPTIONS}
+_CLASSIFIER_OPTIONS = {
+    "zipmap": [True, False, "columns"],
+    "nocl": [False, True],
+    **_SELECT_OPTIONS,
+}
 
 #: (class path, converter, shape calculator, options): one line per estimator.
 _CONVERTERS = (
-    ("skprune.neural_network.PrunedMLPClassifier", _convert_mlp_classifier,
-     calculate_linear_classifier_output_shapes, _CLASSIFIER_OPTIONS),
-    ("skprune.neural_network.PrunedMLPRegressor", _convert_mlp_regressor,
-     calculate_linear_regressor_output_shapes, _SELECT_OPTIONS),
-    ("skprune.linear_model.SparseSGDRegressor", _convert_sparse_sgd_regressor,
-     calculate_linear_regressor_output_shapes, _SELECT_OPTIONS),
-    ("skprune.feature_selection.PruneSparsifyTransformer",
-     _convert_prune_sparsify_transformer, _transformer_shape, None),
+    (
+        "skprune.neural_network.PrunedMLPClassifier",
+        _convert_mlp_classifier,
+        calculate_linear_classifier_output_shapes,
+        _CLASSIFIER_OPTIONS,
+    ),
+    (
+        "skprune.neural_network.PrunedMLPRegressor",
+        _convert_mlp_regressor,
+        calculate_linear_regressor_output_shapes,
+        _SELECT_OPTIONS,
+    ),
+    (
+        "skprune.linear_model.SparseSGDRegressor",
+        _convert_sparse_sgd_regressor,
+        calculate_linear_regressor_output_shapes,
+        _SELECT_OPTIONS,
+    ),
+    (
+        "skprune.feature_selection.PruneSparsifyTransformer",
+        _convert_prune_sparsify_transformer,
+        _transformer_shape,
+        None,
+    ),
 )
 
 

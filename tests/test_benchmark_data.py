@@ -26,8 +26,11 @@ def _write_idx(folder, n=50, seed=0):
     labels = (np.arange(n) % 10).astype(np.uint8)
     folder.mkdir(parents=True, exist_ok=True)
     with gzip.open(folder / "t10k-images-idx3-ubyte.gz", "wb") as f:
-        f.write(bytes([0, 0, 8, 3]) + b"".join(d.to_bytes(4, "big") for d in (n, 28, 28))
-                + images.tobytes())
+        f.write(
+            bytes([0, 0, 8, 3])
+            + b"".join(d.to_bytes(4, "big") for d in (n, 28, 28))
+            + images.tobytes()
+        )
     with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as f:
         f.write(bytes([0, 0, 8, 1]) + n.to_bytes(4, "big") + labels.tobytes())
     return images.reshape(n, -1), labels
@@ -70,8 +73,14 @@ def test_no_folder_and_no_network_says_what_to_do(data):
     with pytest.raises(data.MNISTUnavailable) as info:
         data.load_mnist(fetch=_no_network)
     message = str(info.value)
-    for needed in ("fetch_openml", "name resolution", "--data-dir", data.ENV_VAR,
-                   "SCIKIT_LEARN_DATA", "t10k-labels-idx1-ubyte.gz"):
+    for needed in (
+        "fetch_openml",
+        "name resolution",
+        "--data-dir",
+        data.ENV_VAR,
+        "SCIKIT_LEARN_DATA",
+        "t10k-labels-idx1-ubyte.gz",
+    ):
         assert needed in message
 
 

@@ -4,7 +4,6 @@ tolerance); the exported graph is the compressed network."""
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -24,8 +23,9 @@ MLP = dict(hidden_layer_sizes=(32,), max_iter=80, random_state=0)
 def _session(onx):
     options = rt.SessionOptions()
     options.intra_op_num_threads = 1
-    return rt.InferenceSession(onx.SerializeToString(), options,
-                               providers=["CPUExecutionProvider"])
+    return rt.InferenceSession(
+        onx.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
 
 
 def _run(model, X, **kwargs):
@@ -41,13 +41,16 @@ def regression():
     return X, y
 
 
-@pytest.mark.parametrize("params", [
-    dict(prune_ratio=0.9),
-    dict(prune_ratio=0.75, prune_granularity="neuron"),
-    dict(prune_ratio=0.0),
-    dict(prune_ratio=0.9, activation="tanh", hidden_layer_sizes=(24, 12)),
-    dict(prune_ratio=0.9, activation="logistic"),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(prune_ratio=0.9),
+        dict(prune_ratio=0.75, prune_granularity="neuron"),
+        dict(prune_ratio=0.0),
+        dict(prune_ratio=0.9, activation="tanh", hidden_layer_sizes=(24, 12)),
+        dict(prune_ratio=0.9, activation="logistic"),
+    ],
+)
 def test_classifier_matches(digits, params):
     X, y = digits
     X = X.astype(np.float32)
@@ -107,9 +110,13 @@ def test_sparse_sgd_regressor(regression, select):
 def test_transformer_matches(digits, threshold):
     X, y = digits
     X = X.astype(np.float32)
-    pst = PruneSparsifyTransformer("importance", PrunedMLPClassifier(**MLP),
-                                   prune_ratio=0.5, sparsity_threshold=threshold,
-                                   sparse_output=True).fit(X, y)
+    pst = PruneSparsifyTransformer(
+        "importance",
+        PrunedMLPClassifier(**MLP),
+        prune_ratio=0.5,
+        sparsity_threshold=threshold,
+        sparse_output=True,
+    ).fit(X, y)
     (out,), _ = _run(pst, X)
     np.testing.assert_array_equal(out, pst.transform(X).toarray())
 
@@ -119,7 +126,9 @@ def test_pipeline_with_sklearn_steps(digits):
     X = X.astype(np.float32)
     pipe = make_pipeline(
         StandardScaler(),
-        PruneSparsifyTransformer("importance", PrunedMLPClassifier(**MLP), prune_ratio=0.5),
+        PruneSparsifyTransformer(
+            "importance", PrunedMLPClassifier(**MLP), prune_ratio=0.5
+        ),
         PrunedMLPClassifier(prune_ratio=0.9, **MLP),
     ).fit(X, y)
     (label, proba), _ = _run(pipe, X, options={"zipmap": False})
@@ -127,21 +136,28 @@ def test_pipeline_with_sklearn_steps(digits):
     assert (label == pipe.predict(X)).mean() >= 0.999
 
 
-@pytest.mark.parametrize("params", [
-    dict(prune_ratio=0.75, prune_granularity="neuron"),
-    dict(prune_ratio=0.97),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(prune_ratio=0.75, prune_granularity="neuron"),
+        dict(prune_ratio=0.97),
+    ],
+)
 @pytest.mark.parametrize("select", ["auto", True, False])
 def test_exported_network_is_the_compressed_one(digits, params, select):
     X, y = digits
     X = X.astype(np.float32)
-    clf = PrunedMLPClassifier(hidden_layer_sizes=(40, 20), max_iter=80,
-                              random_state=0, **params).fit(X, y)
-    (label, proba), onx = _run(clf, X, options={"zipmap": False,
-                                                "select_inputs": select})
+    clf = PrunedMLPClassifier(
+        hidden_layer_sizes=(40, 20), max_iter=80, random_state=0, **params
+    ).fit(X, y)
+    (label, proba), onx = _run(
+        clf, X, options={"zipmap": False, "select_inputs": select}
+    )
     np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-5)
     init = {i.name: i for i in onx.graph.initializer}
-    shapes = [list(i.dims) for name, i in init.items() if name.startswith("coefficient")]
+    shapes = [
+        list(i.dims) for name, i in init.items() if name.startswith("coefficient")
+    ]
     sizes = clf.compressed_.layer_sizes
     # dropped neurons are gone from every matrix
     assert [s[1] for s in shapes] == list(sizes[1:])
