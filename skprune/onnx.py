@@ -391,7 +391,12 @@ _CLASSIFIER_OPTIONS = {
     **_SELECT_OPTIONS,
 }
 
-#: (class path, converter, shape calculator, options): one line per estimator.
+#: (class path, converter, shape calculator, options): one entry per estimator.
+#: A new estimator needs an entry and a converter built from the pieces above;
+#: e.g. a sparse linear classifier: ``scores = _sparse_linear_scores(...)``, then
+#: ``Sigmoid`` (binary) or ``Softmax`` of the scores as probabilities, then
+#: ``_classifier_outputs(...)``, registered with ``_CLASSIFIER_OPTIONS`` and
+#: ``calculate_linear_classifier_output_shapes``.
 _CONVERTERS = (
     (
         "skprune.neural_network.PrunedMLPClassifier",
