@@ -144,7 +144,7 @@ def _run(args):
     for row in [header] + rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     if unconverged:
-        # sklearn's ConvergenceWarning, said once and plainly instead of a traceback-like line
+        # sklearn's ConvergenceWarning, said once and plainly
         print(f"note: {', '.join(unconverged)} stopped at --max-iter {args.max_iter} "
               "epochs before sklearn's convergence criterion was met (raise "
               "--max-iter to train longer); the scores above are of those models.")
