@@ -45,7 +45,7 @@ import skprune
 from skprune import PrunedMLPClassifier, PruneSparsifyTransformer
 from skprune.feature_selection import SPARSE_OUTPUT_MAX_DENSITY
 
-from _data import load_mnist_split
+from _data import add_data_dir_argument, load_mnist_split
 
 FRACTIONS = [0.05, 0.1, 0.25, 0.5]
 THRESHOLDS = [None, 0.25, 0.5, 0.75]
@@ -230,7 +230,7 @@ def main(argv=None):
     parser.add_argument("--model-seeds", type=int, default=3)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--data-dir", default=None)
+    add_data_dir_argument(parser)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results"
                                              / "features.json"))

@@ -46,7 +46,7 @@ import skprune
 from skprune import PrunedMLPClassifier
 from skprune._compressed import CompressedMLP
 
-from _data import load_mnist_split
+from _data import add_data_dir_argument, load_mnist_split
 
 CRITERIA = ["magnitude", "entropy", "gradient", "taylor", "random"]
 SPARSITIES = [0.5, 0.8, 0.9, 0.95, 0.98]
@@ -292,7 +292,7 @@ def main(argv=None):
     parser.add_argument("--criteria", nargs="+", default=CRITERIA)
     parser.add_argument("--sparsities", type=float, nargs="+", default=SPARSITIES)
     parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--data-dir", default=None)
+    add_data_dir_argument(parser)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out-dir", default=str(Path(__file__).parent / "results"))
     args = parser.parse_args(argv)

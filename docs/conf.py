@@ -15,9 +15,17 @@ extensions = [
     "sphinx_gallery.gen_gallery",
 ]
 numpydoc_show_class_members = False
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_inventories"]
 html_theme = "pydata_sphinx_theme"
-intersphinx_mapping = {}
+# Links to scikit-learn, NumPy and SciPy. The docs build without network (CI
+# has none; a failed download would be a warning, fatal under -W), so each
+# project's inventory is read from the file committed in _inventories/
+# (regenerate or fetch them with _inventories/make_inventories.py).
+intersphinx_mapping = {
+    "sklearn": ("https://scikit-learn.org/stable/", "_inventories/sklearn.inv"),
+    "numpy": ("https://numpy.org/doc/stable/", "_inventories/numpy.inv"),
+    "scipy": ("https://docs.scipy.org/doc/scipy/", "_inventories/scipy.inv"),
+}
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

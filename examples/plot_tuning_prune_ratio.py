@@ -5,7 +5,8 @@ Tuning ``prune_ratio`` with GridSearchCV
 
 ``prune_ratio`` is an ordinary hyper-parameter: cross-validate it like any
 other. A plain grid search picks the most *accurate* ratio, which is rarely the
-one you want; a ``refit`` callable picks the *sparsest* model whose score is
+one you want; :func:`~skprune.model_selection.sparsest_within` gives
+``GridSearchCV`` a ``refit`` rule that picks the *sparsest* model whose score is
 within an accuracy budget of the best.
 :class:`~skprune.inspection.PruningCurveDisplay` then shows the whole
 trade-off, for several pruning criteria against the random baseline, and
@@ -21,13 +22,13 @@ one ``fit``.
 import warnings
 
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 
 from skprune import PrunedMLPClassifier
 from skprune.inspection import PruningCurveDisplay, PruningHistoryDisplay
+from skprune.model_selection import sparsest_within
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -40,17 +41,12 @@ mlp = PrunedMLPClassifier(
 # %%
 # Grid search over ``prune_ratio``
 # --------------------------------
-# ``refit`` receives ``cv_results_`` and returns the index of the model to
-# refit: here the largest ``prune_ratio`` whose mean validation accuracy is at
-# most 2 points below the best one.
+# ``refit`` accepts a callable that receives ``cv_results_`` and returns the
+# index of the model to refit. :func:`skprune.model_selection.sparsest_within`
+# builds that rule: the largest ``prune_ratio`` whose mean validation accuracy
+# is at most ``tolerance`` below the best one (here 2 points; the default
+# ``'1se'`` is one standard error of the best mean).
 prune_ratios = [0.5, 0.8, 0.9, 0.95, 0.98]
-
-
-def sparsest_within_two_points(cv_results):
-    mean = cv_results["mean_test_score"]
-    good = np.flatnonzero(mean >= mean.max() - 0.02)
-    return good[np.argmax(cv_results["param_prune_ratio"][good])]
-
 
 # ``max_iter=100`` caps the re-training after the last pruning step, which
 # would otherwise warn (ConvergenceWarning) for most of the 15 fits.
@@ -58,7 +54,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     search = GridSearchCV(
         mlp, {"prune_ratio": prune_ratios}, cv=3,
-        refit=sparsest_within_two_points, n_jobs=2,
+        refit=sparsest_within(0.02), n_jobs=2,
     ).fit(X_train, y_train)
 
 for ratio, mean, std in zip(

@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _doc_link
 from . import _sklearn_compat as compat
 from ._pruning import fit_or_rollback
 from ._sklearn_compat import (
@@ -165,6 +166,9 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     >>> selector.get_feature_names_out()[:4].tolist()
     ['x3', 'x5', 'x6', 'x9']
     """
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     _parameter_constraints = {
         "criterion": constraint(FEATURE_CRITERIA),

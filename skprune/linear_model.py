@@ -28,7 +28,9 @@ from sklearn.linear_model import SGDRegressor
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
+from . import _doc_link
 from . import _sklearn_compat as compat
+from ._persistence import compact_state, expand_state
 from ._pruning import (
     AcceptAll,
     AllOf,
@@ -452,6 +454,12 @@ class _SparseSGDMixin:
         check_is_fitted(self)
         return sparse.csr_matrix(np.atleast_2d(self._dense_coef()))
 
+    def __getstate__(self):
+        return compact_state(super().__getstate__(), ("pruning_history_",))
+
+    def __setstate__(self, state):
+        super().__setstate__(expand_state(state))
+
     def _set_average_state(self, sgd, idx, n_features, dtype):
         """Full-width copies of SGD's averaging state, for ``partial_fit``."""
         for name in compat.SGD_AVERAGE_COEFS:
@@ -654,6 +662,9 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
     >>> reg.coef_sparse_.shape
     (1, 50)
     """
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     _parameter_constraints = {
         **SGDRegressor._parameter_constraints,

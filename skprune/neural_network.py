@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _doc_link
 from . import _sklearn_compat as compat
 from ._compressed import DTYPES, FORMATS, CompressedMLP, auto_chunk_size
 from ._masks import (
@@ -51,6 +52,7 @@ from ._pruning import (
     sklearn_verbose,
     validation_split,
 )
+from ._persistence import compact_state, expand_state
 from ._schedules import SCHEDULES, sparsity_schedule
 from ._sklearn_compat import (
     Interval,
@@ -81,6 +83,9 @@ _PRUNING_CONSTRAINTS = {
 }
 # state that is never written to a file: rebuilt on load or on demand
 _NOT_PERSISTED = ("compressed_",) + compat.MLP_SCRATCH_STATE
+
+# per-epoch / per-step lists, written to files as one JSON text (see _persistence)
+_HISTORIES = ("loss_curve_", "validation_scores_", "pruning_history_")
 
 _PRUNING_PARAMS_DOC = """
     prune_ratio : float in [0, 1), default=0.9
@@ -363,6 +368,9 @@ class _MLPAdapter:
 
 class _PruningMixin:
     """Pruning logic shared by the classifier and the regressor."""
+
+    _doc_link_module = _doc_link.MODULE
+    _doc_link_template = _doc_link.TEMPLATE
 
     # -- hooks into sklearn's training loop ---------------------------------
 
@@ -693,7 +701,7 @@ class _PruningMixin:
     # -- compact persistence ---------------------------------------------------
 
     def __getstate__(self):
-        state = dict(super().__getstate__())
+        state = compact_state(super().__getstate__(), _HISTORIES)
         if state.get("masks_") is None or "coefs_" not in state:
             return state
         for key in _NOT_PERSISTED:
@@ -704,7 +712,7 @@ class _PruningMixin:
         return state
 
     def __setstate__(self, state):
-        state = dict(state)
+        state = expand_state(state)
         if state.pop("_coefs_packed", False):
             unpacked = [_unpack(p) for p in state["coefs_"]]
             state["coefs_"] = [c for c, _ in unpacked]

@@ -8,9 +8,35 @@ whole session, and for any subprocess a test starts.
 
 import os
 
+import pytest
+from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 _BLAS_LIMITS = threadpool_limits(limits=1)
+
+
+@pytest.fixture(scope="session")
+def digits():
+    """sklearn's digits (1,797 x 64), scaled to [0, 1]: ``X, y``.
+
+    Shared by the whole session (test modules take their part of it, e.g.
+    ``X[:600]``), so the arrays are read-only: a test that writes into them
+    fails instead of changing the data of every later test.
+    """
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    X.flags.writeable = False
+    y.flags.writeable = False
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def digits_split(digits):
+    """digits, stratified 75/25 train/test split (``random_state=0``)."""
+    from sklearn.model_selection import train_test_split
+
+    X, y = digits
+    return train_test_split(X, y, test_size=0.25, random_state=0, stratify=y)

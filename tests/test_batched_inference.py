@@ -11,7 +11,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits, make_regression
+from sklearn.datasets import make_regression
 from skprune._sklearn_compat import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
@@ -36,9 +36,10 @@ def extra_peak(method, X):
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:600] / 16.0, y[:600]
+def digits(digits):
+    """This module's part of the shared digits fixture (tests/conftest.py)."""
+    X, y = digits
+    return X[:600], y[:600]
 
 
 def classifier(X, y, **params):

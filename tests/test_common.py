@@ -111,3 +111,21 @@ def _linear_settings():
 )
 def test_sklearn_compatible_linear_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("name", ["PrunedMLPClassifier", "PrunedMLPRegressor",
+                                  "SparseSGDRegressor", "PruneSparsifyTransformer"])
+def test_html_repr_links_to_the_api_page(name, monkeypatch):
+    import skprune
+    from skprune import _doc_link
+
+    cls = getattr(skprune, name)
+    est = cls(PrunedMLPClassifier()) if name == "PruneSparsifyTransformer" else cls()
+    # no published documentation: no link, and never one to scikit-learn's pages
+    monkeypatch.setattr(_doc_link, "DOCS_URL", None)
+    assert est._get_doc_link() == ""
+    assert "scikit-learn.org/" not in est._repr_html_().split("</style>")[-1]
+    monkeypatch.setattr(_doc_link, "DOCS_URL", "https://docs.example/skprune/")
+    url = f"https://docs.example/skprune/api.html#skprune.{name}"
+    assert est._get_doc_link() == url
+    assert url in est._repr_html_()

@@ -7,7 +7,6 @@ import joblib
 import numpy as np
 import pytest
 from scipy import sparse
-from sklearn.datasets import load_digits
 from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 
@@ -107,12 +106,6 @@ def test_invalid_format_and_dtype():
 
 
 # -- the estimators ------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
-
 
 FAST = dict(hidden_layer_sizes=(32,), max_iter=60, n_prune_steps=3, finetune_iter=3,
             random_state=0)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 from sklearn.base import clone
-from sklearn.datasets import load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import (
     Lars,
@@ -30,9 +30,10 @@ from skprune.feature_selection import SPARSE_OUTPUT_MAX_DENSITY
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16.0, y, train_size=600, random_state=0, stratify=y)
+def digits(digits):
+    """This module's part of the shared digits fixture (tests/conftest.py)."""
+    X, y = digits
+    return train_test_split(X, y, train_size=600, random_state=0, stratify=y)
 
 
 @pytest.fixture(scope="module")

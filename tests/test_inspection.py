@@ -7,7 +7,6 @@ import sys
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -29,9 +28,10 @@ def pyplot():
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:300] / 16.0, y[:300]
+def digits(digits):
+    """This module's part of the shared digits fixture (tests/conftest.py)."""
+    X, y = digits
+    return X[:300], y[:300]
 
 
 def _tiny(**params):

@@ -250,3 +250,75 @@ def test_joblib_files_load_in_a_fresh_process(tmp_path):
         for kind, out in outputs.items():
             np.testing.assert_array_equal(np.load(tmp_path / f"{name}.{kind}.npy"),
                                           out, strict=True, err_msg=name)
+
+
+def _size_cases():
+    """Every skprune estimator, and a Pipeline of them, fitted small."""
+    from skprune import PruneSparsifyTransformer, SparseSGDRegressor
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:500] / 16.0, y[:500]
+    rng = np.random.RandomState(0)
+    Xr = rng.randn(300, 12)
+    yr = Xr[:, :3] @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.randn(300)
+    mlp = dict(hidden_layer_sizes=(32,), max_iter=60, random_state=0)
+    return {
+        "PrunedMLPClassifier": (
+            PrunedMLPClassifier(prune_ratio=0.95, early_stopping=True, **mlp), X, y),
+        "PrunedMLPRegressor": (PrunedMLPRegressor(prune_ratio=0.9, **mlp), Xr, yr),
+        "SparseSGDRegressor": (SparseSGDRegressor(random_state=0), Xr, yr),
+        "PruneSparsifyTransformer": (
+            PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**mlp),
+                                     prune_ratio=0.5), X, y),
+        "Pipeline": (make_pipeline(
+            PruneSparsifyTransformer("importance", PrunedMLPClassifier(**mlp),
+                                     prune_ratio=0.5),
+            PrunedMLPClassifier(prune_ratio=0.95, **mlp)), X, y),
+    }
+
+
+@pytest.fixture(scope="module")
+def size_cases():
+    return {name: (est.fit(X, y), X) for name, (est, X, y) in _size_cases().items()}
+
+
+@pytest.mark.parametrize("name", list(_size_cases()))
+def test_skops_file_is_at_most_1_5x_joblib(size_cases, name, tmp_path):
+    est, X = size_cases[name]
+    buffer = _bytes_io.BytesIO()
+    joblib.dump(est, buffer)
+    io.dump(est, tmp_path / "m.skops")
+    ratio = (tmp_path / "m.skops").stat().st_size / buffer.getbuffer().nbytes
+    assert ratio <= 1.5, f"{name}: skops file {ratio:.2f}x the joblib file"
+    # the safe loader still trusts exactly skprune's types on top of skops'
+    loaded = io.load(tmp_path / "m.skops")
+    out = "transform" if name == "PruneSparsifyTransformer" else "predict"
+    np.testing.assert_array_equal(getattr(loaded, out)(X), getattr(est, out)(X))
+
+
+@pytest.mark.parametrize("name", list(_size_cases()))
+def test_histories_come_back_with_the_types_users_saw(size_cases, name, tmp_path):
+    est, _ = size_cases[name]
+    io.dump(est, tmp_path / "m.skops")
+    loaded = io.load(tmp_path / "m.skops")
+    from_joblib = joblib.load(_dump_joblib(est, tmp_path / "m.joblib"))
+    steps = lambda e: [s for _, s in e.steps] if hasattr(e, "steps") else [e]  # noqa: E731
+    for before, after_skops, after_joblib in zip(steps(est), steps(loaded),
+                                                 steps(from_joblib)):
+        for attr in ("loss_curve_", "validation_scores_", "pruning_history_"):
+            if getattr(before, attr, None) is None:
+                continue
+            for after in (after_skops, after_joblib):
+                value = getattr(after, attr)
+                assert type(value) is type(getattr(before, attr))
+                assert value == getattr(before, attr)
+                assert [type(v) for v in value] == [
+                    type(v) for v in getattr(before, attr)]
+                if value and isinstance(value[0], dict):
+                    assert [[type(x) for x in r.values()] for r in value] == [
+                        [type(x) for x in r.values()] for r in getattr(before, attr)]
+
+
+def _dump_joblib(est, path):
+    joblib.dump(est, path)
+    return path

@@ -6,7 +6,6 @@ import math
 import joblib
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -165,9 +164,10 @@ def _dumped(obj):
 # -- a real search -------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:600] / 16.0, y[:600]
+def digits(digits):
+    """This module's part of the shared digits fixture (tests/conftest.py)."""
+    X, y = digits
+    return X[:600], y[:600]
 
 
 SMALL = dict(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=60,

@@ -7,19 +7,12 @@ small enough for CI.
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier
 
 SEEDS = (0, 1, 2)
-
-
-@pytest.fixture(scope="module")
-def digits_split():
-    X, y = load_digits(return_X_y=True)
-    return train_test_split(X / 16, y, test_size=0.25, random_state=0, stratify=y)
 
 
 @pytest.fixture(scope="module")

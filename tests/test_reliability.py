@@ -6,18 +6,12 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 from scipy import sparse
-from sklearn.datasets import load_digits, make_regression
+from sklearn.datasets import make_regression
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune.criteria import MLP_CRITERIA
 
 CRITERIA = tuple(MLP_CRITERIA)
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
 
 
 def _fitted_arrays(est):
