@@ -222,6 +222,8 @@ class _SparseSGDMixin:
     """
 
     _sgd_class = None
+    # the family's criteria registry (constraints, docs, display baseline)
+    _pruning_criteria = LINEAR_CRITERIA
 
     # -- SGD on a subset of the columns -----------------------------------------
 

@@ -364,6 +364,9 @@ class _MLPAdapter:
 class _PruningMixin:
     """Pruning logic shared by the classifier and the regressor."""
 
+    # the family's criteria registry (constraints, docs, display baseline)
+    _pruning_criteria = MLP_CRITERIA
+
     # -- hooks into sklearn's training loop ---------------------------------
 
     # (signatures pinned by tests/test_sklearn_compat.py)
