@@ -57,10 +57,10 @@ from .criteria import loss_value
 GATHER_DENSITY = 0.05
 GATHER_ROWS = 512
 
-# the release in which max_score_drop took its shared meaning, and the one in
-# which the warning about the change goes away
-_MEANING_CHANGED_IN = "0.2.0"
-_WARNING_REMOVED_IN = "0.4.0"
+# the last release in which max_score_drop named the relative loss rule, and
+# the one in which the warning about the change goes away
+_OLD_MEANING_UNTIL = "0.1"
+_WARNING_REMOVED_IN = "0.4"
 
 _SPARSE_CONSTRAINTS = {
     "prune_ratio": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
@@ -339,11 +339,11 @@ class _SparseSGDMixin:
     def _warn_max_score_drop(self):
         if self.max_score_drop is not None:
             warnings.warn(
-                f"{type(self).__name__}'s max_score_drop means, since skprune "
-                f"{_MEANING_CHANGED_IN}, what it means for every skprune "
-                "estimator: the largest tolerated drop of the validation score "
-                "below the unpruned model's. Before, it named the relative "
-                "validation-loss rule of prune_ratio='auto', which is now "
+                f"{type(self).__name__}'s max_score_drop now means what it means "
+                "for every skprune estimator: the largest tolerated drop of the "
+                "validation score below the unpruned model's. Up to skprune "
+                f"{_OLD_MEANING_UNTIL} it named the relative validation-loss "
+                "rule of prune_ratio='auto', which is now "
                 "max_loss_rise (default 0.01); to keep that rule, pass "
                 f"max_loss_rise={self.max_score_drop!r} instead. This warning "
                 f"will be removed in {_WARNING_REMOVED_IN}.",
