@@ -471,6 +471,33 @@ class _SparseSGDMixin:
             else:
                 self.__dict__.pop(name, None)
 
+    def _partial_fit_support(self, X, y, sample_weight, **kwargs):
+        """One SGD epoch on the support columns (``kwargs``: e.g. ``classes``)."""
+        first = getattr(self, "coef_", None) is None
+        X, y, sample_weight = self._validated(X, y, sample_weight, reset=first)
+        sgd = self._sgd()
+        if first:
+            support = np.ones(X.shape[1], dtype=bool)
+        else:
+            support = self.support_
+            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
+        idx = np.flatnonzero(support)
+        sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight, **kwargs)
+
+        rows = np.atleast_2d(sgd.coef_)
+        coef = np.zeros((rows.shape[0], X.shape[1]), dtype=rows.dtype)
+        coef[:, idx] = rows
+        self.coef_ = coef if self._coef_2d else coef[0]
+        self.intercept_ = np.atleast_1d(sgd.intercept_)
+        self.n_iter_ = sgd.n_iter_
+        self.t_ = sgd.t_
+        self.support_ = support
+        if first:
+            self.pruning_history_ = []
+        self._set_average_state(sgd, idx, X.shape[1], coef.dtype)
+        self._set_sparse_attributes()
+        return self
+
     def _load_support_state(self, sgd, idx, dtype):
         """Hand the fitted support's state to a fresh SGD before ``partial_fit``."""
         coef = self._dense_coef()
@@ -792,31 +819,6 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """
         return self._unchanged_on_error(self._partial_fit_support, X, y,
                                         sample_weight)
-
-    def _partial_fit_support(self, X, y, sample_weight):
-        first = getattr(self, "coef_", None) is None
-        X, y, sample_weight = self._validated(X, y, sample_weight, reset=first)
-        sgd = self._sgd()
-        if first:
-            support = np.ones(X.shape[1], dtype=bool)
-        else:
-            support = self.support_
-            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
-        idx = np.flatnonzero(support)
-        sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight)
-
-        coef = np.zeros(X.shape[1], dtype=sgd.coef_.dtype)
-        coef[idx] = sgd.coef_
-        self.coef_ = coef
-        self.intercept_ = np.atleast_1d(sgd.intercept_)
-        self.n_iter_ = sgd.n_iter_
-        self.t_ = sgd.t_
-        self.support_ = support
-        if first:
-            self.pruning_history_ = []
-        self._set_average_state(sgd, idx, X.shape[1], coef.dtype)
-        self._set_sparse_attributes()
-        return self
 
     # -- prediction ------------------------------------------------------------------
 
