@@ -212,7 +212,8 @@ class _SGDAdapter:
 class _SparseSGDMixin:
     """The SGD adapter shared by the sparse SGD estimators.
 
-    A concrete estimator sets :attr:`_sgd_class` and implements
+    A concrete estimator sets :attr:`_sgd_class` (and ``_coef_2d``,
+    ``_n_rows``, ``_stratify`` for a classifier) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`_Fitted` model) and
@@ -378,6 +379,7 @@ class _SparseSGDMixin:
                 X, y, sample_weight,
                 fraction=self.validation_fraction,
                 random_state=check_random_state(seed.get()),
+                stratify=self._stratify(y),
                 needed_by="prune_ratio='auto'" if auto else "max_score_drop",
             )
         data = (X, y, sample_weight) if split is None else (
@@ -424,6 +426,11 @@ class _SparseSGDMixin:
     def _n_rows(self, y):
         """Rows of ``coef_`` for targets ``y`` (1 for a regressor)."""
         return 1
+
+    def _stratify(self, y):
+        """``stratify`` of the validation split (a classifier returns ``y``, so
+        that the split equals sklearn's stratified early-stopping split)."""
+        return None
 
     def _unchanged_on_error(self, method, *args):
         """Run ``method``; if it raises, restore the previous fitted state."""
