@@ -237,7 +237,7 @@ default=None
                                replaces_only=True)
 
     def _fit(self, X, y, sample_weight):
-        uses_estimator = self.criterion != "entropy"
+        uses_estimator = self._uses_estimator()
         if uses_estimator:
             self._check_estimator(y, sample_weight)
         X = validate_data(
@@ -286,6 +286,11 @@ default=None
         self.density_ = density
         self.sparse_output_ = sparse_output
         return self
+
+    def _uses_estimator(self):
+        """Whether the criterion scores through ``estimator`` (its registry entry)."""
+        criterion = FEATURE_CRITERIA.get(self.criterion)
+        return criterion is None or "estimator" in criterion.needs
 
     def _check_estimator(self, y, sample_weight):
         """Errors that need no data: raised before anything is computed."""
@@ -447,11 +452,11 @@ default=None
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        uses_estimator = self.criterion != "entropy" and self.estimator is not None
+        uses_estimator = self._uses_estimator() and self.estimator is not None
         tags.input_tags.sparse = (
             get_tags(self.estimator).input_tags.sparse if uses_estimator else True
         )
-        tags.target_tags.required = self.criterion != "entropy" and not self.prefit
+        tags.target_tags.required = self._uses_estimator() and not self.prefit
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 

@@ -23,8 +23,8 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV
 
 from . import _sklearn_compat as compat
+from .criteria import BASELINE, baseline
 
-BASELINE = "random"
 
 
 def _check_matplotlib(caller):
@@ -110,7 +110,17 @@ def _as_ratios(prune_ratios):
     return np.unique(ratios)  # sorted: the curves are drawn left to right
 
 
+def _pruning_step(estimator, prefix):
+    """The (sub-)estimator that owns ``prune_ratio`` and ``prune_criterion``."""
+    return estimator.get_params(deep=True)[prefix[:-2]] if prefix else estimator
+
+
 def _as_criteria(criteria, estimator, prefix):
+    """The criteria to fit, with the estimator family's baseline appended.
+
+    The baseline comes from the family's criteria registry
+    (:func:`skprune.criteria.baseline`): 'random' for every skprune estimator.
+    """
     if criteria is None:
         criteria = [estimator.get_params(deep=True)[prefix + "prune_criterion"]]
     elif isinstance(criteria, str):
@@ -120,8 +130,10 @@ def _as_criteria(criteria, estimator, prefix):
         raise ValueError(
             f"criteria must be a criterion name or a list of them, got {criteria!r}."
         )
-    if BASELINE not in criteria:
-        criteria.append(BASELINE)
+    registry = getattr(_pruning_step(estimator, prefix), "_pruning_criteria", {})
+    reference = baseline(registry)
+    if reference is not None and reference not in criteria:
+        criteria.append(reference)
     return criteria
 
 
@@ -133,7 +145,7 @@ def _check_settings(estimator, prefix, criteria, ratios):
             probe.set_params(
                 **{prefix + "prune_criterion": criterion, prefix + "prune_ratio": ratio}
             )
-            step = probe.get_params(deep=True)[prefix[:-2]] if prefix else probe
+            step = _pruning_step(probe, prefix)
             if hasattr(step, "_validate_params"):
                 compat.validate_params(step)
 
@@ -275,7 +287,7 @@ default='fill_between'
             x = self._x(sparsity, log_compression)
             mean = np.asarray(scores).mean(axis=1)
             std = np.asarray(scores).std(axis=1)
-            if criterion == BASELINE:
+            if criterion == BASELINE:  # the registries' baseline
                 style = {"color": "0.4", "linestyle": "--", "marker": "x"}
                 label = f"{criterion} (baseline)"
             else:
@@ -486,9 +498,11 @@ class PruningHistoryDisplay:
     Create it with :meth:`from_estimator` from a fitted estimator's
     ``pruning_history_``. The upper axes show the target and achieved sparsity
     per step (step 0 is the trained dense model); the lower axes the training
-    loss and, when ``max_score_drop`` was set, the validation score on a second
-    y-axis, with steps undone by ``max_score_drop`` marked. All parameters are
-    stored as attributes.
+    loss and, when a validation split judged the steps (``max_score_drop``,
+    or ``SparseSGDRegressor(prune_ratio='auto')``), the validation score on a
+    second y-axis, with refused (undone) steps marked. It reads the record
+    keys every skprune estimator shares (:data:`skprune._pruning.COMMON_KEYS`),
+    so it works for each of them. All parameters are stored as attributes.
 
     Parameters
     ----------
@@ -620,7 +634,7 @@ class PruningHistoryDisplay:
             (self.lines_["rejected"],) = top.plot(
                 steps[rejected], np.asarray(self.sparsity)[rejected],
                 linestyle="none", marker="X", markersize=10, color="C3",
-                label="undone (max_score_drop)",
+                label="refused",
             )
         top.set_ylabel("Sparsity")
         top.legend()
@@ -648,7 +662,7 @@ class PruningHistoryDisplay:
                 (self.lines_["rejected_score"],) = self.score_ax_.plot(
                     steps[rejected], np.asarray(score)[rejected],
                     linestyle="none", marker="X", markersize=10, color="C3",
-                    label="undone (max_score_drop)",
+                    label="refused",
                 )
                 handles.append(self.lines_["rejected_score"])
         if handles:

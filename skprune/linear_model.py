@@ -59,10 +59,10 @@ from .criteria import loss_value
 GATHER_DENSITY = 0.05
 GATHER_ROWS = 512
 
-# the release in which max_score_drop took its shared meaning, and the one in
-# which the warning about the change goes away
-_MEANING_CHANGED_IN = "0.2.0"
-_WARNING_REMOVED_IN = "0.4.0"
+# the last release in which max_score_drop named the relative loss rule, and
+# the one in which the warning about the change goes away
+_OLD_MEANING_UNTIL = "0.1"
+_WARNING_REMOVED_IN = "0.4"
 
 _SPARSE_CONSTRAINTS = {
     "prune_ratio": [StrOptions({"auto"}), Interval(Real, 0, 1, closed="left")],
@@ -214,7 +214,8 @@ class _SGDAdapter:
 class _SparseSGDMixin:
     """The SGD adapter shared by the sparse SGD estimators.
 
-    A concrete estimator sets :attr:`_sgd_class` and implements
+    A concrete estimator sets :attr:`_sgd_class` (and ``_coef_2d``,
+    ``_n_rows``, ``_stratify`` for a classifier) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`_Fitted` model) and
@@ -224,6 +225,8 @@ class _SparseSGDMixin:
     """
 
     _sgd_class = None
+    # the family's criteria registry (constraints, docs, display baseline)
+    _pruning_criteria = LINEAR_CRITERIA
 
     # -- SGD on a subset of the columns -----------------------------------------
 
@@ -339,11 +342,11 @@ class _SparseSGDMixin:
     def _warn_max_score_drop(self):
         if self.max_score_drop is not None:
             warnings.warn(
-                f"{type(self).__name__}'s max_score_drop means, since skprune "
-                f"{_MEANING_CHANGED_IN}, what it means for every skprune "
-                "estimator: the largest tolerated drop of the validation score "
-                "below the unpruned model's. Before, it named the relative "
-                "validation-loss rule of prune_ratio='auto', which is now "
+                f"{type(self).__name__}'s max_score_drop now means what it means "
+                "for every skprune estimator: the largest tolerated drop of the "
+                "validation score below the unpruned model's. Up to skprune "
+                f"{_OLD_MEANING_UNTIL} it named the relative validation-loss "
+                "rule of prune_ratio='auto', which is now "
                 "max_loss_rise (default 0.01); to keep that rule, pass "
                 f"max_loss_rise={self.max_score_drop!r} instead. This warning "
                 f"will be removed in {_WARNING_REMOVED_IN}.",
@@ -378,6 +381,7 @@ class _SparseSGDMixin:
                 X, y, sample_weight,
                 fraction=self.validation_fraction,
                 random_state=check_random_state(seed.get()),
+                stratify=self._stratify(y),
                 needed_by="prune_ratio='auto'" if auto else "max_score_drop",
             )
         data = (X, y, sample_weight) if split is None else (
@@ -424,6 +428,11 @@ class _SparseSGDMixin:
     def _n_rows(self, y):
         """Rows of ``coef_`` for targets ``y`` (1 for a regressor)."""
         return 1
+
+    def _stratify(self, y):
+        """``stratify`` of the validation split (a classifier returns ``y``, so
+        that the split equals sklearn's stratified early-stopping split)."""
+        return None
 
     def _unchanged_on_error(self, method, *args):
         """Run ``method``; if it raises, restore the previous fitted state."""
@@ -476,6 +485,33 @@ class _SparseSGDMixin:
                 setattr(self, name, np.array(getattr(sgd, name), copy=True))
             else:
                 self.__dict__.pop(name, None)
+
+    def _partial_fit_support(self, X, y, sample_weight, **kwargs):
+        """One SGD epoch on the support columns (``kwargs``: e.g. ``classes``)."""
+        first = getattr(self, "coef_", None) is None
+        X, y, sample_weight = self._validated(X, y, sample_weight, reset=first)
+        sgd = self._sgd()
+        if first:
+            support = np.ones(X.shape[1], dtype=bool)
+        else:
+            support = self.support_
+            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
+        idx = np.flatnonzero(support)
+        sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight, **kwargs)
+
+        rows = np.atleast_2d(sgd.coef_)
+        coef = np.zeros((rows.shape[0], X.shape[1]), dtype=rows.dtype)
+        coef[:, idx] = rows
+        self.coef_ = coef if self._coef_2d else coef[0]
+        self.intercept_ = np.atleast_1d(sgd.intercept_)
+        self.n_iter_ = sgd.n_iter_
+        self.t_ = sgd.t_
+        self.support_ = support
+        if first:
+            self.pruning_history_ = []
+        self._set_average_state(sgd, idx, X.shape[1], coef.dtype)
+        self._set_sparse_attributes()
+        return self
 
     def _load_support_state(self, sgd, idx, dtype):
         """Hand the fitted support's state to a fresh SGD before ``partial_fit``."""
@@ -801,31 +837,6 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """
         return self._unchanged_on_error(self._partial_fit_support, X, y,
                                         sample_weight)
-
-    def _partial_fit_support(self, X, y, sample_weight):
-        first = getattr(self, "coef_", None) is None
-        X, y, sample_weight = self._validated(X, y, sample_weight, reset=first)
-        sgd = self._sgd()
-        if first:
-            support = np.ones(X.shape[1], dtype=bool)
-        else:
-            support = self.support_
-            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
-        idx = np.flatnonzero(support)
-        sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight)
-
-        coef = np.zeros(X.shape[1], dtype=sgd.coef_.dtype)
-        coef[idx] = sgd.coef_
-        self.coef_ = coef
-        self.intercept_ = np.atleast_1d(sgd.intercept_)
-        self.n_iter_ = sgd.n_iter_
-        self.t_ = sgd.t_
-        self.support_ = support
-        if first:
-            self.pruning_history_ = []
-        self._set_average_state(sgd, idx, X.shape[1], coef.dtype)
-        self._set_sparse_attributes()
-        return self
 
     # -- prediction ------------------------------------------------------------------
 

@@ -372,6 +372,9 @@ class _PruningMixin:
     _doc_link_module = _doc_link.MODULE
     _doc_link_template = _doc_link.TEMPLATE
 
+    # the family's criteria registry (constraints, docs, display baseline)
+    _pruning_criteria = MLP_CRITERIA
+
     # -- hooks into sklearn's training loop ---------------------------------
 
     # (signatures pinned by tests/test_sklearn_compat.py)

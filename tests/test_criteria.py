@@ -289,3 +289,27 @@ def test_linear_scores():
         np.testing.assert_allclose(
             linear_magnitude(coef, data, np.array([1.0, 2.0])),
             linear_magnitude(coef, X3))
+
+
+# -- the registries feed the estimators -----------------------------------------
+
+
+@pytest.mark.parametrize("cls, param, registry", [
+    ("PrunedMLPClassifier", "prune_criterion", "MLP_CRITERIA"),
+    ("PrunedMLPRegressor", "prune_criterion", "MLP_CRITERIA"),
+    ("SparseSGDRegressor", "prune_criterion", "LINEAR_CRITERIA"),
+    ("PruneSparsifyTransformer", "criterion", "FEATURE_CRITERIA"),
+])
+def test_constraints_and_docs_come_from_the_registry(cls, param, registry):
+    import skprune
+    from skprune import criteria
+
+    est, reg = getattr(skprune, cls), getattr(criteria, registry)
+    (options,) = est._parameter_constraints[param]
+    assert options.options == set(reg)
+    doc = " ".join(est.__doc__.split())
+    for criterion in reg.values():  # every name with its formula, once
+        assert f"- '{criterion.name}': {' '.join(criterion.formula.split())}" in doc
+        assert criterion.needs <= set(criteria.NEEDS)
+    baseline = criteria.baseline(reg)
+    assert baseline == ("random" if registry != "FEATURE_CRITERIA" else None)

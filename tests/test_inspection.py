@@ -302,3 +302,75 @@ def test_without_matplotlib(monkeypatch, digits):
         display.plot()
     with pytest.raises(ImportError, match=message):
         PruningHistoryDisplay.from_estimator(_tiny())
+
+
+# -- every estimator -------------------------------------------------------------
+
+from sklearn.datasets import make_regression  # noqa: E402
+
+from skprune import SparseSGDRegressor  # noqa: E402
+from skprune._pruning import COMMON_KEYS  # noqa: E402
+
+
+def _every_estimator():
+    """(estimator, X, y) for each skprune estimator, small and fast."""
+    X, y = make_regression(160, 12, n_informative=4, noise=2.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    Xd, yd = load_digits(return_X_y=True)
+    mlp = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=40,
+               n_prune_steps=2, finetune_iter=5, random_state=0)
+    return {
+        "PrunedMLPClassifier": (PrunedMLPClassifier(**mlp), Xd[:200] / 16, yd[:200]),
+        "PrunedMLPRegressor": (PrunedMLPRegressor(**mlp), X, y / 100),
+        "SparseSGDRegressor": (SparseSGDRegressor(max_iter=50, random_state=0), X, y),
+    }
+
+
+EVERY = _every_estimator()
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+def test_curve_display_for_every_estimator(name, pyplot):
+    est, X, y = EVERY[name]
+    display = PruningCurveDisplay.from_estimator(
+        est, X, y, prune_ratios=[0.25, 0.75], cv=2)
+    # the default criterion and the family's 'random' baseline
+    assert list(display.scores) == ["magnitude", "random"]
+    for criterion in display.scores:
+        assert display.scores[criterion].shape == (2, 2)
+        assert np.all(np.isfinite(display.scores[criterion]))
+        assert np.all(display.sparsities[criterion][1] > display.sparsities[
+            criterion][0])
+    assert display.lines_["random"].get_linestyle() == "--"
+
+
+@pytest.mark.parametrize("name", sorted(EVERY))
+@pytest.mark.parametrize("validated", [False, True])
+def test_history_display_for_every_estimator(name, validated, pyplot):
+    est, X, y = EVERY[name]
+    est = clone(est).set_params(prune_ratio=0.75)
+    if validated:  # the shared rule: a validation split judges every step
+        est.set_params(max_score_drop=0.0)
+    if validated and name == "SparseSGDRegressor":
+        with pytest.warns(FutureWarning, match="max_loss_rise"):
+            est.fit(X, y)
+    else:
+        est.fit(X, y)
+    history = est.pruning_history_
+    assert all(tuple(r)[: len(COMMON_KEYS)] == COMMON_KEYS for r in history)
+    display = PruningHistoryDisplay.from_estimator(est)
+    # no key is missing: no NaN where the estimator has the value
+    assert not np.isnan(display.target_sparsity).any()
+    assert not np.isnan(display.loss).any()
+    assert "loss" in display.lines_ and "target_sparsity" in display.lines_
+    assert np.isnan(display.validation_score).all() is not validated
+    assert (display.score_ax_ is not None) is validated
+
+
+def test_history_display_of_an_auto_sparse_sgd(pyplot):
+    est, X, y = EVERY["SparseSGDRegressor"]
+    est = clone(est).fit(X, y)  # prune_ratio='auto': a validation split
+    display = PruningHistoryDisplay.from_estimator(est)
+    assert not display.accepted.all() and "rejected" in display.lines_
+    assert not np.isnan(display.validation_score).any()
+    assert display.lines_["rejected"].get_label() == "refused"

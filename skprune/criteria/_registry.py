@@ -10,6 +10,7 @@ baseline of :class:`skprune.inspection.PruningCurveDisplay`
 registry is accepted, documented and plotted without touching the estimator.
 """
 
+import textwrap
 from dataclasses import dataclass
 
 BASELINE = "random"
@@ -71,7 +72,12 @@ def describe(criteria, indent=8):
     - 'magnitude': ``|w_j| std_j``, so the feature's scale does not decide;
     """
     pad = " " * indent
-    return "\n".join(f"{pad}- '{c.name}': {c.formula}" for c in criteria.values())
+    return "\n".join(
+        textwrap.fill(f"- '{c.name}': {c.formula}", width=79, initial_indent=pad,
+                      subsequent_indent=pad + "  ", break_long_words=False,
+                      break_on_hyphens=False)
+        for c in criteria.values()
+    )
 
 
 def baseline(criteria):
