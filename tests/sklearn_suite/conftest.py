@@ -48,8 +48,39 @@ from . import _rebind
 
 VENDORED_VERSION = "1.9.1"
 
-# (mode, test id without the mode) -> why pruning changes what the test asserts
-EXPECTED_FAILURES = {}
+# The expected failures: (mode, test) -> why pruning changes what the test
+# asserts. ``test`` is a test id without the mode (one parametrisation) or a
+# test function's name (all its parametrisations). Strict: an entry whose test
+# passes fails the suite.
+_FIT_PRUNES = "fit prunes and partial_fit does not, so their models differ"
+_REFERENCE = "compares coef_ with an unpruned reference; pruning zeroes half of it"
+EXPECTED_FAILURES = {
+    # neural_network
+    ("pruned", "test_gradient"): (
+        "pruning masks gradients: a pruned weight's analytic gradient is 0"
+    ),
+    ("pruned", "test_learning_rate_warmstart"): (
+        "fit also re-trains after each pruning step, so after two fits t_ is "
+        "not the 2 x 4 samples the invscaling check assumes"
+    ),
+    ("pruned", "test_partial_fit_regression"): _FIT_PRUNES,
+    # linear_model (SGDRegressor)
+    ("pruned", "test_partial_fit_equal_fit"): _FIT_PRUNES,
+    ("pruned", "test_sgd_averaged_computed_correctly"): _REFERENCE,
+    ("pruned", "test_late_onset_averaging_reached"): _REFERENCE,
+    ("pruned", "test_elasticnet_convergence"): _REFERENCE,
+    ("pruned", "test_sgd_reg"): (
+        "checks that two identical features get equal weights; pruning keeps one"
+    ),
+    ("pruned", "test_n_iter_no_change[SGDRegressor]"): (
+        "n_iter_ counts the final refit, which starts nearer the optimum when "
+        "the pruning fits ran longer, so it need not grow with n_iter_no_change"
+    ),
+}
+
+# Bugs whose fix is on another branch (not expected failures: delete the
+# entry when the fix is merged; strict, so the merge fails until it is).
+FIXED_ELSEWHERE = {}
 
 # test name -> first scikit-learn release whose own class passes it
 PARENT_NEEDS = {
@@ -133,9 +164,10 @@ def pytest_collection_modifyitems(config, items):
                 )
             )
             continue
-        reason = EXPECTED_FAILURES.get((mode, test_id))
-        if reason is not None:
-            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+        for table in (EXPECTED_FAILURES, FIXED_ELSEWHERE):
+            reason = table.get((mode, test_id), table.get((mode, item.originalname)))
+            if reason is not None:
+                item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
