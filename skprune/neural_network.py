@@ -423,8 +423,8 @@ class _PruningMixin:
         ValueError
             Before any training, if ``X``, ``y`` or ``sample_weight`` are
             invalid (sklearn's checks: NaN or infinity, no sample or feature,
-            not 2-D, non-numeric, inconsistent lengths), if a classifier's
-            ``y`` holds a single class or a regressor's ``y`` is not numeric,
+            not 2-D, non-numeric, inconsistent lengths), if a regressor's
+            ``y`` is not numeric,
             if ``hidden_layer_sizes`` holds a size that is not a positive
             integer, if ``prune_granularity='neuron'`` is used without a hidden
             layer, or if ``max_score_drop`` is set and the validation split
@@ -548,12 +548,6 @@ class _PruningMixin:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
         if is_classifier(self):
             check_classification_targets(y)
-            classes = np.unique(y) if y.ndim == 1 else None
-            if classes is not None and classes.size < 2:
-                raise ValueError(
-                    f"y contains only one class ({classes[0]}): "
-                    f"{type(self).__name__} needs samples of at least 2 classes."
-                )
         elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
             try:
                 y = y.astype(np.float64)
@@ -736,7 +730,10 @@ class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
     the network is trained as usual, then ``prune_ratio`` of its connection
     weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
     followed by ``finetune_iter`` epochs of re-training with the pruned weights
-    held at exactly zero.
+    held at exactly zero. Like ``MLPClassifier`` it accepts a ``y`` holding a
+    single class: ``predict`` then always returns that class, and
+    ``predict_proba`` has two columns, as sklearn's (the network is still
+    trained, on the constant target, and pruned).
 
     Parameters
     ----------
