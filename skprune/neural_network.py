@@ -171,6 +171,22 @@ _PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
     "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
 ).replace("{CRITERIA_DOC}", describe(MLP_CRITERIA))
 
+_TRAINING_ATTRIBUTES_DOC = """
+    loss_, loss_curve_, validation_scores_, best_loss_, \
+best_validation_score_, n_iter_, t_
+        As in :class:`sklearn.neural_network.{parent}`, for the last training
+        run of ``fit``, the one that produced ``coefs_``: the final masked
+        re-training (the dense training if no pruning step runs or
+        ``finetune_iter=0``; with ``max_score_drop``, the re-training of the
+        last accepted step). So ``loss_curve_`` and ``validation_scores_``
+        have ``n_iter_`` entries, ``best_validation_score_`` is the largest
+        of ``validation_scores_`` (with ``early_stopping``, the score of the
+        returned weights), ``best_loss_`` the smallest of ``loss_curve_`` and
+        ``t_`` counts the samples of that run. The epochs of every step are in
+        ``pruning_history_``. With ``prune_ratio=0`` and no
+        ``sparsity_threshold`` all of them are exactly sklearn's.
+"""
+
 _ATTRIBUTES_DOC = """
     masks_ : list of ndarray of bool
         Keep-masks shaped like ``coefs_``; ``coefs_[i][~masks_[i]]`` is exactly 0.
@@ -197,7 +213,9 @@ _ATTRIBUTES_DOC = """
         ``step``, ``phase`` ('dense' or 'retrain'), ``target_sparsity``,
         ``sparsity``, ``n_nonzero``, ``loss`` (training loss),
         ``validation_score`` (None unless ``max_score_drop`` is set) and
-        ``accepted`` (False for a step undone by ``max_score_drop``).
+        ``accepted`` (False for a step undone by ``max_score_drop``); then
+        ``n_iter``: epochs (lbfgs: iterations) of the training that step ran
+        (the dense fit at step 0; 0 when nothing was trained).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -262,6 +280,7 @@ class _MLPAdapter:
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
         self.dense_n_iter = getattr(estimator, "n_iter_", None)
+        self.n_iter = 0  # epochs (lbfgs: iterations) of the last step's training
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
         self.rng = check_random_state(estimator.random_state)
@@ -285,6 +304,7 @@ class _MLPAdapter:
             loss=getattr(est, "loss_", None),
             validation_score=None if evaluation is None else evaluation.score,
             accepted=accepted,
+            n_iter=int(self.n_iter),
         )
 
     def prune(self, target):
@@ -326,6 +346,7 @@ class _MLPAdapter:
         est = self.est
         final = final and est.finetune_iter > 0
         n_iter = est.max_iter if final else est.finetune_iter
+        self.n_iter = 0
         if n_iter == 0:
             return
         compat.reset_mlp_stopping_state(est)
@@ -341,21 +362,28 @@ class _MLPAdapter:
             compat.mlp_fit(super(_PruningMixin, est), self.X, self.y,
                            self.sample_weight)
         est._set_masks(est.masks_)
+        self.n_iter = est.n_iter_
 
     def snapshot(self):
         est = self.est
+        training = {
+            name: copy.copy(est.__dict__[name])
+            for name in compat.MLP_TRAINING_RECORD
+            if name in est.__dict__
+        }
         return (
             [c.copy() for c in est.coefs_],
             [i.copy() for i in est.intercepts_],
             [m.copy() for m in est.masks_],
-            getattr(est, "loss_", None),
+            training,
         )
 
     def restore(self, snapshot):
         est = self.est
-        coefs, intercepts, masks, loss = snapshot
+        coefs, intercepts, masks, training = snapshot
         est.coefs_, est.intercepts_ = coefs, intercepts
-        est.loss_ = loss
+        # the record of the training run that produced the restored weights
+        est.__dict__.update(training)
         # the optimizer state belongs to the undone step: start afresh
         compat.drop_optimizer(est)
         est._set_masks(masks)
@@ -598,6 +626,7 @@ class _PruningMixin:
             )
 
         adapter = _MLPAdapter(self, X, y, sample_weight, split)
+        adapter.n_iter = self.n_iter_ if train_dense else 0  # step 0's training
         self.pruning_history_ = run_schedule(adapter, targets, rule, log)
         if pruning and self.sparsity_threshold is not None:
             self._set_masks(
@@ -753,11 +782,11 @@ beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         + """
     Attributes
     ----------
-    classes_, loss_, best_loss_, loss_curve_, validation_scores_, \
-best_validation_score_, t_, coefs_, intercepts_, n_features_in_, \
-feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
+    classes_, coefs_, intercepts_, n_features_in_, feature_names_in_, \
+n_layers_, n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPClassifier`.
 """
+        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPClassifier")
         + _ATTRIBUTES_DOC
         + """
     See Also
@@ -958,11 +987,11 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         + """
     Attributes
     ----------
-    loss_, best_loss_, loss_curve_, validation_scores_, best_validation_score_, \
-t_, coefs_, intercepts_, n_features_in_, feature_names_in_, n_iter_, \
-n_layers_, n_outputs_, out_activation_
+    coefs_, intercepts_, n_features_in_, feature_names_in_, n_layers_, \
+n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPRegressor`.
 """
+        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPRegressor")
         + _ATTRIBUTES_DOC
         + """
     See Also
