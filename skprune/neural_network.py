@@ -22,7 +22,11 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
 from sklearn.utils.validation import (
     column_or_1d,
     check_is_fitted,
@@ -456,7 +460,9 @@ class _PruningMixin:
             if ``hidden_layer_sizes`` holds a size that is not a positive
             integer, if ``prune_granularity='neuron'`` is used without a hidden
             layer, or if ``max_score_drop`` is set and the validation split
-            fails. A failed ``fit`` leaves the previously fitted model intact.
+            fails, or if ``warm_start=True`` and ``hidden_layer_sizes`` (or a
+            regressor's number of outputs) differs from the fitted network's.
+            A failed ``fit`` leaves the previously fitted model intact.
         """
         return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
 
@@ -476,19 +482,32 @@ class _PruningMixin:
             Data for the data-based criteria and the fine-tuning.
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets of ``X``.
+            Targets of ``X``: for a classifier, labels of exactly the classes
+            in ``estimator.classes_`` (each with at least one sample); for a
+            regressor, ``estimator.n_outputs_`` columns.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
 
         **params : dict
             Parameters of the new estimator (``prune_ratio=...`` etc.),
-            overriding those taken from ``estimator``.
+            overriding those taken from ``estimator``. ``hidden_layer_sizes``
+            is that of the fitted weights and cannot be changed.
 
         Returns
         -------
         pruned : estimator of this class
             The pruned, fine-tuned copy.
+
+        Raises
+        ------
+        ValueError
+            Before any training, if ``y`` holds a label ``estimator`` was
+            never trained on, lacks one of its classes, is multilabel where
+            the source is not (or the reverse), has another number of
+            outputs than a regressor source, or if ``hidden_layer_sizes``
+            differs from the fitted network's; besides the input checks of
+            :meth:`fit`.
         """
         parent = MLPClassifier if issubclass(cls, MLPClassifier) else MLPRegressor
         if not isinstance(estimator, parent):
@@ -509,6 +528,12 @@ class _PruningMixin:
         inherited = copy.deepcopy(
             {k: v for k, v in estimator.get_params().items() if k in valid}
         )
+        # the fitted weights are the architecture (a warm-started sklearn MLP
+        # can hold weights of an earlier hidden_layer_sizes)
+        fitted = tuple(int(c.shape[1]) for c in estimator.coefs_[:-1])
+        sizes = inherited["hidden_layer_sizes"]
+        if (tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)) != fitted:
+            inherited["hidden_layer_sizes"] = fitted
         new = cls(**{**inherited, **params})
         compat.validate_params(new)
         own = estimator.get_params()
@@ -557,6 +582,66 @@ class _PruningMixin:
             return AcceptAll()
         return MaxScoreDrop(self.max_score_drop)
 
+    def _check_continuation(self, y, from_estimator):
+        """A warm start or ``from_estimator`` goes on training the fitted
+        network: the architecture and the targets must be the ones it has."""
+        how = "from_estimator" if from_estimator else "warm_start=True"
+        fitted = tuple(int(c.shape[1]) for c in self.coefs_[:-1])
+        sizes = self.hidden_layer_sizes
+        wanted = tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)
+        if wanted != fitted:
+            fix = (
+                "leave hidden_layer_sizes out of from_estimator's parameters"
+                if from_estimator
+                else "set warm_start=False to train the new architecture from "
+                f"scratch, or hidden_layer_sizes back to {fitted}"
+            )
+            raise ValueError(
+                f"hidden_layer_sizes={sizes!r} differs from the fitted network's "
+                f"{fitted}: {how} continues from the fitted weights, so it cannot "
+                f"change the architecture; {fix}."
+            )
+        if not is_classifier(self):
+            n_outputs = 1 if y.ndim == 1 else y.shape[1]
+            if n_outputs != self.n_outputs_:
+                raise ValueError(
+                    f"y has {n_outputs} output(s) but the fitted network has "
+                    f"{self.n_outputs_}: {how} continues from the fitted weights, "
+                    "so y needs as many target columns as the network was "
+                    "trained on."
+                )
+            return
+        if not from_estimator:  # sklearn's warm-start check of the classes
+            return
+        source = np.asarray(self.classes_).tolist()
+        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
+        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+            raise ValueError(
+                "y is " + ("not " if multilabel else "")
+                + "a multilabel indicator matrix but the source network was "
+                + ("" if multilabel else "not ")
+                + "trained on one: from_estimator needs targets of the kind "
+                "the network outputs."
+            )
+        known = set(source)
+        labels = unique_labels(y).tolist()
+        unseen = [c for c in labels if c not in known]
+        if unseen:
+            raise ValueError(
+                f"y holds labels the source network was never trained on: "
+                f"{unseen} (its classes_ are {source}). from_estimator "
+                "prunes that network and cannot add output units; fit a new "
+                f"{type(self).__name__} to learn these labels."
+            )
+        missing = [c for c in source if c not in set(labels)]
+        if missing:
+            raise ValueError(
+                f"y has no sample of the source network's classes {missing} "
+                f"(its classes_ are {source}): from_estimator re-trains and "
+                "scores the network on y, which needs samples of every class it "
+                "outputs."
+            )
+
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
         # training-time scoring must see the weights being trained
@@ -584,6 +669,8 @@ class _PruningMixin:
                     f"{type(self).__name__} needs numeric targets; y of dtype "
                     f"{y.dtype} cannot be converted to float: {exc}"
                 ) from exc
+        if refit:
+            self._check_continuation(y, from_estimator=not train_dense)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         # sklearn's _fit would reset (and then warn about) feature names on the

@@ -5,6 +5,8 @@ and we must accept too, and the errors of our own entry points
 (``from_estimator``, a warm start on another architecture) in our words.
 """
 
+import copy
+import re
 import warnings
 
 import numpy as np
@@ -132,3 +134,114 @@ def test_single_class_y_with_a_validation_split():
     ).fit(X, y)
     assert all(r["validation_score"] == 1.0 for r in est.pruning_history_)
     assert est.sparsity_ == pytest.approx(0.5, abs=0.02)
+
+
+# -- from_estimator: y must be the source network's targets (items 5, 6) ------
+
+
+@pytest.fixture(scope="module")
+def source():
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 5), np.arange(60) % 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+        return mlp.fit(X, y), X, y
+
+
+UNSEEN = r"y holds labels the source network was never trained on: \[{}\]"
+FROM_ESTIMATOR_CASES = [
+    ("string labels", lambda y: np.array(["a", "b", "c"])[y],
+     UNSEEN.format("'a', 'b', 'c'")),
+    ("a new class", lambda y: np.where(y == 2, 7, y), UNSEEN.format("7")),
+    ("a superset", lambda y: np.r_[y[:-1], 3], UNSEEN.format("3")),
+    ("a subset", lambda y: y % 2,
+     r"y has no sample of the source network's classes \[2\] "
+     r"\(its classes_ are \[0, 1, 2\]\)"),
+    ("multilabel", lambda y: np.c_[y == 0, y == 1, y == 2].astype(int),
+     "y is a multilabel indicator matrix but the source network was not"),
+]
+
+
+@QUIET
+@pytest.mark.parametrize("finetune_iter", [0, 2])
+@pytest.mark.parametrize("name, make_y, message", FROM_ESTIMATOR_CASES,
+                         ids=[c[0] for c in FROM_ESTIMATOR_CASES])
+def test_from_estimator_refuses_targets_the_network_does_not_output(
+    source, name, make_y, message, finetune_iter
+):
+    mlp, X, y = source
+    before = copy.deepcopy(vars(mlp))
+    with pytest.raises(ValueError, match=message) as excinfo:
+        PrunedMLPClassifier.from_estimator(
+            mlp, X, make_y(y), prune_ratio=0.5, finetune_iter=finetune_iter
+        )
+    assert "warm_start" not in str(excinfo.value)  # the user never set it
+    _assert_same_state(vars(mlp), before)
+
+
+@QUIET
+def test_from_estimator_keeps_the_fitted_architecture(source):
+    mlp, X, y = source
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(4,\) differs from "
+                       r"the fitted network's \(8,\): from_estimator"):
+        PrunedMLPClassifier.from_estimator(mlp, X, y, hidden_layer_sizes=(4,))
+    # a warm-started sklearn MLP can hold weights of an earlier
+    # hidden_layer_sizes: the weights decide
+    stale = copy.deepcopy(mlp).set_params(warm_start=True, hidden_layer_sizes=(3,))
+    stale.fit(X, y)
+    assert stale.coefs_[0].shape == (5, 8)
+    pruned = PrunedMLPClassifier.from_estimator(stale, X, y, prune_ratio=0.5)
+    assert pruned.hidden_layer_sizes == (8,)
+    reg = MLPRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
+    reg.fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"y has 2 output\(s\) but the fitted "
+                       "network has 1: from_estimator"):
+        PrunedMLPRegressor.from_estimator(reg, X, X[:, :2], prune_ratio=0.5)
+
+
+# -- warm_start with another architecture (item 8) ----------------------------
+
+
+@QUIET
+@pytest.mark.parametrize("Estimator", [PrunedMLPClassifier, PrunedMLPRegressor])
+@pytest.mark.parametrize("new_sizes", [(4,), (8, 4), ()])
+def test_warm_start_refuses_another_architecture(source, Estimator, new_sizes):
+    _, X, y = source
+    est = Estimator(hidden_layer_sizes=(8,), max_iter=10, prune_ratio=0.5,
+                    n_prune_steps=1, warm_start=True, random_state=0).fit(X, y)
+    before = copy.deepcopy(vars(est))
+    est.set_params(hidden_layer_sizes=new_sizes)
+    with pytest.raises(ValueError, match=(
+        rf"hidden_layer_sizes={re.escape(repr(new_sizes))} differs from the "
+        r"fitted network's \(8,\): warm_start=True .*set warm_start=False"
+    )):
+        est.fit(X, y)
+    after = {k: v for k, v in vars(est).items() if k != "hidden_layer_sizes"}
+    _assert_same_state(after, {k: v for k, v in before.items()
+                               if k != "hidden_layer_sizes"})
+    # the same architecture, spelled differently, continues
+    est.set_params(hidden_layer_sizes=8).fit(X, y)
+    est.set_params(warm_start=False, hidden_layer_sizes=new_sizes).fit(X, y)
+    assert len(est.coefs_) == len(new_sizes) + 1
+
+
+@QUIET
+def test_warm_start_refuses_another_number_of_outputs(source):
+    _, X, _ = source
+    est = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=10, prune_ratio=0.5,
+                             n_prune_steps=1, warm_start=True, random_state=0)
+    est.fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"y has 2 output\(s\) but the fitted "
+                       "network has 1: warm_start=True"):
+        est.fit(X, X[:, :2])
+
+
+def _assert_same_state(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        x, y = a[key], b[key]
+        if isinstance(x, list) and x and isinstance(x[0], np.ndarray):
+            assert all(np.array_equal(u, v) for u, v in zip(x, y)), key
+        elif isinstance(x, np.ndarray):
+            assert np.array_equal(x, y), key
