@@ -60,8 +60,8 @@ EXPECTED_FAILURES = {
         "pruning masks gradients: a pruned weight's analytic gradient is 0"
     ),
     ("pruned", "test_learning_rate_warmstart"): (
-        "fit also re-trains after each pruning step, so after two fits t_ is "
-        "not the 2 x 4 samples the invscaling check assumes"
+        "a pruned fit ends with a fresh re-training (t_ restarts at 0), so two "
+        "warm-started fits do not reach the t_ = 2 x 4 the invscaling check expects"
     ),
     ("pruned", "test_partial_fit_regression"): _FIT_PRUNES,
     # linear_model (SGDRegressor)
@@ -89,11 +89,15 @@ FIXED_ELSEWHERE = {
 }
 
 # test name -> first scikit-learn release whose own class passes it
+# (checked with SKPRUNE_SKLEARN_SUITE=reference on scikit-learn 1.7.2 and 1.8.0)
 PARENT_NEEDS = {
-    # sklearn < 1.9: the stratified split's error message was different
-    "test_early_stopping_stratified": "1.9",
-    # sklearn < 1.9: string labels with early_stopping failed (sklearn #33760)
+    # the stratified split's error message changed in 1.8
+    "test_early_stopping_stratified": "1.8",
+    # string labels with early_stopping failed before 1.9 (sklearn #33760)
     "test_mlp_early_stopping_string_labels": "1.9",
+    # learning_rate='pa1'/'pa2' and the power_t < 0 deprecation came in 1.8
+    "test_learning_rate_PA_raises": "1.8",
+    "test_power_t_limits": "1.8",
 }
 
 _MODES = ["reference"] if _rebind.REFERENCE else ["dense", "pruned"]
