@@ -78,14 +78,12 @@ EXPECTED_FAILURES = {
     ),
 }
 
-# Bugs whose fix is on another branch (not expected failures: delete the
+# Bugs whose fix is on another branch (issue 15 item 1: issue 13's helper) (not expected failures: delete the
 # entry when the fix is merged; strict, so the merge fails until it is).
 _DTYPE = "bug, issue 15 item 1: predict of float32 data returns float64"
-_LEAK = "bug, issue 15 item 4: each internal SGD fit draws its own validation split"
 FIXED_ELSEWHERE = {
     ("dense", "test_mlp_param_dtypes[MLPRegressor-float32]"): _DTYPE,
     ("pruned", "test_mlp_param_dtypes[MLPRegressor-float32]"): _DTYPE,
-    ("pruned", "test_validation_set_not_used_for_training"): _LEAK,
 }
 
 # test name -> first scikit-learn release whose own class passes it
