@@ -78,8 +78,9 @@ EXPECTED_FAILURES = {
     ),
 }
 
-# Bugs whose fix is on another branch (issue 15 item 1: issue 13's helper) (not expected failures: delete the
-# entry when the fix is merged; strict, so the merge fails until it is).
+# Bugs whose fix is on another branch (issue 15 item 1, issue 13's helper):
+# not expected failures. Delete the entries when the fix is merged (strict,
+# so the suite fails until they are).
 _DTYPE = "bug, issue 15 item 1: predict of float32 data returns float64"
 FIXED_ELSEWHERE = {
     ("dense", "test_mlp_param_dtypes[MLPRegressor-float32]"): _DTYPE,
