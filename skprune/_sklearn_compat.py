@@ -144,21 +144,32 @@ def ensure_best_copy(mlp):
         mlp._best_intercepts = [i.copy() for i in mlp.intercepts_]
 
 
+# an MLP's record of its last training run (see reset_mlp_stopping_state)
+MLP_TRAINING_RECORD = (
+    "loss_", "loss_curve_", "validation_scores_", "best_loss_",
+    "best_validation_score_", "n_iter_", "t_", "_no_improvement_count",
+)
+
+
 def reset_mlp_stopping_state(mlp):
-    """Let sklearn's stopping rule judge the next ``_fit`` on its own.
+    """Start the next warm-started ``_fit`` as a training run of its own.
 
     The stochastic solvers keep their stopping state between warm-started
     calls: the no-improvement counter, the best loss (or best validation
-    score with early stopping) and the best weights.
+    score with early stopping) and the best weights; and they append to
+    ``loss_curve_``/``validation_scores_`` and count ``t_`` on. All restart
+    here, so after the run sklearn's training attributes
+    (:data:`MLP_TRAINING_RECORD`) describe that run alone: the curves have
+    ``n_iter_`` entries, ``best_*`` are their best values, ``t_`` counts its
+    samples (and the 'invscaling' learning rate restarts with it).
     """
     if mlp.solver not in ("sgd", "adam"):
         return
-    if not hasattr(mlp, "loss_curve_"):
-        mlp.loss_curve_ = []
+    mlp.loss_curve_ = []
+    mlp.t_ = 0
     mlp._no_improvement_count = 0
     if mlp.early_stopping:
-        if getattr(mlp, "validation_scores_", None) is None:
-            mlp.validation_scores_ = []
+        mlp.validation_scores_ = []
         mlp.best_validation_score_ = -np.inf
         mlp.best_loss_ = None
         mlp._best_coefs = [c.copy() for c in mlp.coefs_]

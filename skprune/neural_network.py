@@ -22,7 +22,11 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
 from sklearn.utils.validation import (
     column_or_1d,
     check_is_fitted,
@@ -176,6 +180,22 @@ _PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
     "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
 ).replace("{CRITERIA_DOC}", describe(MLP_CRITERIA))
 
+_TRAINING_ATTRIBUTES_DOC = """
+    loss_, loss_curve_, validation_scores_, best_loss_, \
+best_validation_score_, n_iter_, t_
+        As in :class:`sklearn.neural_network.{parent}`, for the last training
+        run of ``fit``, the one that produced ``coefs_``: the final masked
+        re-training (the dense training if no pruning step runs or
+        ``finetune_iter=0``; with ``max_score_drop``, the re-training of the
+        last accepted step). So ``loss_curve_`` and ``validation_scores_``
+        have ``n_iter_`` entries, ``best_validation_score_`` is the largest
+        of ``validation_scores_`` (with ``early_stopping``, the score of the
+        returned weights), ``best_loss_`` the smallest of ``loss_curve_`` and
+        ``t_`` counts the samples of that run. The epochs of every step are in
+        ``pruning_history_``. With ``prune_ratio=0`` and no
+        ``sparsity_threshold`` all of them are exactly sklearn's.
+"""
+
 _ATTRIBUTES_DOC = """
     masks_ : list of ndarray of bool
         Keep-masks shaped like ``coefs_``; ``coefs_[i][~masks_[i]]`` is exactly 0.
@@ -202,7 +222,9 @@ _ATTRIBUTES_DOC = """
         ``step``, ``phase`` ('dense' or 'retrain'), ``target_sparsity``,
         ``sparsity``, ``n_nonzero``, ``loss`` (training loss),
         ``validation_score`` (None unless ``max_score_drop`` is set) and
-        ``accepted`` (False for a step undone by ``max_score_drop``).
+        ``accepted`` (False for a step undone by ``max_score_drop``); then
+        ``n_iter``: epochs (lbfgs: iterations) of the training that step ran
+        (the dense fit at step 0; 0 when nothing was trained).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -267,6 +289,7 @@ class _MLPAdapter:
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
         self.dense_n_iter = getattr(estimator, "n_iter_", None)
+        self.n_iter = 0  # epochs (lbfgs: iterations) of the last step's training
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
         self.rng = check_random_state(estimator.random_state)
@@ -290,6 +313,7 @@ class _MLPAdapter:
             loss=getattr(est, "loss_", None),
             validation_score=None if evaluation is None else evaluation.score,
             accepted=accepted,
+            n_iter=int(self.n_iter),
         )
 
     def prune(self, target):
@@ -331,6 +355,7 @@ class _MLPAdapter:
         est = self.est
         final = final and est.finetune_iter > 0
         n_iter = est.max_iter if final else est.finetune_iter
+        self.n_iter = 0
         if n_iter == 0:
             return
         compat.reset_mlp_stopping_state(est)
@@ -346,21 +371,28 @@ class _MLPAdapter:
             compat.mlp_fit(super(_PruningMixin, est), self.X, self.y,
                            self.sample_weight)
         est._set_masks(est.masks_)
+        self.n_iter = est.n_iter_
 
     def snapshot(self):
         est = self.est
+        training = {
+            name: copy.copy(est.__dict__[name])
+            for name in compat.MLP_TRAINING_RECORD
+            if name in est.__dict__
+        }
         return (
             [c.copy() for c in est.coefs_],
             [i.copy() for i in est.intercepts_],
             [m.copy() for m in est.masks_],
-            getattr(est, "loss_", None),
+            training,
         )
 
     def restore(self, snapshot):
         est = self.est
-        coefs, intercepts, masks, loss = snapshot
+        coefs, intercepts, masks, training = snapshot
         est.coefs_, est.intercepts_ = coefs, intercepts
-        est.loss_ = loss
+        # the record of the training run that produced the restored weights
+        est.__dict__.update(training)
         # the optimizer state belongs to the undone step: start afresh
         compat.drop_optimizer(est)
         est._set_masks(masks)
@@ -434,12 +466,14 @@ class _PruningMixin:
         ValueError
             Before any training, if ``X``, ``y`` or ``sample_weight`` are
             invalid (sklearn's checks: NaN or infinity, no sample or feature,
-            not 2-D, non-numeric, inconsistent lengths), if a classifier's
-            ``y`` holds a single class or a regressor's ``y`` is not numeric,
+            not 2-D, non-numeric, inconsistent lengths), if a regressor's
+            ``y`` is not numeric,
             if ``hidden_layer_sizes`` holds a size that is not a positive
             integer, if ``prune_granularity='neuron'`` is used without a hidden
             layer, or if ``max_score_drop`` is set and the validation split
-            fails. A failed ``fit`` leaves the previously fitted model intact.
+            fails, or if ``warm_start=True`` and ``hidden_layer_sizes`` (or a
+            regressor's number of outputs) differs from the fitted network's.
+            A failed ``fit`` leaves the previously fitted model intact.
         """
         return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
 
@@ -459,19 +493,32 @@ class _PruningMixin:
             Data for the data-based criteria and the fine-tuning.
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets of ``X``.
+            Targets of ``X``: for a classifier, labels of exactly the classes
+            in ``estimator.classes_`` (each with at least one sample); for a
+            regressor, ``estimator.n_outputs_`` columns.
 
         sample_weight : array-like of shape (n_samples,), default=None
             Sample weights.
 
         **params : dict
             Parameters of the new estimator (``prune_ratio=...`` etc.),
-            overriding those taken from ``estimator``.
+            overriding those taken from ``estimator``. ``hidden_layer_sizes``
+            is that of the fitted weights and cannot be changed.
 
         Returns
         -------
         pruned : estimator of this class
             The pruned, fine-tuned copy.
+
+        Raises
+        ------
+        ValueError
+            Before any training, if ``y`` holds a label ``estimator`` was
+            never trained on, lacks one of its classes, is multilabel where
+            the source is not (or the reverse), has another number of
+            outputs than a regressor source, or if ``hidden_layer_sizes``
+            differs from the fitted network's; besides the input checks of
+            :meth:`fit`.
         """
         parent = MLPClassifier if issubclass(cls, MLPClassifier) else MLPRegressor
         if not isinstance(estimator, parent):
@@ -492,6 +539,12 @@ class _PruningMixin:
         inherited = copy.deepcopy(
             {k: v for k, v in estimator.get_params().items() if k in valid}
         )
+        # the fitted weights are the architecture (a warm-started sklearn MLP
+        # can hold weights of an earlier hidden_layer_sizes)
+        fitted = tuple(int(c.shape[1]) for c in estimator.coefs_[:-1])
+        sizes = inherited["hidden_layer_sizes"]
+        if (tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)) != fitted:
+            inherited["hidden_layer_sizes"] = fitted
         new = cls(**{**inherited, **params})
         compat.validate_params(new)
         own = estimator.get_params()
@@ -540,6 +593,66 @@ class _PruningMixin:
             return AcceptAll()
         return MaxScoreDrop(self.max_score_drop)
 
+    def _check_continuation(self, y, from_estimator):
+        """A warm start or ``from_estimator`` goes on training the fitted
+        network: the architecture and the targets must be the ones it has."""
+        how = "from_estimator" if from_estimator else "warm_start=True"
+        fitted = tuple(int(c.shape[1]) for c in self.coefs_[:-1])
+        sizes = self.hidden_layer_sizes
+        wanted = tuple(sizes) if hasattr(sizes, "__iter__") else (sizes,)
+        if wanted != fitted:
+            fix = (
+                "leave hidden_layer_sizes out of from_estimator's parameters"
+                if from_estimator
+                else "set warm_start=False to train the new architecture from "
+                f"scratch, or hidden_layer_sizes back to {fitted}"
+            )
+            raise ValueError(
+                f"hidden_layer_sizes={sizes!r} differs from the fitted network's "
+                f"{fitted}: {how} continues from the fitted weights, so it cannot "
+                f"change the architecture; {fix}."
+            )
+        if not is_classifier(self):
+            n_outputs = 1 if y.ndim == 1 else y.shape[1]
+            if n_outputs != self.n_outputs_:
+                raise ValueError(
+                    f"y has {n_outputs} output(s) but the fitted network has "
+                    f"{self.n_outputs_}: {how} continues from the fitted weights, "
+                    "so y needs as many target columns as the network was "
+                    "trained on."
+                )
+            return
+        if not from_estimator:  # sklearn's warm-start check of the classes
+            return
+        source = np.asarray(self.classes_).tolist()
+        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
+        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+            raise ValueError(
+                "y is " + ("not " if multilabel else "")
+                + "a multilabel indicator matrix but the source network was "
+                + ("" if multilabel else "not ")
+                + "trained on one: from_estimator needs targets of the kind "
+                "the network outputs."
+            )
+        known = set(source)
+        labels = unique_labels(y).tolist()
+        unseen = [c for c in labels if c not in known]
+        if unseen:
+            raise ValueError(
+                f"y holds labels the source network was never trained on: "
+                f"{unseen} (its classes_ are {source}). from_estimator "
+                "prunes that network and cannot add output units; fit a new "
+                f"{type(self).__name__} to learn these labels."
+            )
+        missing = [c for c in source if c not in set(labels)]
+        if missing:
+            raise ValueError(
+                f"y has no sample of the source network's classes {missing} "
+                f"(its classes_ are {source}): from_estimator re-trains and "
+                "scores the network on y, which needs samples of every class it "
+                "outputs."
+            )
+
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
         # training-time scoring must see the weights being trained
@@ -559,12 +672,6 @@ class _PruningMixin:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
         if is_classifier(self):
             check_classification_targets(y)
-            classes = np.unique(y) if y.ndim == 1 else None
-            if classes is not None and classes.size < 2:
-                raise ValueError(
-                    f"y contains only one class ({classes[0]}): "
-                    f"{type(self).__name__} needs samples of at least 2 classes."
-                )
         elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
             try:
                 y = y.astype(np.float64)
@@ -573,6 +680,8 @@ class _PruningMixin:
                     f"{type(self).__name__} needs numeric targets; y of dtype "
                     f"{y.dtype} cannot be converted to float: {exc}"
                 ) from exc
+        if refit:
+            self._check_continuation(y, from_estimator=not train_dense)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
         # sklearn's _fit would reset (and then warn about) feature names on the
@@ -615,6 +724,7 @@ class _PruningMixin:
             )
 
         adapter = _MLPAdapter(self, X, y, sample_weight, split)
+        adapter.n_iter = self.n_iter_ if train_dense else 0  # step 0's training
         self.pruning_history_ = run_schedule(adapter, targets, rule, log)
         if pruning and self.sparsity_threshold is not None:
             self._set_masks(
@@ -747,7 +857,10 @@ class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
     the network is trained as usual, then ``prune_ratio`` of its connection
     weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
     followed by ``finetune_iter`` epochs of re-training with the pruned weights
-    held at exactly zero.
+    held at exactly zero. Like ``MLPClassifier`` it accepts a ``y`` holding a
+    single class: ``predict`` then always returns that class, and
+    ``predict_proba`` has two columns, as sklearn's (the network is still
+    trained, on the constant target, and pruned).
 
     Parameters
     ----------
@@ -767,11 +880,11 @@ beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         + """
     Attributes
     ----------
-    classes_, loss_, best_loss_, loss_curve_, validation_scores_, \
-best_validation_score_, t_, coefs_, intercepts_, n_features_in_, \
-feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
+    classes_, coefs_, intercepts_, n_features_in_, feature_names_in_, \
+n_layers_, n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPClassifier`.
 """
+        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPClassifier")
         + _ATTRIBUTES_DOC
         + """
     See Also
@@ -972,11 +1085,11 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         + """
     Attributes
     ----------
-    loss_, best_loss_, loss_curve_, validation_scores_, best_validation_score_, \
-t_, coefs_, intercepts_, n_features_in_, feature_names_in_, n_iter_, \
-n_layers_, n_outputs_, out_activation_
+    coefs_, intercepts_, n_features_in_, feature_names_in_, n_layers_, \
+n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPRegressor`.
 """
+        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPRegressor")
         + _ATTRIBUTES_DOC
         + """
     See Also

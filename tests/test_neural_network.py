@@ -133,7 +133,8 @@ def test_fitted_attributes(digits):
     targets = [r["target_sparsity"] for r in history]
     assert targets == sorted(targets)
     for record in history:
-        assert tuple(record) == COMMON_KEYS  # the schema every estimator shares
+        # the schema every estimator shares, then the MLP's extra
+        assert tuple(record) == COMMON_KEYS + ("n_iter",)
         assert record["sparsity"] >= record["target_sparsity"] - 1 / sizes.sum()
         assert record["loss"] > 0 and record["validation_score"] is None
 

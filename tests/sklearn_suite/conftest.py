@@ -1,0 +1,182 @@
+"""scikit-learn's own MLP and SGDRegressor tests, run against skprune.
+
+What runs
+---------
+``test_mlp.py`` (all of it) and ``test_sgd.py`` (the tests that exercise
+``SGDRegressor``) are copies of scikit-learn 1.9.1's
+``sklearn/neural_network/tests/test_mlp.py`` and
+``sklearn/linear_model/tests/test_sgd.py``, unmodified except for the import
+lines marked ``skprune:``, which bind ``MLPClassifier``, ``MLPRegressor`` and
+``linear_model.SGDRegressor`` to skprune's estimators (see ``_rebind.py``).
+Every test runs twice:
+
+- ``dense``: ``prune_ratio=0`` (``refit=False`` for ``SparseSGDRegressor``),
+  where a drop-in must pass everything scikit-learn's own class passes;
+- ``pruned``: ``prune_ratio=0.5`` with the other pruning parameters at their
+  defaults, where failures are allowed only when the test asserts something
+  that pruning changes by design, each listed in ``EXPECTED_FAILURES`` with its
+  reason. A bug never goes in that table; entries are strict xfails, so a test
+  that starts passing fails the suite until its entry is removed.
+
+Why a vendored copy, not the installed files
+--------------------------------------------
+The installed test files change with every scikit-learn release (1.7 -> 1.9
+added, renamed and rewrote tests), so an expected-failure table keyed by test
+id would silently drift, and CI's result would depend on which release pip
+picked. The copy pins *what* is tested; a scikit-learn upgrade changes only
+the parent's behaviour, which is what a drop-in must follow. Where the
+installed scikit-learn's own class fails a vendored test (its behaviour
+predates the 1.9 change the test checks), ``PARENT_NEEDS`` skips that test
+with the version that fixed it: the parent fails it too, so there is nothing
+for a drop-in to match.
+
+To re-vendor for a new scikit-learn release: copy both files, re-apply the
+``skprune:`` lines, run ``SKPRUNE_SKLEARN_SUITE=reference python -m pytest
+tests/sklearn_suite`` (scikit-learn's own classes under the same names and
+the same filtering: everything must pass there), then the normal run, and
+update the two tables below.
+"""
+
+import inspect
+import os
+
+import pytest
+import sklearn
+from sklearn.utils.fixes import parse_version
+
+from . import _rebind
+
+VENDORED_VERSION = "1.9.1"
+
+# The expected failures: (mode, test) -> why pruning changes what the test
+# asserts. ``test`` is a test id without the mode (one parametrisation) or a
+# test function's name (all its parametrisations). Strict: an entry whose test
+# passes fails the suite.
+_FIT_PRUNES = "fit prunes and partial_fit does not, so their models differ"
+_REFERENCE = "compares coef_ with an unpruned reference; pruning zeroes half of it"
+EXPECTED_FAILURES = {
+    # neural_network
+    ("pruned", "test_gradient"): (
+        "pruning masks gradients: a pruned weight's analytic gradient is 0"
+    ),
+    ("pruned", "test_learning_rate_warmstart"): (
+        "a pruned fit ends with a fresh re-training (t_ restarts at 0), so two "
+        "warm-started fits do not reach the t_ = 2 x 4 the invscaling check expects"
+    ),
+    ("pruned", "test_partial_fit_regression"): _FIT_PRUNES,
+    # linear_model (SGDRegressor)
+    ("pruned", "test_partial_fit_equal_fit"): _FIT_PRUNES,
+    ("pruned", "test_sgd_averaged_computed_correctly"): _REFERENCE,
+    ("pruned", "test_late_onset_averaging_reached"): _REFERENCE,
+    ("pruned", "test_elasticnet_convergence"): _REFERENCE,
+    ("pruned", "test_sgd_reg"): (
+        "checks that two identical features get equal weights; pruning keeps one"
+    ),
+    ("pruned", "test_n_iter_no_change[SGDRegressor]"): (
+        "n_iter_ counts the final refit, which starts nearer the optimum when "
+        "the pruning fits ran longer, so it need not grow with n_iter_no_change"
+    ),
+}
+
+# Bugs whose fix is on another branch (issue 15 item 1, issue 13's helper):
+# not expected failures. Delete the entries when the fix is merged (strict,
+# so the suite fails until they are).
+_DTYPE = "bug, issue 15 item 1: predict of float32 data returns float64"
+FIXED_ELSEWHERE = {
+    ("dense", "test_mlp_param_dtypes[MLPRegressor-float32]"): _DTYPE,
+    ("pruned", "test_mlp_param_dtypes[MLPRegressor-float32]"): _DTYPE,
+}
+
+# test name -> first scikit-learn release whose own class passes it
+# (checked with SKPRUNE_SKLEARN_SUITE=reference on scikit-learn 1.7.2 and 1.8.0)
+PARENT_NEEDS = {
+    # the stratified split's error message changed in 1.8
+    "test_early_stopping_stratified": "1.8",
+    # string labels with early_stopping failed before 1.9 (sklearn #33760)
+    "test_mlp_early_stopping_string_labels": "1.9",
+    # learning_rate='pa1'/'pa2' and the power_t < 0 deprecation came in 1.8
+    "test_learning_rate_PA_raises": "1.8",
+    "test_power_t_limits": "1.8",
+}
+
+_MODES = ["reference"] if _rebind.REFERENCE else ["dense", "pruned"]
+
+
+@pytest.fixture(autouse=True, params=_MODES)
+def skprune_mode(request):
+    """Defaults of the rebound classes for this test (see ``_rebind``)."""
+    if request.param != "reference":
+        _rebind.set_mode(request.param)
+    yield request.param
+    if request.param != "reference":
+        _rebind.set_mode("dense")
+
+
+@pytest.fixture
+def global_random_seed():
+    # scikit-learn's conftest provides this fixture (42 unless configured)
+    return int(os.environ.get("SKLEARN_TESTS_GLOBAL_RANDOM_SEED", 42))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "no_check_spmatrix: scikit-learn's marker, no effect here"
+    )
+
+
+_REGRESSOR_NAMES = {"SGDRegressor", "SparseSGDRegressor"}
+_ESTIMATOR_NAMES = _REGRESSOR_NAMES | {
+    "SGDClassifier",
+    "SparseSGDClassifier",
+    "SGDOneClassSVM",
+    "SparseSGDOneClassSVM",
+}
+
+
+def _exercises_sgd_regressor(item):
+    """Whether a test of ``test_sgd.py`` runs ``SGDRegressor`` (ours)."""
+    callspec = getattr(item, "callspec", None)
+    names = {
+        getattr(value, "__name__", None)
+        for value in (callspec.params.values() if callspec else ())
+    }
+    if names & _ESTIMATOR_NAMES:  # parametrised over estimators: which ones
+        return bool(names & _REGRESSOR_NAMES)
+    return "SGDRegressor" in inspect.getsource(item.function)
+
+
+def _mode_and_id(item):
+    mode = item.callspec.params["skprune_mode"]
+    base = item.name.replace(f"[{mode}]", "").replace(f"[{mode}-", "[")
+    return mode, base
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    keep, drop = [], []
+    installed = parse_version(sklearn.__version__)
+    for item in items:
+        if os.path.dirname(str(item.path)) != here:
+            keep.append(item)
+            continue
+        if item.path.name == "test_sgd.py" and not _exercises_sgd_regressor(item):
+            drop.append(item)
+            continue
+        keep.append(item)
+        mode, test_id = _mode_and_id(item)
+        needs = PARENT_NEEDS.get(item.originalname)
+        if needs is not None and installed < parse_version(needs):
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"scikit-learn {sklearn.__version__}'s own class fails "
+                    f"it too (fixed in {needs})"
+                )
+            )
+            continue
+        for table in (EXPECTED_FAILURES, FIXED_ELSEWHERE):
+            reason = table.get((mode, test_id), table.get((mode, item.originalname)))
+            if reason is not None:
+                item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
