@@ -306,7 +306,7 @@ def test_without_matplotlib(monkeypatch, digits):
 
 # -- every estimator -------------------------------------------------------------
 
-from sklearn.datasets import make_regression  # noqa: E402
+from sklearn.datasets import load_digits, make_regression  # noqa: E402
 
 from skprune import SparseSGDRegressor  # noqa: E402
 from skprune._pruning import COMMON_KEYS  # noqa: E402
