@@ -23,6 +23,7 @@ MIB = 1024 * KIB
 
 def extra_peak(method, X):
     """Peak bytes allocated by ``method(X)`` beyond its returned array."""
+    method(X[:2])  # a first call for these dtypes may compile the kernel
     gc.collect()
     tracemalloc.start()
     try:
@@ -80,7 +81,7 @@ def test_extra_memory_does_not_grow_with_n_samples(models, name):
     # the check can fail: without batching the extra memory grows with n
     clf.set_params(inference_batch_size=10**9)
     unbatched, _ = extra_peak(clf.predict_proba, big(4 * n, 64))
-    assert unbatched > 10 * large
+    assert unbatched > 5 * large
 
 
 def test_auto_batches_are_bounded_too(digits):
