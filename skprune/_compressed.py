@@ -250,7 +250,7 @@ class CompressedMLP:
             start, stop = 0, stop - start
         a = self._args
         status = _kernels.forward(
-            X, start, stop, True, X.dtype != self.dtype and self.dtype == np.float32,
+            X, start, stop, True, self.dtype == np.float32,
             a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
             a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
             a["act"], a["out_act"], out)
