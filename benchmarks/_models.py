@@ -98,18 +98,25 @@ def load(net, kind, level, X=None, y=None, **params):
     mlp = _mlp_from(arrays, X, y)
     if kind == "dense":
         return mlp
-    n = len(mlp.coefs_)
-    masks = [arrays[f"mask{i}"] for i in range(n)]
-    # a pruned model with exactly these weights: from_estimator with nothing to
-    # do (prune_ratio=0, no fine-tuning), then the cached masks installed
+    return _pruned_from(mlp, [arrays[f"mask{i}"] for i in range(len(mlp.coefs_))],
+                        X, y, **params)
+
+
+def _pruned_from(mlp, masks, X, y, **params):
+    """A fitted PrunedMLPClassifier with exactly these weights and masks, built
+    the way a file is loaded (``__setstate__`` of the packed form)."""
+    from skprune import PrunedMLPClassifier
+    from skprune.neural_network import _pack
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        pruned = PrunedMLPClassifier.from_estimator(
+        template = PrunedMLPClassifier.from_estimator(
             mlp, X[:50], y[:50], prune_ratio=0.0, finetune_iter=0, **params)
-    pruned.coefs_ = [c.copy() for c in mlp.coefs_]
-    pruned.intercepts_ = [b.copy() for b in mlp.intercepts_]
-    pruned._set_masks(masks)
-    pruned._finish()
+    state = template.__getstate__()
+    state["coefs_"] = [_pack(c, m) for c, m in zip(mlp.coefs_, masks)]
+    state["intercepts_"] = [b.copy() for b in mlp.intercepts_]
+    pruned = PrunedMLPClassifier.__new__(PrunedMLPClassifier)
+    pruned.__setstate__(state)
     return pruned
 
 

@@ -30,6 +30,8 @@ model, rather than timing each network when it is built, keeps the choice
 deterministic: a model predicts identically in every process that loads it.
 """
 
+import threading
+
 import numpy as np
 from scipy import sparse
 from sklearn.neural_network._base import ACTIVATIONS
@@ -197,6 +199,7 @@ class CompressedMLP:
         self.chunk_size = auto_chunk_size(
             (self.n_features,) + self.layer_sizes, np.float64)
         self._args = self._kernel_arguments()
+        self._scratch = threading.local()  # per-thread kernel buffers
 
     def _kernel_arguments(self):
         """The network as the flat arrays :func:`skprune._kernels.forward` takes."""
@@ -248,12 +251,16 @@ class CompressedMLP:
             X = np.ascontiguousarray(
                 X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
             start, stop = 0, stop - start
-        a = self._args
-        status = _kernels.forward(
-            X, start, stop, True, self.dtype == np.float32,
-            a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
-            a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
-            a["act"], a["out_act"], out)
+        # full tiles, then the last rows in narrow tiles when there are few
+        tail = (stop - start) % _kernels.TILE
+        tail = tail if tail <= 2 * _kernels.NARROW else 0
+        status = 0
+        if stop - tail > start:
+            status = self._kernel(_kernels.forward, _kernels.TILE, X, start,
+                                  stop - tail, out)
+        if tail and not status:
+            status = self._kernel(_kernels.forward_narrow, _kernels.NARROW, X,
+                                  stop - tail, stop, out[stop - tail - start:])
         if status == 1:
             raise ModelInputError("Input X contains NaN or infinity.")
         if status == 2:
@@ -265,6 +272,29 @@ class CompressedMLP:
             raise ModelInputError(
                 "The float32 network overflowed on this input (a non-finite "
                 "output); use inference_dtype='float64' for such data.")
+
+    def _kernel(self, kernel, tile, X, start, stop, out):
+        """One call of a compiled kernel, with this thread's scratch buffers."""
+        buffers = getattr(self._scratch, "buffers", None)
+        if buffers is None:
+            buffers = self._scratch.buffers = {}
+        if tile not in buffers:
+            buffers[tile] = _kernels.buffers(max(self.layer_sizes), tile, self.dtype)
+        a = self._args
+        return kernel(
+            X, start, stop, True, self.dtype == np.float32,
+            a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
+            a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
+            a["act"], a["out_act"], out, *buffers[tile])
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_scratch")  # per-thread buffers are rebuilt
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._scratch = threading.local()
 
     def chunks(self, X, chunk_size=None):
         """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default

@@ -25,7 +25,8 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    is applied per sample as the tile is written to ``out`` (row ``r`` of X
    goes to row ``r - start`` of ``out``), in ``out``'s dtype.
 
-The return value is a status: 0 ok, 1 X holds NaN/inf (the caller raises
+The scratch buffers come from the caller (:func:`buffers`; one set per thread
+and network), so a call allocates nothing. The return value is a status: 0 ok, 1 X holds NaN/inf (the caller raises
 sklearn's error), 2 a finite float64 value of X overflowed the float32
 network's dtype, 3 the float32 network overflowed (a non-finite output
 pre-activation). Checks 2 and 3 run only when asked (``check_range``): a
@@ -42,12 +43,14 @@ functions still compile, in memory, once per process.
 >>> forward(X, 0, 2, True, False, np.array([0]), np.array([1, 1]),
 ...         np.array([True]), np.array([0, 1]), np.array([0], np.int32),
 ...         np.array([2.0]), np.zeros(0), np.array([0]), np.array([0.5]),
-...         np.array([0]), np.array([0]), ACT_RELU, OUT_IDENTITY, out)
+...         np.array([0]), np.array([0]), ACT_RELU, OUT_IDENTITY, out,
+...         *buffers(1, TILE, np.float64))
 0
 >>> out.ravel().tolist()
 [2.5, 6.5]
 """
 
+import types
 import warnings
 
 import numpy as np
@@ -59,6 +62,7 @@ OUT_IDENTITY, OUT_LOGISTIC, OUT_SOFTMAX = 0, 1, 2
 OUTPUT_CODES = {"identity": OUT_IDENTITY, "logistic": OUT_LOGISTIC,
                 "softmax": OUT_SOFTMAX}
 TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
+NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
 BLOCK = 8  # rows gathered together (a fixed inner loop the compiler unrolls)
 
 # reassociation and FMA only: NaN/inf keep their IEEE meaning (the checks
@@ -83,17 +87,11 @@ def _jit(function):
 
 def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
              indptr, indices, data, dense, w_off, bias, b_off, ip_off,
-             act, out_act, out):
+             act, out_act, out, buf_a, buf_b, row):
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
     n_read = index.shape[0]
     dt = bias.dtype
-    width = 0
-    for w in sizes:
-        width = max(width, w)
-    buf_a = np.zeros((width, TILE), dtype=dt)
-    buf_b = np.zeros((width, TILE), dtype=dt)
-    row = np.zeros(TILE, dtype=dt)  # the neuron being computed
     zero_x = X.dtype.type(0)
     zero = dt.type(0)
     for r0 in range(start, stop, TILE):
@@ -120,7 +118,7 @@ def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
         if check_range:  # float64 X cast to float32: inf where it overflowed
             acc32 = zero
             for i in range(n_read):
-                for t in range(TILE):
+                for t in range(n_rows):
                     acc32 += buf_a[i, t] * zero
             if acc32 != acc32:
                 return 2
@@ -136,11 +134,21 @@ def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
                     bj = bias[b0 + j]
                     for t in range(TILE):
                         row[t] = bj
-                    for k in range(indptr[p0 + j], indptr[p0 + j + 1]):
-                        w = data[k]
-                        i = indices[k]
+                    k0, k1 = indptr[p0 + j], indptr[p0 + j + 1]
+                    k = k0
+                    while k + 4 <= k1:  # four weights per pass
+                        w0, w1, w2, w3 = data[k], data[k + 1], data[k + 2], data[k + 3]
+                        i0, i1 = indices[k], indices[k + 1]
+                        i2, i3 = indices[k + 2], indices[k + 3]
                         for t in range(TILE):  # fixed length: kept in registers
+                            row[t] += ((w0 * cur[i0, t] + w1 * cur[i1, t])
+                                       + (w2 * cur[i2, t] + w3 * cur[i3, t]))
+                        k += 4
+                    while k < k1:
+                        w, i = data[k], indices[k]
+                        for t in range(TILE):
                             row[t] += w * cur[i, t]
+                        k += 1
                     if layer != n_layers - 1:
                         _activate(row, act)
                     for t in range(TILE):
@@ -201,5 +209,24 @@ def _activate_py(row, act):
             row[t] = 1 / (1 + np.exp(-row[t]))
 
 
+def _specialised(function, tile):
+    """``function`` compiled with ``TILE = tile`` (a compile-time constant, so
+    the tile loops have a fixed length), under its own name and cache file."""
+    name = f"{function.__name__.lstrip('_')}_{tile}"
+    copy = types.FunctionType(function.__code__, dict(function.__globals__, TILE=tile),
+                              name)
+    copy.__qualname__ = copy.__doc__ = name
+    return _jit(copy)
+
+
+def buffers(width, tile, dtype):
+    """Scratch arrays of one call: two ``(width, tile)`` activation tiles and
+    the row of the neuron being computed."""
+    return (np.zeros((width, tile), dtype), np.zeros((width, tile), dtype),
+            np.zeros(tile, dtype))
+
+
 _activate = _jit(_activate_py)
-forward = _jit(_forward)
+# full tiles, and narrow ones for the last <= NARROW rows of a call (batch 1)
+forward = _specialised(_forward, TILE)
+forward_narrow = _specialised(_forward, NARROW)

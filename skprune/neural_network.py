@@ -1074,7 +1074,8 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
             (``inference_dtype``) are float32, as sklearn's. Memory beyond
             ``X`` and this array is bounded by one batch.
         """
-        check_is_fitted(self)
+        if "compressed_" not in self.__dict__:  # (check_is_fitted costs 7 us)
+            check_is_fitted(self)
         net = self._network()
         if net is None or self.n_outputs_ != 1:  # the network's output is the result
             return super().predict_proba(X)
@@ -1101,7 +1102,8 @@ feature_names_in_, n_iter_, n_layers_, n_outputs_, out_activation_
             bounded by one batch (the class probabilities of the whole of
             ``X`` are never held at once).
         """
-        check_is_fitted(self)
+        if "compressed_" not in self.__dict__:  # (check_is_fitted costs 7 us)
+            check_is_fitted(self)
         net = self._network()
         if net is None:  # while training
             return super().predict(X)
