@@ -227,6 +227,9 @@ def buffers(width, tile, dtype):
 
 
 _activate = _jit(_activate_py)
-# full tiles, and narrow ones for the last <= NARROW rows of a call (batch 1)
+# full tiles; narrow ones and single rows for the last rows of a call (a
+# small batch): a tile always computes TILE columns, so a 1-row batch in a
+# 64-wide tile would do 64x the work of its dense layers
 forward = _specialised(_forward, TILE)
 forward_narrow = _specialised(_forward, NARROW)
+forward_row = _specialised(_forward, 1)
