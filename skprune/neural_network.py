@@ -150,13 +150,26 @@ _PRUNING_PARAMS_DOC = """
     inference_format : {'auto', 'dense', 'sparse'}, default='auto'
         Storage of each layer of the compressed network that ``predict`` and
         ``predict_proba`` use (dead neurons dropped, constant neurons folded
-        into biases): a dense array, a SciPy CSR matrix, or chosen per layer by
-        its density ('auto'). Takes effect at the next ``fit``/``partial_fit``.
+        into biases): dense (one BLAS product per tile of rows), CSR (one
+        vectorised update per stored weight), or per layer whichever a cost
+        model fitted to measured timings predicts to be faster ('auto').
 
-    inference_dtype : {'float64', 'float32'}, default='float64'
-        Precision of the compressed network. 'float32' halves its memory and
-        speeds up ``predict``; outputs then agree with the float64 network to
-        float32 precision.
+    inference_dtype : {'auto', 'float64', 'float32'}, default='auto'
+        Precision of the compressed network. 'auto' is the dtype the model was
+        trained in (float32 for float32 ``X``, as sklearn's MLP). Outputs are
+        float32 when both ``X`` and the network are float32, else float64 (as
+        sklearn's ``X @ coefs_``). 'float32' halves the network's memory and
+        speeds up ``predict``; outputs then agree with float64 to float32
+        precision, and float64 ``X`` beyond the float32 range (or a float32
+        overflow inside the network) raises a ValueError rather than
+        returning NaN.
+
+        ``inference_format`` and ``inference_dtype`` (and
+        ``inference_batch_size``) take effect at the next ``predict``, without
+        refitting, in memory and after loading alike. Settings that describe
+        the trained network (``activation``, ``hidden_layer_sizes``) take
+        effect at the next ``fit`` only: the network, and files written from
+        it, keep the activation it was trained with.
 
     inference_batch_size : 'auto' or int >= 1, default='auto'
         Rows of ``X`` that ``predict``/``predict_proba``/``score`` push through
