@@ -195,6 +195,36 @@ def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
     return 0
 
 
+def _gather_py(X, start, stop, check, check_range, index, buf):
+    """Rows ``start:stop`` of X, columns ``index``, cast into ``buf`` (row-major,
+    for an all-dense network's BLAS products), with the NaN/inf check of
+    rule 1 over all of each row; the same statuses as :func:`forward`."""
+    n_features = X.shape[1]
+    zero_x = X.dtype.type(0)
+    zero = buf.dtype.type(0)
+    for r0 in range(start, stop, BLOCK):
+        r1 = min(r0 + BLOCK, stop)
+        if check:
+            acc = zero_x
+            for r in range(r0, r1):
+                for c in range(n_features):
+                    acc += X[r, c] * zero_x
+            if acc != acc:
+                return 1
+        for r in range(r0, r1):
+            out = buf[r - start]
+            for i in range(index.shape[0]):
+                out[i] = X[r, index[i]]
+        if check_range:
+            acc32 = zero
+            for r in range(r0, r1):
+                for i in range(index.shape[0]):
+                    acc32 += buf[r - start, i] * zero
+            if acc32 != acc32:
+                return 2
+    return 0
+
+
 def _activate_py(row, act):
     """Hidden activation of one neuron's row of a tile, in place."""
     if act == ACT_RELU:
@@ -227,6 +257,7 @@ def buffers(width, tile, dtype):
 
 
 _activate = _jit(_activate_py)
+gather = _jit(_gather_py)
 # full tiles; narrow ones and single rows for the last rows of a call (a
 # small batch): a tile always computes TILE columns, so a 1-row batch in a
 # 64-wide tile would do 64x the work of its dense layers

@@ -25,8 +25,9 @@ def extra_peak(method, X):
     """Peak bytes allocated by ``method(X)`` beyond its returned array."""
     # a first call may compile the kernels for these dtypes, and allocates the
     # (per thread, per network) scratch tiles of the kernel variants (64-row,
-    # 8-row and 1-row tiles)
+    # 8-row and 1-row tiles, and the row-major rows of an all-dense network)
     method(X[:139])
+    method(X[:40])
     gc.collect()
     tracemalloc.start()
     try:
