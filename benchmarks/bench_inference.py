@@ -125,6 +125,27 @@ def _interleaved(candidates, X, min_seconds=0.01, rounds=7):
     return times
 
 
+def _file_sizes(X_train, y_train):
+    """joblib bytes of each trained pruned model vs the trained dense
+    MLPClassifier it was pruned from."""
+    import io
+
+    import joblib
+
+    def nbytes(est):
+        buffer = io.BytesIO()
+        joblib.dump(est, buffer)
+        return len(buffer.getvalue())
+
+    sizes = []
+    for net_name, kind, level in MODELS:
+        plain = nbytes(_models.load(net_name, "dense", 0.0, X_train, y_train))
+        pruned = nbytes(_models.load(net_name, kind, level, X_train, y_train))
+        sizes.append({"model": f"{net_name} {level:.0%} {kind}", "plain_bytes": plain,
+                      "skprune_bytes": pruned, "ratio": plain / pruned})
+    return sizes
+
+
 def _first_call_cost():
     """Seconds to import skprune and to run the first predict_proba in a fresh
     process, with a cold numba cache (compile) and then a warm one (load)."""
@@ -295,6 +316,7 @@ def run(args):
                          if "onnxruntime" in row else ""), flush=True)
             if (net_name, kind, level, dtype) == ("lenet", "weights", 0.95, "float32"):
                 breakdown = _breakdown(pruned, X_all[:1000])
+    sizes = _file_sizes(X_train, y_train)
     first_call = _first_call_cost()
     lines = _table(rows, batches)
     verdicts = []
@@ -321,11 +343,12 @@ def run(args):
     print("breakdown (lenet 95% weights, float32, batch 1000):",
           json.dumps(breakdown, indent=1))
     print("first call:", json.dumps(first_call, indent=1))
+    print("joblib file sizes:", json.dumps(sizes, indent=1))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({
         "benchmark": "bench_inference", "models": "trained (benchmarks/_models.py)",
-        "table": lines, "verdicts": verdicts, "runs": rows, "checks": checks,
+        "table": lines, "sizes": sizes, "verdicts": verdicts, "runs": rows, "checks": checks,
         "breakdown_95_float32_batch1000": breakdown, "first_call": first_call,
         "gemm_gflops": {k: v / 1e9 for k, v in gemm.items()}, "blas": blas,
         "rounds": args.rounds, "cpu": platform.processor() or platform.machine(),
