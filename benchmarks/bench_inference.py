@@ -178,9 +178,9 @@ def _breakdown(pruned, X):
     only (a network of the same sizes with no weights), the full kernel, and
     the whole predict_proba (the rest is Python and allocation)."""
     import copy
-    import threading
 
     from skprune import _kernels
+    from skprune._compressed import _Scratch
     net = pruned._network()
     X = np.ascontiguousarray(X, dtype=net.dtype)
     out = np.empty((X.shape[0], net.layer_sizes[-1]), dtype=net.dtype)
@@ -188,7 +188,7 @@ def _breakdown(pruned, X):
     def kernel(indptr, dense):
         variant = copy.copy(net)  # the same network, other weight arrays
         variant._args = dict(net._args, indptr=indptr, dense=dense)
-        variant._scratch = threading.local()
+        variant._scratch = _Scratch()
         return lambda _: variant._kernel(_kernels.forward, _kernels.TILE, X, 0,
                                          X.shape[0], out)
 

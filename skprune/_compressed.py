@@ -72,6 +72,22 @@ def choose_format(n_in, n_out, nnz, dtype):
     return "sparse" if sparse_ns < dense_ns else "dense"
 
 
+class _Scratch(threading.local):
+    """Per-thread kernel buffers of one network: a cache, not state, so any
+    two compare equal, and copies and pickles start empty."""
+
+    def __eq__(self, other):
+        return isinstance(other, _Scratch)
+
+    __hash__ = object.__hash__
+
+    def __deepcopy__(self, memo):
+        return _Scratch()
+
+    def __reduce__(self):
+        return _Scratch, ()
+
+
 class ModelInputError(ValueError):
     """X is outside what the network computes safely (see ``forward``)."""
 
@@ -199,7 +215,7 @@ class CompressedMLP:
         self.chunk_size = auto_chunk_size(
             (self.n_features,) + self.layer_sizes, np.float64)
         self._args = self._kernel_arguments()
-        self._scratch = threading.local()  # per-thread kernel buffers
+        self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
         # CSR tile costs about 2.3 8-row ones (measured), a dense one 8
         self._tail_max = 2 * _kernels.NARROW
@@ -334,15 +350,6 @@ class CompressedMLP:
             a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
             a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
             a["act"], a["out_act"], out, *buffers[tile])
-
-    def __getstate__(self):
-        state = dict(self.__dict__)
-        state.pop("_scratch")  # per-thread buffers are rebuilt
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._scratch = threading.local()
 
     def chunks(self, X, chunk_size=None):
         """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
