@@ -5,8 +5,9 @@ Structured (neuron) vs unstructured (weight) pruning
 
 ``prune_granularity='weight'`` removes single connection weights: the highest
 sparsity for a given accuracy, but the layers keep their shapes, so ``predict``
-gets faster only once a layer is sparse enough for a sparse matrix product to
-beat dense BLAS (skprune switches a layer to CSR at <= 10% density).
+gets faster only once a layer is sparse enough for a sparse product to beat
+dense BLAS (``inference_format='auto'`` picks per layer by a cost model fitted
+to measured timings: CSR up to about 20-30% density for large layers).
 ``prune_granularity='neuron'`` removes whole hidden neurons: every layer stays
 a dense matrix, just a smaller one, so the speed-up follows the neuron count.
 

@@ -8,44 +8,89 @@ Built once from the masked full-shape weights (the training form):
 2. **Dead neurons are dropped.** A hidden neuron with no live output (after step
    1) is removed with its incoming weights (repeated from the output backwards);
    input features with no live outgoing weight are not read at all.
-3. **Each remaining layer is stored as a dense array or a SciPy CSR matrix**,
-   chosen by its density (``'auto'``) or forced (``'dense'``/``'sparse'``), in
-   float64 or float32.
+3. **Each remaining layer is stored as ``W.T``, dense or CSR**, in the
+   inference dtype. ``'auto'`` picks, per layer, the format the cost model
+   below predicts to be faster (``'dense'``/``'sparse'`` force one).
 
-When any layer is CSR, the forward pass keeps activations transposed,
-``(n_neurons, n_samples)`` in C order, and stores every layer pre-transposed
-(``W.T``): a CSR ``W.T @ A`` then streams contiguous rows of ``A`` (a vectorised
-axpy per non-zero), and a dense layer is one BLAS ``gemm``. An all-dense network
-runs in sklearn's own orientation, ``A @ W``, with no transpose at all. Large
-batches run in chunks (by default sized so that the widest activation stays in
-cache), output activation included: the only allocation that grows with the
-number of samples is the output itself. Nothing is transposed or rebuilt per
-call except the input chunk itself (cast to the inference dtype on the way).
+The forward pass is one compiled function, :func:`skprune._kernels.forward`:
+it reads X once, in place, 64 rows at a time (NaN/inf check fused with that
+read), and runs every layer on a small neuron-major tile, a CSR layer as one
+tile-wide axpy per stored weight, a dense layer as one BLAS gemm. Python only
+splits the rows into chunks of :attr:`CompressedMLP.chunk_size` (the unit of
+extra memory for inputs that must be converted first: sparse, non-C-ordered or
+non-float X, and for a classifier's labels).
+
+**The 'auto' cost model.** Per 64-sample tile, a CSR layer costs about
+``a * nnz + b * n_out`` nanoseconds and a dense one ``c * n_in * n_out + d``
+(``SPARSE_NS``, ``DENSE_NS``); the constants were fitted to single-layer
+timings of this kernel (``benchmarks/bench_inference.py --calibrate``
+re-measures them and prints the fit). Break-even is near 20-30% density for
+large layers and lower for tiny ones, where one gemm call is cheap. A fixed
+model, rather than timing each network when it is built, keeps the choice
+deterministic: a model predicts identically in every process that loads it.
 """
+
+import threading
 
 import numpy as np
 from scipy import sparse
 
 from ._sklearn_compat import ACTIVATIONS
 
+from . import _kernels
+
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
-# 'auto' stores a layer as CSR when its density is at most this. Measured on
-# single layers (784x300, 1000x1000, 300x100; batches 32 and 1000; 1 thread):
-# SciPy's CSR W.T @ A beats BLAS by 1.1-2.2x at 10% density, breaks even at
-# 12-20% (float32 earliest), and loses above; 10% keeps 'auto' on the safe side.
-AUTO_MAX_DENSITY = 0.1
-# rows per chunk: the widest activation of a chunk takes at most this many bytes
-CHUNK_BYTES = 1 << 20
-DENSE_CHUNK_BYTES = 1 << 22
+# cost model of 'auto', nanoseconds per 64-sample tile (module docstring):
+# CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
+# n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
+# timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
+# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512): it picks the
+# faster format in 53/56 (float32) and 55/56 (float64) cases, and where it
+# is wrong the other format was at most 7% faster.
+SPARSE_NS = {"float32": (4.86, 55.5), "float64": (8.09, 82.0)}
+DENSE_NS = {"float32": (1.445, 327.0), "float64": (3.29, 144.0)}
+# rows per chunk: a chunk of the widest of (X, any layer) takes at most this
+CHUNK_BYTES = 1 << 22
 
 
-def auto_chunk_size(layer_sizes, dtype=np.float64, transposed=False):
-    """Rows per chunk: the widest activation of a chunk takes at most
-    ``CHUNK_BYTES`` (transposed pass) or ``DENSE_CHUNK_BYTES`` (all-dense pass)
-    bytes, and a chunk has at least 16 rows."""
-    budget = CHUNK_BYTES if transposed else DENSE_CHUNK_BYTES
-    return max(16, budget // (max(layer_sizes) * np.dtype(dtype).itemsize))
+def auto_chunk_size(layer_sizes, dtype=np.float64):
+    """Rows per chunk: ``CHUNK_BYTES`` over the widest layer (inputs included,
+    ``dtype`` items), and at least 16."""
+    return max(16, CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize))
+
+
+def choose_format(n_in, n_out, nnz, dtype):
+    """'sparse' or 'dense': the cheaper of the two under the cost model.
+
+    >>> choose_format(784, 300, 6920, "float32"), choose_format(50, 50, 2500, "float32")
+    ('sparse', 'dense')
+    """
+    (s_weight, s_row), (d_weight, d_call) = (SPARSE_NS[np.dtype(dtype).name],
+                                             DENSE_NS[np.dtype(dtype).name])
+    sparse_ns = s_weight * nnz + s_row * n_out
+    dense_ns = d_weight * n_in * n_out + d_call
+    return "sparse" if sparse_ns < dense_ns else "dense"
+
+
+class _Scratch(threading.local):
+    """Per-thread kernel buffers of one network: a cache, not state, so any
+    two compare equal, and copies and pickles start empty."""
+
+    def __eq__(self, other):
+        return isinstance(other, _Scratch)
+
+    __hash__ = object.__hash__
+
+    def __deepcopy__(self, memo):
+        return _Scratch()
+
+    def __reduce__(self):
+        return _Scratch, ()
+
+
+class ModelInputError(ValueError):
+    """X is outside what the network computes safely (see ``forward``)."""
 
 
 def _fold_and_drop(coefs, intercepts, masks, activation):
@@ -105,8 +150,13 @@ class CompressedMLP:
         Width of every layer, inputs read first, outputs last.
     formats : tuple of str
         'dense' or 'sparse', per layer.
+    layers : list of ndarray or scipy.sparse.csr_matrix
+        ``W.T`` of every layer, shape (n_out, n_in), in ``dtype``.
+    biases : list of ndarray
     n_nonzero : int
         Stored weights.
+    chunk_size : int
+        Rows per call of the compiled kernel (see :func:`auto_chunk_size`).
 
     Examples
     --------
@@ -117,7 +167,7 @@ class CompressedMLP:
     >>> net = CompressedMLP(coefs, [np.zeros(2), np.array([0.5])], masks,
     ...                     "relu", "identity")
     >>> net.layer_sizes, net.formats
-    ((1, 1, 1), ('dense', 'dense'))
+    ((1, 1, 1), ('sparse', 'sparse'))
     >>> net.forward(np.array([[2.0, 7.0]])).tolist()
     [[4.5]]
     """
@@ -130,6 +180,13 @@ class CompressedMLP:
         if inference_dtype not in DTYPES:
             raise ValueError(f"inference_dtype must be one of {DTYPES}, got "
                              f"{inference_dtype!r}.")
+        if activation not in _kernels.HIDDEN_CODES:
+            raise ValueError(f"activation must be one of "
+                             f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}.")
+        if out_activation not in _kernels.OUTPUT_CODES:
+            raise ValueError(f"out_activation must be one of "
+                             f"{sorted(_kernels.OUTPUT_CODES)}, got "
+                             f"{out_activation!r}.")
         dtype = np.dtype(inference_dtype)
         self.n_features = coefs[0].shape[0]
         self.activation = activation
@@ -138,102 +195,195 @@ class CompressedMLP:
         index, weights, structure, biases = _fold_and_drop(
             coefs, intercepts, masks, activation)
         self.input_index = index
-        self._all_inputs = index.size == self.n_features
-        formats = []
-        for s in structure:
-            density = s.sum() / s.size if s.size else 1.0
-            use_sparse = inference_format == "sparse" or (
-                inference_format == "auto" and density <= AUTO_MAX_DENSITY)
-            formats.append("sparse" if use_sparse else "dense")
-        # all-dense networks run in sklearn's orientation (no input transpose);
-        # any CSR layer switches the whole pass to the transposed layout
-        self.transposed = "sparse" in formats
-        self.layers = []
-        for w, fmt in zip(weights, formats):
+        self.layers, formats = [], []
+        for w, s in zip(weights, structure):
+            fmt = inference_format
+            if fmt == "auto":
+                fmt = choose_format(w.shape[0], w.shape[1], int(s.sum()), dtype)
             if fmt == "sparse":
                 wt = sparse.csr_matrix(w.T.astype(dtype))
                 wt.eliminate_zeros()
                 wt.sort_indices()
-            elif self.transposed:
-                wt = np.ascontiguousarray(w.T, dtype=dtype)
             else:
-                wt = np.ascontiguousarray(w, dtype=dtype)
+                wt = np.ascontiguousarray(w.T, dtype=dtype)
             self.layers.append(wt)
+            formats.append(fmt)
         self.biases = [np.ascontiguousarray(b, dtype=dtype) for b in biases]
-        if self.transposed:
-            self.biases = [b[:, None] for b in self.biases]
         self.formats = tuple(formats)
         self.layer_sizes = (index.size,) + tuple(b.shape[0] for b in biases)
         self.n_nonzero = int(sum(
             w.nnz if sparse.issparse(w) else np.count_nonzero(w) for w in self.layers))
-        self.chunk_size = auto_chunk_size(self.layer_sizes, dtype, self.transposed)
+        self.chunk_size = auto_chunk_size(
+            (self.n_features,) + self.layer_sizes, np.float64)
+        self._args = self._kernel_arguments()
+        self._scratch = _Scratch()  # per-thread kernel buffers
+        # rows left after the full tiles that run in narrow tiles: a 64-row
+        # CSR tile costs about 2.3 8-row ones (measured), a dense one 8
+        self._tail_max = 2 * _kernels.NARROW
+        self._all_dense = "sparse" not in formats
+
+    def _kernel_arguments(self):
+        """The network as the flat arrays :func:`skprune._kernels.forward` takes."""
+        dtype, csr = self.dtype, [sparse.issparse(w) for w in self.layers]
+        empty = sparse.csr_matrix((0, 0), dtype=dtype)
+        parts = [w if s else empty for w, s in zip(self.layers, csr)]
+        nnz_before = np.cumsum([0] + [p.nnz for p in parts])
+        indptr = np.concatenate(
+            [p.indptr.astype(np.int64) + n for p, n in zip(parts, nnz_before)])
+        ip_off = np.cumsum([0] + [p.indptr.size for p in parts])[:-1]
+        dense = [np.zeros(0, dtype) if s else w.ravel() for w, s in
+                 zip(self.layers, csr)]
+        w_off = np.cumsum([0] + [d.size for d in dense])[:-1]
+        b_off = np.cumsum([0] + [b.size for b in self.biases])[:-1]
+        return dict(
+            index=self.input_index.astype(np.int64),
+            sizes=np.array(self.layer_sizes, dtype=np.int64),
+            is_sparse=np.array(csr, dtype=np.bool_),
+            indptr=indptr,
+            indices=np.concatenate(
+                [p.indices.astype(np.int32) for p in parts]),
+            data=np.concatenate([p.data for p in parts]).astype(dtype),
+            dense=np.concatenate(dense).astype(dtype),
+            w_off=w_off.astype(np.int64),
+            bias=np.concatenate(self.biases).astype(dtype),
+            b_off=b_off.astype(np.int64),
+            ip_off=ip_off.astype(np.int64),
+            act=_kernels.HIDDEN_CODES[self.activation],
+            out_act=_kernels.OUTPUT_CODES[self.out_activation],
+        )
 
     def __repr__(self):
         return (f"CompressedMLP(layer_sizes={self.layer_sizes}, "
                 f"formats={self.formats}, dtype={self.dtype.name}, "
                 f"n_nonzero={self.n_nonzero})")
 
-    def _input_chunk(self, X, rows):
-        """Rows of X (all if ``rows`` is None), kept features only, laid out
-        for the first layer."""
-        part = X if rows is None else X[rows]
-        if not self._all_inputs:
-            part = part[:, self.input_index]
-        if self.transposed:
-            if sparse.issparse(part):
-                return part.T.astype(self.dtype)
-            return np.array(part.T, dtype=self.dtype, order="C")
-        return part if part.dtype == self.dtype else part.astype(self.dtype)
+    def output_dtype(self, X):
+        """dtype of the outputs for input ``X``: as numpy's (and sklearn's)
+        ``X @ coefs``, float32 only when both X and the network are float32."""
+        x = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        return np.result_type(x, self.dtype)
 
-    def _hidden(self, A):
-        """Pre-activation outputs of the last layer for one chunk."""
+    def _run(self, X, rows, out):
+        """Outputs of ``X[rows]`` into ``out`` (its rows); one kernel call."""
+        start, stop = rows.start, rows.stop
+        if sparse.issparse(X):
+            X, start, stop = X[rows].toarray(), 0, stop - start
+        elif not (X.flags.c_contiguous and X.dtype in (np.float32, np.float64)):
+            X = np.ascontiguousarray(
+                X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+            start, stop = 0, stop - start
+        tail = (stop - start) % _kernels.TILE
+        if self._all_dense and tail > self._tail_max:
+            # an all-dense network's last 17-63 rows: one BLAS product per
+            # layer beats both a 64-row tile and 8-row ones (measured)
+            status = self._run_tiles(X, start, stop - tail, out)
+            if not status:
+                status = self._run_dense(X, stop - tail, stop,
+                                         out[stop - tail - start:])
+        else:
+            status = self._run_tiles(X, start, stop, out)
+        if status == 1:
+            raise ModelInputError("Input X contains NaN or infinity.")
+        if status == 2:
+            raise ModelInputError(
+                "Input X holds values beyond the float32 range of this network "
+                f"(largest finite float32: {np.finfo(np.float32).max:.4g}); use "
+                "inference_dtype='float64' for such data.")
+        if status == 3:
+            raise ModelInputError(
+                "The float32 network overflowed on this input (a non-finite "
+                "output); use inference_dtype='float64' for such data.")
+
+    def _run_dense(self, X, start, stop, out):
+        """All-dense network, a few rows: the compiled check-gather-cast of the
+        rows into a row-major buffer, then one BLAS product per layer. (For
+        whole batches the 64-row tiles measured faster: 3.3-4.2x against
+        sklearn for LeNet at 75% neurons, batch 1000, against 3.2-3.3x.)"""
+        n = stop - start
+        buf = getattr(self._scratch, "dense", None)
+        if buf is None or buf.shape[0] < n:
+            buf = self._scratch.dense = np.empty(
+                (max(n, _kernels.TILE), self.layer_sizes[0]), self.dtype)
+        A = buf[:n]
+        status = _kernels.gather(X, start, stop, True, self.dtype == np.float32,
+                                 self._args["index"], A)
+        if status:
+            return status
         act = ACTIVATIONS[self.activation]
-        layers, biases = self.layers, self.biases
-        last = len(layers) - 1
-        if not self.transposed:  # all dense, sklearn's orientation: A @ W
-            for layer in range(last):
-                A = A @ layers[layer]
-                A += biases[layer]
-                act(A)
-            Z = A @ layers[last]
-            Z += biases[last]
-            return Z
-        for layer in range(last + 1):
-            Z = layers[layer] @ A
-            if sparse.issparse(Z):  # only a sparse input chunk with a CSR layer
-                Z = Z.toarray()
-            Z += biases[layer]
+        last = len(self.layers) - 1
+        for layer, (wt, b) in enumerate(zip(self.layers, self.biases)):
+            A = A @ wt.T  # wt is W.T, C order: W itself through BLAS flags
+            A += b
             if layer != last:
-                act(Z)
-            A = Z
-        return A.T
+                act(A)
+        ACTIVATIONS[self.out_activation](A)
+        if self.dtype == np.float32 and not np.isfinite(A).all():
+            return 3
+        out[...] = A
+        return 0
+
+    def _run_tiles(self, X, start, stop, out):
+        """Rows ``start:stop`` through the tile kernels of :mod:`skprune._kernels`."""
+        # full tiles; the last rows (up to ``_tail_max``) in 8-row tiles, the
+        # last < 8 one row at a time (no tile computes unused columns there)
+        tail = (stop - start) % _kernels.TILE
+        tail = tail if tail <= self._tail_max else 0
+        rows8 = tail - tail % _kernels.NARROW
+        status, at = 0, start
+        for kernel, tile, n in ((_kernels.forward, _kernels.TILE, stop - start - tail),
+                                (_kernels.forward_narrow, _kernels.NARROW, rows8),
+                                (_kernels.forward_row, 1, tail - rows8)):
+            if n and not status:
+                status = self._kernel(kernel, tile, X, at, at + n, out[at - start:])
+                at += n
+        return status
+
+    def _kernel(self, kernel, tile, X, start, stop, out):
+        """One call of a compiled kernel, with this thread's scratch buffers."""
+        buffers = getattr(self._scratch, "buffers", None)
+        if buffers is None:
+            buffers = self._scratch.buffers = {}
+        if tile not in buffers:
+            buffers[tile] = _kernels.buffers(max(self.layer_sizes), tile, self.dtype)
+        a = self._args
+        return kernel(
+            X, start, stop, True, self.dtype == np.float32,
+            a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
+            a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
+            a["act"], a["out_act"], out, *buffers[tile])
+
+    def chunks(self, X, chunk_size=None):
+        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
+        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
+        n_samples = X.shape[0]
+        step = self.chunk_size if chunk_size is None else int(chunk_size)
+        if step < 1:
+            raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
+        buffer = np.empty((min(step, n_samples), self.layer_sizes[-1]),
+                          dtype=self.output_dtype(X))
+        for start in range(0, n_samples, step):
+            rows = slice(start, min(start + step, n_samples))
+            part = buffer[:rows.stop - start]
+            self._run(X, rows, part)
+            yield rows, part
 
     def forward(self, X, chunk_size=None):
-        """Network outputs, shape (n_samples, n_outputs), float64.
+        """Network outputs, shape (n_samples, n_outputs).
 
-        ``X`` must already be validated (finite, 2-D, ``n_features`` columns).
-        Rows run ``chunk_size`` at a time (default: :attr:`chunk_size`, sized
-        for the cache), the output activation included, so the only
-        allocation that grows with ``n_samples`` is the returned array.
+        ``X``: 2-D, ``n_features`` columns (array or SciPy sparse matrix).
+        NaN/inf anywhere in X raises :class:`ModelInputError` (a ValueError),
+        as does float64 X that a float32 network cannot represent (values
+        beyond the float32 range, or an output that overflows float32): never
+        a silent NaN. The output dtype is :meth:`output_dtype`. Extra memory:
+        a few tiles, plus one chunk of X when X must be converted first
+        (sparse, not C-ordered, or not float32/float64).
         """
         n_samples = X.shape[0]
         step = self.chunk_size if chunk_size is None else int(chunk_size)
         if step < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        out_act = ACTIVATIONS[self.out_activation]
-        if n_samples <= step:  # one chunk: no slicing, no copy into a buffer
-            out = self._hidden(self._input_chunk(X, None))
-            if out.dtype != np.float64 or not out.flags.c_contiguous:
-                out = np.array(out, dtype=np.float64, order="C")
-            out_act(out)  # in place (sklearn's activations return nothing)
-            return out
-        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=np.float64)
+        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=self.output_dtype(X))
         for start in range(0, n_samples, step):
             rows = slice(start, min(start + step, n_samples))
-            Z = self._hidden(self._input_chunk(X, rows))
-            if Z.dtype != np.float64:
-                Z = Z.astype(np.float64)
-            out_act(Z)
-            out[rows] = Z
-            del Z  # not alive while the next chunk is computed
+            self._run(X, rows, out[rows])
         return out

@@ -22,6 +22,7 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.metaestimators import available_if
+from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -36,7 +37,9 @@ from sklearn.utils.validation import (
 
 from . import _doc_link
 from . import _sklearn_compat as compat
-from ._compressed import DTYPES, FORMATS, CompressedMLP, auto_chunk_size
+from ._compressed import DTYPES, FORMATS, CompressedMLP, ModelInputError, auto_chunk_size
+from ._kernels import HIDDEN_CODES as HIDDEN_ACTIVATIONS
+from ._kernels import OUTPUT_CODES as OUTPUT_ACTIVATIONS
 from ._masks import (
     SCOPES,
     neuron_alive,
@@ -79,7 +82,7 @@ _PRUNING_CONSTRAINTS = {
     "sparsity_threshold": [None, Interval(Real, 0, None, closed="left")],
     "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
     "inference_format": [StrOptions(set(FORMATS))],
-    "inference_dtype": [StrOptions(set(DTYPES))],
+    "inference_dtype": [StrOptions(set(DTYPES) | {"auto"})],
     "inference_batch_size": [
         StrOptions({"auto"}),
         Interval(Integral, 1, None, closed="left"),
@@ -158,13 +161,26 @@ _PRUNING_PARAMS_DOC = """
     inference_format : {'auto', 'dense', 'sparse'}, default='auto'
         Storage of each layer of the compressed network that ``predict`` and
         ``predict_proba`` use (dead neurons dropped, constant neurons folded
-        into biases): a dense array, a SciPy CSR matrix, or chosen per layer by
-        its density ('auto'). Takes effect at the next ``fit``/``partial_fit``.
+        into biases): dense (one BLAS product per tile of rows), CSR (one
+        vectorised update per stored weight), or per layer whichever a cost
+        model fitted to measured timings predicts to be faster ('auto').
 
-    inference_dtype : {'float64', 'float32'}, default='float64'
-        Precision of the compressed network. 'float32' halves its memory and
-        speeds up ``predict``; outputs then agree with the float64 network to
-        float32 precision.
+    inference_dtype : {'auto', 'float64', 'float32'}, default='auto'
+        Precision of the compressed network. 'auto' is the dtype the model was
+        trained in (float32 for float32 ``X``, as sklearn's MLP). Outputs are
+        float32 when both ``X`` and the network are float32, else float64 (as
+        sklearn's ``X @ coefs_``). 'float32' halves the network's memory and
+        speeds up ``predict``; outputs then agree with float64 to float32
+        precision, and float64 ``X`` beyond the float32 range (or a float32
+        overflow inside the network) raises a ValueError rather than
+        returning NaN.
+
+        ``inference_format`` and ``inference_dtype`` (and
+        ``inference_batch_size``) take effect at the next ``predict``, without
+        refitting, in memory and after loading alike. Settings that describe
+        the trained network (``activation``, ``hidden_layer_sizes``) take
+        effect at the next ``fit`` only: the network, and files written from
+        it, keep the activation it was trained with.
 
     inference_batch_size : 'auto' or int >= 1, default='auto'
         Rows of ``X`` that ``predict``/``predict_proba``/``score`` push through
@@ -396,6 +412,81 @@ class _MLPAdapter:
         # the optimizer state belongs to the undone step: start afresh
         compat.drop_optimizer(est)
         est._set_masks(masks)
+
+
+def _check_packed_state(state, name):
+    """Raise one clear ValueError when a file's fitted network is inconsistent
+    (a corrupted or hand-edited file): every packed layer a dict of consistent
+    CSR parts, layers that chain, biases that fit, known activations."""
+
+    def bad(problem):
+        raise ValueError(
+            f"Cannot load {name}: the file's fitted network is invalid "
+            f"(corrupted or edited?): {problem}."
+        )
+
+    coefs = state.get("coefs_")
+    if not isinstance(coefs, (list, tuple)) or not coefs:
+        bad("coefs_ is not a non-empty list of packed layers")
+    for i, packed in enumerate(coefs):
+        if not isinstance(packed, dict):
+            bad(f"coefs_[{i}] is a {type(packed).__name__}, not a packed layer (dict)")
+        missing = {"shape", "indptr", "indices", "data"} - set(packed)
+        if missing:
+            bad(f"coefs_[{i}] lacks {sorted(missing)}")
+        shape = packed["shape"]
+        if not (
+            isinstance(shape, (tuple, list))
+            and len(shape) == 2
+            and all(isinstance(n, Integral) and n >= 1 for n in shape)
+        ):
+            bad(f"coefs_[{i}] has shape {shape!r}, not two positive ints")
+        indptr, indices, data = (
+            np.asarray(packed[k]) for k in ("indptr", "indices", "data")
+        )
+        if not all(a.ndim == 1 for a in (indptr, indices, data)):
+            bad(f"coefs_[{i}]: indptr, indices and data must be 1-D")
+        if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
+            bad(f"coefs_[{i}]: indptr and indices must be integers")
+        if data.dtype.kind != "f":
+            bad(f"coefs_[{i}]: data has dtype {data.dtype}, not float")
+        n_rows, n_cols = shape
+        if (
+            indptr.size != n_rows + 1
+            or indptr[0] != 0
+            or np.any(np.diff(indptr.astype(np.int64)) < 0)
+            or indptr[-1] != indices.size
+            or indices.size != data.size
+        ):
+            bad(
+                f"coefs_[{i}] of shape {tuple(shape)} has inconsistent indptr "
+                f"({indptr.size} entries ending at {indptr[-1] if indptr.size else None}), "
+                f"indices ({indices.size}) and data ({data.size})"
+            )
+        if indices.size and (indices.min() < 0 or indices.max() >= n_cols):
+            bad(
+                f"coefs_[{i}] of shape {tuple(shape)} has column indices outside "
+                f"[0, {n_cols})"
+            )
+        if i and coefs[i - 1]["shape"][1] != n_rows:
+            bad(
+                f"coefs_[{i - 1}] has {coefs[i - 1]['shape'][1]} outputs but "
+                f"coefs_[{i}] has {n_rows} inputs"
+            )
+    intercepts = state.get("intercepts_")
+    if not isinstance(intercepts, (list, tuple)) or len(intercepts) != len(coefs):
+        bad(f"intercepts_ must be a list of {len(coefs)} arrays")
+    for i, (b, packed) in enumerate(zip(intercepts, coefs)):
+        if np.shape(b) != (packed["shape"][1],):
+            bad(f"intercepts_[{i}] has shape {np.shape(b)}, expected "
+                f"({packed['shape'][1]},)")
+    for key, allowed in (
+        ("activation", HIDDEN_ACTIVATIONS),
+        ("_network_activation", HIDDEN_ACTIVATIONS),
+        ("out_activation_", OUTPUT_ACTIVATIONS),
+    ):
+        if key in state and state[key] not in allowed:
+            bad(f"{key}={state[key]!r} is not one of {sorted(allowed)}")
 
 
 class _PruningMixin:
@@ -767,16 +858,46 @@ class _PruningMixin:
         self.compressed_ = self._compress()
         self.hidden_layer_sizes_ = self.compressed_.layer_sizes[1:-1]
 
-    def _compress(self):
-        return CompressedMLP(
+    def _compress(self, rebuild=False):
+        """The compressed network of the fitted weights.
+
+        At the end of a fit (``rebuild=False``) it records the activation the
+        network was trained with (``_network_activation``, written to files);
+        a rebuild (after a load, or when an ``inference_*`` setting changed)
+        uses the recorded one, so ``set_params(activation=...)`` takes effect
+        at the next fit only, in memory and after a load alike.
+        """
+        if not rebuild or "_network_activation" not in self.__dict__:
+            self._network_activation = self.activation
+        net = CompressedMLP(
             self.coefs_,
             self.intercepts_,
             self.masks_,
-            self.activation,
+            self._network_activation,
             self.out_activation_,
             inference_format=self.inference_format,
-            inference_dtype=self.inference_dtype,
+            inference_dtype=self._inference_dtype(),
         )
+        net.settings = (self.inference_format, self.inference_dtype)
+        return net
+
+    def _inference_dtype(self):
+        """``inference_dtype`` resolved: 'auto' is the dtype of ``coefs_``."""
+        if isinstance(self.inference_dtype, str) and self.inference_dtype == "auto":
+            return np.dtype(self.coefs_[0].dtype).name
+        return self.inference_dtype
+
+    def _network(self):
+        """The compressed network for the current ``inference_*`` settings
+        (rebuilt here when they changed since it was built), or None while
+        training."""
+        net = self.__dict__.get("compressed_")
+        if net is not None and net.settings != (
+            self.inference_format,
+            self.inference_dtype,
+        ):
+            net = self.compressed_ = self._compress(rebuild=True)
+        return net
 
     def _batch_rows(self):
         """Rows per inference batch (``inference_batch_size`` resolved)."""
@@ -793,15 +914,57 @@ class _PruningMixin:
         sizes = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
         return auto_chunk_size(sizes, self.coefs_[0].dtype)
 
+    def _serving_input(self, X):
+        """X checked as sklearn's ``validate_data(reset=False)`` would, except
+        for NaN/inf, which the compiled pass checks while it reads X.
+
+        A plain 2-D float32/float64 ndarray with the fitted width (the fitted
+        estimator having seen no feature names) needs no conversion and no
+        pass over its values here; anything else (lists, DataFrames, sparse,
+        other dtypes, a wrong width) goes through ``validate_data``, which
+        raises sklearn's errors and warnings.
+        """
+        if (
+            type(X) in (np.ndarray, np.memmap)
+            and X.ndim == 2
+            and X.dtype in (np.float32, np.float64)
+            and X.shape[0] > 0
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+        ):
+            return X
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], reset=False, ensure_all_finite=False
+        )
+
+    def _served_chunks(self, X, net):
+        """``(rows, outputs)`` of the compressed network, chunk by chunk;
+        non-finite X raises sklearn's own error."""
+        try:
+            yield from net.chunks(X, self._batch_rows())
+        except ModelInputError as exc:
+            if "NaN or infinity" in str(exc):
+                assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
+            raise
+
+    def _serve(self, X, net):
+        """Network outputs of the whole (checked) X, one array."""
+        out = None
+        for rows, part in self._served_chunks(X, net):
+            if out is None:
+                out = np.empty((X.shape[0], part.shape[1]), dtype=part.dtype)
+            out[rows] = part
+        return out
+
     def _forward_pass_fast(self, X, check_input=True):
         # predict, predict_proba and score all come through here, in batches
+        net = self._network()
+        if net is not None:
+            return self._serve(self._serving_input(X) if check_input else X, net)
+        # during training (validation scores): the full masked weights
         rows = self._batch_rows()
         if check_input:
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        net = self.__dict__.get("compressed_")
-        if net is not None:
-            return net.forward(X, chunk_size=rows)
-        # during training (validation scores): the full masked weights
         n_samples = X.shape[0]
         if n_samples <= rows:
             return super()._forward_pass_fast(X, check_input=False)
@@ -827,6 +990,7 @@ class _PruningMixin:
     def __setstate__(self, state):
         state = expand_state(state)
         if state.pop("_coefs_packed", False):
+            _check_packed_state(state, type(self).__name__)
             unpacked = [_unpack(p) for p in state["coefs_"]]
             state["coefs_"] = [c for c, _ in unpacked]
             state["masks_"] = [m for _, m in unpacked]
@@ -834,7 +998,7 @@ class _PruningMixin:
         if getattr(self, "masks_", None) is not None and hasattr(
             self, "hidden_layer_sizes_"
         ):
-            self.compressed_ = self._compress()
+            self.compressed_ = self._compress(rebuild=True)
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
         self._check_hidden_layer_sizes()
@@ -951,7 +1115,7 @@ n_layers_, n_outputs_, out_activation_
         sparsity_threshold=None,
         max_score_drop=None,
         inference_format="auto",
-        inference_dtype="float64",
+        inference_dtype="auto",
         inference_batch_size="auto",
     ):
         super().__init__(
@@ -1028,7 +1192,7 @@ n_layers_, n_outputs_, out_activation_
         )
 
     def predict_proba(self, X):
-        """Probability estimates, computed ``inference_batch_size`` rows at a time.
+        """Probability estimates of the compressed network.
 
         Parameters
         ----------
@@ -1039,22 +1203,53 @@ n_layers_, n_outputs_, out_activation_
         -------
         y_prob : ndarray of shape (n_samples, n_classes)
             The predicted probability of each class, in the order of
-            ``classes_``. Memory beyond ``X`` and this array is bounded by one
-            batch.
+            ``classes_``; float32 when both X and the network
+            (``inference_dtype``) are float32, as sklearn's. Memory beyond
+            ``X`` and this array is bounded by one batch.
         """
-        check_is_fitted(self)
-        if self.n_outputs_ != 1:  # the network's output is the result
+        if "compressed_" not in self.__dict__:  # (check_is_fitted costs 7 us)
+            check_is_fitted(self)
+        net = self._network()
+        if net is None or self.n_outputs_ != 1:  # the network's output is the result
             return super().predict_proba(X)
         # binary: fill both columns batch by batch (sklearn stacks 1 - p and p)
-        X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        n_samples, rows = X.shape[0], self._batch_rows()
-        proba = np.empty((n_samples, 2), dtype=np.float64)
-        for start in range(0, n_samples, rows):
-            part = slice(start, min(start + rows, n_samples))
-            p = self._forward_pass_fast(X[part], check_input=False)[:, 0]
-            proba[part, 1] = p
-            np.subtract(1.0, p, out=proba[part, 0])
+        X = self._serving_input(X)
+        proba = np.empty((X.shape[0], 2), dtype=net.output_dtype(X))
+        for rows, p in self._served_chunks(X, net):
+            proba[rows, 1] = p[:, 0]
+            np.subtract(1, p[:, 0], out=proba[rows, 0])
         return proba
+
+    def predict(self, X):
+        """Predict using the compressed network, labels taken batch by batch.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes. Memory beyond ``X`` and the labels is
+            bounded by one batch (the class probabilities of the whole of
+            ``X`` are never held at once).
+        """
+        if "compressed_" not in self.__dict__:  # (check_is_fitted costs 7 us)
+            check_is_fitted(self)
+        net = self._network()
+        if net is None:  # while training
+            return super().predict(X)
+        X = self._serving_input(X)
+        labels = None
+        for rows, y_pred in self._served_chunks(X, net):
+            if self.n_outputs_ == 1:
+                y_pred = y_pred.ravel()
+            part = self._label_binarizer.inverse_transform(y_pred)
+            if labels is None:
+                labels = np.empty((X.shape[0],) + part.shape[1:], dtype=part.dtype)
+            labels[rows] = part
+        return labels
 
 
 class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
@@ -1156,7 +1351,7 @@ n_outputs_, out_activation_
         sparsity_threshold=None,
         max_score_drop=None,
         inference_format="auto",
-        inference_dtype="float64",
+        inference_dtype="auto",
         inference_batch_size="auto",
     ):
         super().__init__(

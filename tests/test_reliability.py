@@ -113,7 +113,6 @@ def test_threads_predicting_on_one_estimator_get_identical_results(
 
     if chunk_bytes is not None:
         monkeypatch.setattr(compressed, "CHUNK_BYTES", chunk_bytes)
-        monkeypatch.setattr(compressed, "DENSE_CHUNK_BYTES", chunk_bytes)
     X, y = digits
     if cls is PrunedMLPRegressor:
         y = y / 9.0
