@@ -14,7 +14,6 @@ pruned model is the dense fit's plus the pruning's. Costs are
 ``time.thread_time()`` seconds (one BLAS thread) and epochs.
 """
 
-import math
 import time
 import warnings
 

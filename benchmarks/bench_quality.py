@@ -2,8 +2,10 @@
 
 For each seed a dense ``MLPClassifier(hidden_layer_sizes=(300, 100))`` is
 trained once; every (criterion, sparsity) pair then prunes a copy of it with
-``PrunedMLPClassifier.from_estimator`` (default schedule: cubic, 5 steps,
-10 epochs of masked re-training per step, then re-training to convergence).
+``PrunedMLPClassifier.from_estimator`` at the defaults (the committed
+``results/bench_quality*.json`` of the parts below were measured with the
+previous defaults, ``n_prune_steps=5, finetune_iter=10``; ``recipe`` and
+``panel`` with today's ``finetune_iter='auto'``).
 Reported: test accuracy mean +- std over seeds, achieved sparsity, and fit time
 (dense training + pruning, one BLAS thread per job).
 
@@ -28,6 +30,24 @@ Further parts (``--part``), each with its own table and JSON file:
 ``generality``
     the defaults at 90% and 95% on sklearn's digits and on a synthetic
     ``make_classification`` task (the recipe is not tuned to MNIST).
+``recipe``
+    candidate re-training recipes (``CANDIDATES``) on the VALIDATION split of
+    the small panel datasets (``benchmarks/_panel.py``): how the default was
+    chosen. ``--candidates`` runs a subset; rows accumulate in
+    ``results/bench_quality_recipe.jsonl``.
+``panel``
+    the defaults on the TEST split of every panel dataset (``--datasets``;
+    MNIST-10k with ``--datasets mnist-10k``, cells ``--mnist-cells``) at
+    80/90/95% weights and 50% neurons, next to random pruning with the same
+    recipe, a dense network of the same size trained from scratch, the
+    previous fixed recipe, and the fit cost (thread time and epochs, as a
+    ratio to the dense fit). Rows are appended to ``results/<panel-name>.jsonl``
+    as they finish (a cut run keeps them; ``--no-run`` rebuilds the table).
+
+    python benchmarks/bench_quality.py --part recipe --seeds 2
+    python benchmarks/bench_quality.py --part panel --seeds 3 --n-jobs 1
+    python benchmarks/bench_quality.py --part panel --datasets mnist-10k \
+        --seeds 3 --panel-name bench_quality_panel_mnist
 """
 
 import argparse
@@ -304,11 +324,6 @@ CANDIDATES = {
     "auto, 5 steps, re-training at 3x learning rate": (
         {"n_prune_steps": 5, "learning_rate_init": 0.003}, None),
 }
-
-
-def _points(rows, name):
-    scale = 100.0
-    return np.array([r["score"] for r in rows]) * scale
 
 
 def _part_recipe(args):

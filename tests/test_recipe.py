@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -15,9 +14,9 @@ from skprune._schedules import sparsity_schedule
 
 
 @pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:600] / 16, y[:600]
+def small_digits(digits):
+    X, y = digits  # the session's digits (scaled to [0, 1]), first 600 rows
+    return X[:600], y[:600]
 
 
 def _fit(X, y, **params):
@@ -35,8 +34,8 @@ def test_budgets_rule_by_hand():
     assert next_target(0.5, 0.9, True) == pytest.approx(0.7)
 
 
-def test_auto_budgets_follow_the_dense_run(digits):
-    X, y = digits
+def test_auto_budgets_follow_the_dense_run(small_digits):
+    X, y = small_digits
     est = _fit(X, y, max_iter=20, prune_ratio=0.6, n_prune_steps=3)
     history = est.pruning_history_
     dense = history[0]["n_iter"]
@@ -48,8 +47,8 @@ def test_auto_budgets_follow_the_dense_run(digits):
     assert est.n_iter_ == history[-1]["n_iter"]
 
 
-def test_int_finetune_iter_keeps_the_fixed_recipe(digits):
-    X, y = digits
+def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
+    X, y = small_digits
     est = _fit(X, y, max_iter=20, prune_ratio=0.99, n_prune_steps=3, finetune_iter=2)
     history = est.pruning_history_
     # no step-size rule with an int: exactly the planned schedule
@@ -58,8 +57,8 @@ def test_int_finetune_iter_keeps_the_fixed_recipe(digits):
     assert [r["n_iter"] for r in history[1:-1]] == [2, 2]
 
 
-def test_step_size_rule_halves_the_next_cut(digits):
-    X, y = digits
+def test_step_size_rule_halves_the_next_cut(small_digits):
+    X, y = small_digits
     est = _fit(X, y, max_iter=30, prune_ratio=0.99, n_prune_steps=2)
     history = est.pruning_history_
     planned = list(sparsity_schedule(0.99, 2, "cubic"))
@@ -79,8 +78,8 @@ def test_step_size_rule_halves_the_next_cut(digits):
     assert targets[-1] == 0.99 and est.sparsity_ >= 0.99 - 1e-3
 
 
-def test_warning_when_final_retraining_hits_its_budget(digits):
-    X, y = digits
+def test_warning_when_final_retraining_hits_its_budget(small_digits):
+    X, y = small_digits
     est = PrunedMLPClassifier(hidden_layer_sizes=(24,), max_iter=4, prune_ratio=0.5,
                               n_prune_steps=2, random_state=0)
     with pytest.warns(PruningConvergenceWarning,
@@ -90,8 +89,8 @@ def test_warning_when_final_retraining_hits_its_budget(digits):
     assert est.pruning_history_[-1]["n_iter"] == 8
 
 
-def test_warning_when_a_step_does_not_recover(digits):
-    X, y = digits
+def test_warning_when_a_step_does_not_recover(small_digits):
+    X, y = small_digits
     # one step straight to 99%: the final re-training cannot get back
     est = PrunedMLPClassifier(hidden_layer_sizes=(24,), max_iter=30, prune_ratio=0.99,
                               n_prune_steps=1, random_state=0)
@@ -101,8 +100,8 @@ def test_warning_when_a_step_does_not_recover(digits):
     assert any(r["recovered"] is False for r in est.pruning_history_)
 
 
-def test_no_warning_on_an_easy_fit(digits):
-    X, y = digits
+def test_no_warning_on_an_easy_fit(small_digits):
+    X, y = small_digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("error", PruningConvergenceWarning)
@@ -111,7 +110,7 @@ def test_no_warning_on_an_easy_fit(digits):
         PrunedMLPClassifier.from_estimator(dense, X, y, prune_ratio=0.5)
 
 
-def test_warning_is_a_convergence_warning_and_lbfgs_counts_iterations(digits):
+def test_warning_is_a_convergence_warning_and_lbfgs_counts_iterations(small_digits):
     assert issubclass(PruningConvergenceWarning, ConvergenceWarning)
     rng = np.random.RandomState(0)
     X = rng.rand(80, 4)
@@ -122,8 +121,8 @@ def test_warning_is_a_convergence_warning_and_lbfgs_counts_iterations(digits):
 
 
 @pytest.mark.parametrize("value", ["fast", 1.5, None])
-def test_finetune_iter_must_be_auto_or_int(digits, value):
+def test_finetune_iter_must_be_auto_or_int(small_digits, value):
     from sklearn.utils._param_validation import InvalidParameterError
-    X, y = digits
+    X, y = small_digits
     with pytest.raises(InvalidParameterError, match="finetune_iter"):
         PrunedMLPClassifier(finetune_iter=value).fit(X, y)
