@@ -129,8 +129,9 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, patch=None):
         setattr(mod, attr, value)
     try:
         with threadpool_limits(1), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", PruningConvergenceWarning)
+            # the later filter is matched first: ours is a ConvergenceWarning
             warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("always", PruningConvergenceWarning)
             start = time.thread_time()
             est = pruned_cls.from_estimator(dense, X_tr, y_tr, random_state=seed,
                                             **params)
