@@ -1,5 +1,6 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
+from .exceptions import PruningConvergenceWarning
 from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
@@ -10,6 +11,7 @@ __all__ = [
     "PruneSparsifyTransformer",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
+    "PruningConvergenceWarning",
     "SparseSGDRegressor",
     "__version__",
 ]

@@ -388,6 +388,11 @@ def run_schedule(model, targets, rule, log):
     - ``retrain(step, final)``: masked re-training (``final`` for the last);
     - ``snapshot()`` / ``restore(snapshot)``: undo a refused step.
 
+    ``targets`` is a sequence of target sparsities, or a plan whose
+    ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
+    earlier steps went (:class:`skprune._recipe.StepPlan`; the adapter tells
+    it in ``retrain``).
+
     Returns the history (step 0 first). After a refusal the model is the last
     accepted step's.
     """
@@ -398,9 +403,13 @@ def run_schedule(model, targets, rule, log):
         return history
     rule.start(evaluation)
     kept = model.snapshot() if rule.needs_validation else None
-    for step, target in enumerate(targets, start=1):
+    if hasattr(targets, "steps"):
+        steps = targets.steps()
+    else:
+        steps = ((t, i == len(targets)) for i, t in enumerate(targets, start=1))
+    for step, (target, final) in enumerate(steps, start=1):
         model.prune(target)
-        model.retrain(step, final=step == len(targets))
+        model.retrain(step, final=final)
         evaluation = model.evaluate()
         accepted = rule.accepts(evaluation)
         history.append(model.record(step, target, evaluation, accepted))

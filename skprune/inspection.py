@@ -562,7 +562,7 @@ class PruningHistoryDisplay:
     >>> clf = clf.fit(X / 16, y)
     >>> display = PruningHistoryDisplay.from_estimator(clf)
     >>> display.steps.tolist()
-    [0, 1, 2, 3, 4, 5]
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     >>> round(float(display.sparsity[-1]), 2)
     0.8
     >>> plt.close("all")

@@ -35,8 +35,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _doc_link
+from . import _doc_link, _recipe
 from . import _sklearn_compat as compat
+from .exceptions import PruningConvergenceWarning
 from ._compressed import DTYPES, FORMATS, CompressedMLP, ModelInputError, auto_chunk_size
 from ._kernels import HIDDEN_CODES as HIDDEN_ACTIVATIONS
 from ._kernels import OUTPUT_CODES as OUTPUT_ACTIVATIONS
@@ -76,7 +77,10 @@ _PRUNING_CONSTRAINTS = {
     "prune_scope": [StrOptions(set(SCOPES))],
     "prune_schedule": [StrOptions(set(SCHEDULES))],
     "n_prune_steps": [Interval(Integral, 1, None, closed="left")],
-    "finetune_iter": [Interval(Integral, 0, None, closed="left")],
+    "finetune_iter": [
+        StrOptions({"auto"}),
+        Interval(Integral, 0, None, closed="left"),
+    ],
     "sparsity_penalty": [None, StrOptions({"l1", "l2"})],
     "sparsity_alpha": [Interval(Real, 0, None, closed="left")],
     "sparsity_threshold": [None, Interval(Real, 0, None, closed="left")],
@@ -122,15 +126,30 @@ _PRUNING_PARAMS_DOC = """
         ('oneshot'), ``s t / n`` ('linear') or ``s (1 - (1 - t/n)^3)``
         ('cubic', Zhu & Gupta 2017).
 
-    n_prune_steps : int, default=5
-        Number of prune -> re-train steps ('linear' and 'cubic').
+    n_prune_steps : int, default=10
+        Number of planned prune -> re-train steps ('linear' and 'cubic');
+        with ``finetune_iter='auto'`` up to 3 more are inserted when a step
+        does not recover.
 
-    finetune_iter : int, default=10
-        Masked re-training after each step but the last: epochs for 'sgd' and
-        'adam', iterations for 'lbfgs'. After the last step the network is
-        re-trained for up to ``max_iter`` epochs (iterations), with sklearn's
-        stopping rule (``tol``, ``n_iter_no_change``). Each re-training starts
-        a fresh optimizer. ``0`` prunes without any re-training.
+    finetune_iter : 'auto' or int, default='auto'
+        Masked re-training after each pruning step (epochs for 'sgd' and
+        'adam', iterations for 'lbfgs'); each re-training starts a fresh
+        optimizer at ``learning_rate_init``. With ``D`` the ``n_iter_`` of the
+        dense training:
+
+        - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
+          last step, re-training with sklearn's stopping rule (``tol``,
+          ``n_iter_no_change``) for at most ``2 D`` (more than ``max_iter``
+          when the dense training itself stopped at ``max_iter``). When a step's
+          re-training ends with a training loss above ``0.05 + 1.25 x`` the
+          loss before that prune, the next cut is halved (at most 3 times).
+          Rules and the measurements behind them: :mod:`skprune._recipe`.
+        - int: that many after each step but the last; after the last step
+          up to ``max_iter`` with sklearn's stopping rule. ``0`` prunes
+          without any re-training.
+
+        A :class:`~skprune.PruningConvergenceWarning` says when the final
+        re-training stopped at its budget or a step did not recover.
 
     sparsity_penalty : {None, 'l1', 'l2'}, default=None
         Extra penalty on the connection weights during all training, added to
@@ -239,8 +258,11 @@ _ATTRIBUTES_DOC = """
         ``sparsity``, ``n_nonzero``, ``loss`` (training loss),
         ``validation_score`` (None unless ``max_score_drop`` is set) and
         ``accepted`` (False for a step undone by ``max_score_drop``); then
-        ``n_iter``: epochs (lbfgs: iterations) of the training that step ran
-        (the dense fit at step 0; 0 when nothing was trained).
+        ``n_iter`` (epochs or iterations of the step's training: the dense
+        training for step 0 (with ``from_estimator``: the source model's
+        ``n_iter_``), None for a step without re-training) and ``recovered`` (whether the re-training
+        brought the training loss back to ``0.05 + 1.25 x`` its level before
+        the prune; None for step 0 and without re-training).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -296,16 +318,29 @@ class _MLPAdapter:
 
     Holds the training data of one ``fit`` (the training part of the split
     when ``max_score_drop`` holds one out) and the dense training's
-    ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets can be
-    derived. :meth:`retrain` is the one re-training hook.
+    ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets are
+    derived (:mod:`skprune._recipe`). :meth:`retrain` is the one re-training
+    hook; it tells ``plan`` (a :class:`skprune._recipe.StepPlan`) whether each
+    step recovered, and keeps what :meth:`_PruningMixin._warn_convergence`
+    reports.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, split):
+    def __init__(self, estimator, X, y, sample_weight, split, plan=None):
         self.est = estimator
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
         self.dense_n_iter = getattr(estimator, "n_iter_", None)
-        self.n_iter = 0  # epochs (lbfgs: iterations) of the last step's training
+        self.plan = plan
+        self.auto = estimator.finetune_iter == "auto"
+        if self.auto:
+            self.step_iter, self.final_iter = _recipe.retrain_budgets(
+                self.dense_n_iter or 1
+            )
+        else:
+            self.step_iter, self.final_iter = estimator.finetune_iter, estimator.max_iter
+        self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
+        self.unrecovered = []  # failed steps whose next cut could not be halved
+        self.final_n_iter = None  # epochs of the final re-training, once run
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
         self.rng = check_random_state(estimator.random_state)
@@ -329,7 +364,8 @@ class _MLPAdapter:
             loss=getattr(est, "loss_", None),
             validation_score=None if evaluation is None else evaluation.score,
             accepted=accepted,
-            n_iter=int(self.n_iter),
+            n_iter=None if self.last[0] is None else int(self.last[0]),
+            recovered=self.last[1],
         )
 
     def prune(self, target):
@@ -364,16 +400,21 @@ class _MLPAdapter:
     def retrain(self, step, final):
         """Masked re-training after pruning step ``step``.
 
-        ``finetune_iter`` epochs (iterations for lbfgs), or, after the last
-        step (``final``), up to ``max_iter`` with sklearn's stopping rule. Each
-        call starts a fresh optimizer at ``learning_rate_init``.
+        ``ceil(0.15 D)`` epochs (iterations for lbfgs), or, after the last
+        step (``final``), up to ``2 D`` with sklearn's stopping rule
+        (``finetune_iter='auto'``); an int ``finetune_iter``: that many, the
+        last up to ``max_iter``. Each call starts a fresh optimizer at
+        ``learning_rate_init``. Then tells the plan whether the step
+        recovered (:func:`skprune._recipe.recovered`).
         """
         est = self.est
-        final = final and est.finetune_iter > 0
-        n_iter = est.max_iter if final else est.finetune_iter
-        self.n_iter = 0
+        n_iter = 0 if self.step_iter == 0 else (
+            self.final_iter if final else self.step_iter
+        )
         if n_iter == 0:
+            self.last = (None, None)
             return
+        loss_before = getattr(est, "loss_", None)
         compat.reset_mlp_stopping_state(est)
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
@@ -382,12 +423,21 @@ class _MLPAdapter:
                         verbose=sklearn_verbose(est.verbose)),
             warnings.catch_warnings(),
         ):
-            if not final:  # short intermediate re-training: never converges
-                warnings.simplefilter("ignore", ConvergenceWarning)
+            # intermediate re-trainings never converge; the final one is
+            # reported by _warn_convergence, with what to change
+            warnings.simplefilter("ignore", ConvergenceWarning)
             compat.mlp_fit(super(_PruningMixin, est), self.X, self.y,
                            self.sample_weight)
         est._set_masks(est.masks_)
-        self.n_iter = est.n_iter_
+        ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
+        self.last = (est.n_iter_, ok)
+        if final:
+            self.final_n_iter = est.n_iter_
+        can_halve = self.plan is not None and self.plan.can_halve()
+        if not ok and (final or not can_halve):  # no smaller cut left to try
+            self.unrecovered.append(step)
+        if self.plan is not None:
+            self.plan.report(ok)
 
     def snapshot(self):
         est = self.est
@@ -797,6 +847,11 @@ class _PruningMixin:
                               self.prune_schedule)
             if pruning else []
         )
+        # the step-size rule adapts the targets with finetune_iter='auto'
+        plan = _recipe.StepPlan(
+            targets,
+            max_halvings=_recipe.MAX_HALVINGS if self.finetune_iter == "auto" else 0,
+        )
         log = ProgressLog(self, len(targets))
         if train_dense:
             if not refit:
@@ -814,9 +869,9 @@ class _PruningMixin:
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
 
-        adapter = _MLPAdapter(self, X, y, sample_weight, split)
-        adapter.n_iter = self.n_iter_ if train_dense else 0  # step 0's training
-        self.pruning_history_ = run_schedule(adapter, targets, rule, log)
+        adapter = _MLPAdapter(self, X, y, sample_weight, split, plan)
+        self.pruning_history_ = run_schedule(adapter, plan, rule, log)
+        self._warn_convergence(adapter, self.pruning_history_)
         if pruning and self.sparsity_threshold is not None:
             self._set_masks(
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
@@ -825,6 +880,61 @@ class _PruningMixin:
         if feature_names is not None:
             self.feature_names_in_ = feature_names
         return self
+
+    def _warn_convergence(self, adapter, history):
+        """One PruningConvergenceWarning if re-training fell short.
+
+        Looks at the last step (did its re-training stop at its budget?) and
+        at ``adapter.unrecovered`` (steps that did not recover and whose next
+        cut could not be halved: the last step, no halving left, or an int
+        ``finetune_iter``).
+        """
+        steps = [r for r in history[1:] if r["recovered"] is not None]
+        if not steps:
+            return
+        auto, budget, problems, advice = adapter.auto, adapter.final_iter, [], []
+        unit = "iterations" if self.solver == "lbfgs" else "epochs"
+        if adapter.final_n_iter is not None and adapter.final_n_iter >= budget:
+            where = f"2 x the dense training's {history[0]['n_iter']} {unit}" if auto \
+                else "max_iter"
+            problems.append(
+                f"the final re-training stopped at its budget of {budget} {unit} "
+                f"({where}) before sklearn's stopping rule (tol={self.tol}, "
+                f"n_iter_no_change={self.n_iter_no_change}) was met"
+            )
+            if not auto:
+                advice.append("raise max_iter or use finetune_iter='auto'")
+            elif (history[0]["n_iter"] or 0) >= self.max_iter:
+                advice.append(
+                    "raise max_iter (the dense training did not converge either; "
+                    "every budget grows with it)"
+                )
+            else:
+                advice.append(
+                    "set finetune_iter to an int (the final re-training then runs "
+                    "up to max_iter)"
+                )
+        failed = [r for r in steps if r["step"] in adapter.unrecovered]
+        if failed:
+            first = failed[0]
+            problems.append(
+                f"{len(failed)} of {len(steps)} re-trainings did not bring the "
+                "training loss back to 0.05 + 1.25 x its level before the prune"
+                + (" with no smaller cut left to try" if auto else "")
+                + f" (first at step {first['step']}, target sparsity "
+                f"{first['target_sparsity']:.3f}, training loss {first['loss']:.3g})"
+            )
+            advice.append(
+                "lower prune_ratio (the network may be too small for the task), "
+                "raise n_prune_steps, or set finetune_iter to more epochs per step"
+            )
+        if problems:
+            warnings.warn(
+                f"{type(self).__name__}: " + "; ".join(problems) + ". The pruned "
+                "model may be under-trained: " + "; or ".join(advice) + ".",
+                PruningConvergenceWarning,
+                stacklevel=4,
+            )
 
     def _encode_targets(self, y):
         if is_classifier(self):
@@ -1020,11 +1130,12 @@ class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
     the network is trained as usual, then ``prune_ratio`` of its connection
     weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
-    followed by ``finetune_iter`` epochs of re-training with the pruned weights
-    held at exactly zero. Like ``MLPClassifier`` it accepts a ``y`` holding a
-    single class: ``predict`` then always returns that class, and
-    ``predict_proba`` has two columns, as sklearn's (the network is still
-    trained, on the constant target, and pruned).
+    followed by re-training with the pruned weights held at exactly zero
+    (budgets sized from the dense training, see ``finetune_iter``). Like
+    ``MLPClassifier`` it accepts a ``y`` holding a single class: ``predict``
+    then always returns that class, and ``predict_proba`` has two columns,
+    as sklearn's (the network is still trained, on the constant target,
+    and pruned).
 
     Parameters
     ----------
@@ -1108,8 +1219,8 @@ n_layers_, n_outputs_, out_activation_
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",
-        n_prune_steps=5,
-        finetune_iter=10,
+        n_prune_steps=10,
+        finetune_iter="auto",
         sparsity_penalty=None,
         sparsity_alpha=1e-4,
         sparsity_threshold=None,
@@ -1259,8 +1370,8 @@ class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
     the network is trained as usual, then ``prune_ratio`` of its connection
     weights (or hidden neurons) is removed over ``n_prune_steps`` steps, each
-    followed by ``finetune_iter`` epochs of re-training with the pruned weights
-    held at exactly zero.
+    followed by re-training with the pruned weights held at exactly zero
+    (budgets sized from the dense training, see ``finetune_iter``).
 
     Parameters
     ----------
@@ -1344,8 +1455,8 @@ n_outputs_, out_activation_
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",
-        n_prune_steps=5,
-        finetune_iter=10,
+        n_prune_steps=10,
+        finetune_iter="auto",
         sparsity_penalty=None,
         sparsity_alpha=1e-4,
         sparsity_threshold=None,

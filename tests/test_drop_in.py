@@ -36,7 +36,8 @@ def three_classes():
 def test_early_stopping_attributes_describe_the_returned_weights(three_classes):
     X, y = three_classes
     est = PrunedMLPClassifier(
-        prune_ratio=0.5, early_stopping=True, max_iter=50, random_state=42
+        prune_ratio=0.5, early_stopping=True, max_iter=50, random_state=42,
+        n_prune_steps=5, finetune_iter=10,
     ).fit(X, y)
     assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
     assert est.n_iter_ <= est.max_iter
@@ -56,12 +57,18 @@ def test_early_stopping_attributes_describe_the_returned_weights(three_classes):
 
 
 @QUIET
-def test_loss_attributes_describe_the_final_run(three_classes):
+@pytest.mark.parametrize("finetune_iter", [10, "auto"])
+def test_loss_attributes_describe_the_final_run(three_classes, finetune_iter):
     X, y = three_classes
     params = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
-    est = PrunedMLPClassifier(prune_ratio=0.5, **params).fit(X, y)
+    est = PrunedMLPClassifier(
+        prune_ratio=0.5, finetune_iter=finetune_iter, **params
+    ).fit(X, y)
     dense = MLPClassifier(**params).fit(X, y)
-    assert len(est.loss_curve_) == est.n_iter_ <= est.max_iter
+    # an int finetune_iter caps the final re-training at max_iter; 'auto' at
+    # twice the dense training's epochs (documented under finetune_iter)
+    cap = est.max_iter if finetune_iter != "auto" else 2 * dense.n_iter_
+    assert len(est.loss_curve_) == est.n_iter_ <= cap
     assert est.loss_ == est.loss_curve_[-1]
     assert est.best_loss_ == min(est.loss_curve_)
     assert est.validation_scores_ is None and est.best_validation_score_ is None

@@ -133,10 +133,16 @@ def test_fitted_attributes(digits):
     targets = [r["target_sparsity"] for r in history]
     assert targets == sorted(targets)
     for record in history:
-        # the schema every estimator shares, then the MLP's extra
-        assert tuple(record) == COMMON_KEYS + ("n_iter",)
+        # the schema every estimator shares, then the MLP's extras
+        assert tuple(record) == COMMON_KEYS + ("n_iter", "recovered")
         assert record["sparsity"] >= record["target_sparsity"] - 1 / sizes.sum()
         assert record["loss"] > 0 and record["validation_score"] is None
+    # dense training, then finetune_iter=3 epochs per step, the last to max_iter
+    assert 1 <= history[0]["n_iter"] <= 60
+    assert [r["n_iter"] for r in history[1:-1]] == [3, 3]
+    assert 1 <= history[-1]["n_iter"] <= 60
+    assert history[0]["recovered"] is None
+    assert all(isinstance(r["recovered"], bool) for r in history[1:])
 
 
 def test_neuron_granularity_removes_hidden_neurons(digits):
