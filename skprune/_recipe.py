@@ -12,7 +12,9 @@ Rules (chosen on validation splits of digits, ``make_classification`` and
   ``ceil(STEP_FRACTION * D)`` epochs (``STEP_FRACTION = 0.15``);
 - **final budget**: the re-training after the last step runs until sklearn's
   stopping rule (``tol``, ``n_iter_no_change``) is met, for at most
-  ``ceil(FINAL_FACTOR * D)`` epochs (``FINAL_FACTOR = 2``);
+  ``min(ceil(FINAL_FACTOR * D), max_iter)`` epochs (``FINAL_FACTOR = 2``):
+  like every training run of a drop-in for sklearn's MLPs, it never runs
+  more than ``max_iter``;
 - **recovery**: a re-training has recovered when its training loss ``L_after``
   satisfies ``L_after <= ABS_SLACK + REL_SLACK * L_before``
   (``0.05 + 1.25 L_before``), ``L_before`` the training loss just before that
@@ -38,7 +40,7 @@ REL_SLACK = 1.25
 MAX_HALVINGS = 3
 
 
-def retrain_budgets(dense_n_iter):
+def retrain_budgets(dense_n_iter, max_iter=None):
     """Epochs of each intermediate re-training and cap of the final one.
 
     Parameters
@@ -46,21 +48,30 @@ def retrain_budgets(dense_n_iter):
     dense_n_iter : int
         ``n_iter_`` of the dense training (``D``); values below 1 count as 1.
 
+    max_iter : int, default=None
+        The estimator's ``max_iter``: no budget exceeds it.
+
     Returns
     -------
     step_iter, final_iter : int
-        ``ceil(0.15 D)`` and ``ceil(2 D)``, both at least 1.
+        ``ceil(0.15 D)`` and ``ceil(2 D)``, both at least 1 and at most
+        ``max_iter``.
 
     Examples
     --------
     >>> from skprune._recipe import retrain_budgets
     >>> retrain_budgets(42)
     (7, 84)
+    >>> retrain_budgets(42, max_iter=60)
+    (7, 60)
     >>> retrain_budgets(0)
     (1, 2)
     """
     d = max(1, int(dense_n_iter))
-    return max(1, math.ceil(STEP_FRACTION * d)), max(1, math.ceil(FINAL_FACTOR * d))
+    step, final = max(1, math.ceil(STEP_FRACTION * d)), max(1, math.ceil(FINAL_FACTOR * d))
+    if max_iter is not None:
+        step, final = min(step, max_iter), min(final, max_iter)
+    return step, final
 
 
 def recovered(loss_before, loss_after):

@@ -139,8 +139,7 @@ _PRUNING_PARAMS_DOC = """
 
         - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
           last step, re-training with sklearn's stopping rule (``tol``,
-          ``n_iter_no_change``) for at most ``2 D`` (more than ``max_iter``
-          when the dense training itself stopped at ``max_iter``). When a step's
+          ``n_iter_no_change``) for at most ``min(2 D, max_iter)``. When a step's
           re-training ends with a training loss above ``0.05 + 1.25 x`` the
           loss before that prune, the next cut is halved (at most 3 times).
           Rules and the measurements behind them: :mod:`skprune._recipe`.
@@ -334,7 +333,7 @@ class _MLPAdapter:
         self.auto = estimator.finetune_iter == "auto"
         if self.auto:
             self.step_iter, self.final_iter = _recipe.retrain_budgets(
-                self.dense_n_iter or 1
+                self.dense_n_iter or 1, estimator.max_iter
             )
         else:
             self.step_iter, self.final_iter = estimator.finetune_iter, estimator.max_iter
@@ -895,8 +894,11 @@ class _PruningMixin:
         auto, budget, problems, advice = adapter.auto, adapter.final_iter, [], []
         unit = "iterations" if self.solver == "lbfgs" else "epochs"
         if adapter.final_n_iter is not None and adapter.final_n_iter >= budget:
-            where = f"2 x the dense training's {history[0]['n_iter']} {unit}" if auto \
+            where = (
+                f"2 x the dense training's {history[0]['n_iter']} {unit}"
+                if auto and budget < self.max_iter
                 else "max_iter"
+            )
             problems.append(
                 f"the final re-training stopped at its budget of {budget} {unit} "
                 f"({where}) before sklearn's stopping rule (tol={self.tol}, "
@@ -904,10 +906,11 @@ class _PruningMixin:
             )
             if not auto:
                 advice.append("raise max_iter or use finetune_iter='auto'")
-            elif (history[0]["n_iter"] or 0) >= self.max_iter:
+            elif budget >= self.max_iter:
                 advice.append(
-                    "raise max_iter (the dense training did not converge either; "
-                    "every budget grows with it)"
+                    "raise max_iter (no training run goes beyond it; with "
+                    "finetune_iter='auto' the final one may run up to 2 x the "
+                    "dense training's epochs)"
                 )
             else:
                 advice.append(

@@ -30,6 +30,8 @@ def test_budgets_rule_by_hand():
     assert retrain_budgets(1) == (1, 2)
     assert retrain_budgets(20) == (3, 40)  # ceil(0.15 * 20) = 3
     assert retrain_budgets(41) == (7, 82)  # ceil(6.15) = 7
+    assert retrain_budgets(41, max_iter=50) == (7, 50)  # never beyond max_iter
+    assert retrain_budgets(41, max_iter=5) == (5, 5)
     assert recovered(0.2, 0.05 + 1.25 * 0.2) and not recovered(0.2, 0.31)
     assert next_target(0.5, 0.9, True) == pytest.approx(0.7)
 
@@ -42,7 +44,7 @@ def test_auto_budgets_follow_the_dense_run(small_digits):
     assert dense == 20  # stopped at max_iter: D = 20
     step_iter = math.ceil(0.15 * dense)
     assert all(r["n_iter"] == step_iter for r in history[1:-1])
-    assert 1 <= history[-1]["n_iter"] <= 2 * dense
+    assert 1 <= history[-1]["n_iter"] <= min(2 * dense, est.max_iter)
     assert history[-1]["target_sparsity"] == 0.6
     assert est.n_iter_ == history[-1]["n_iter"]
 
@@ -83,10 +85,11 @@ def test_warning_when_final_retraining_hits_its_budget(small_digits):
     est = PrunedMLPClassifier(hidden_layer_sizes=(24,), max_iter=4, prune_ratio=0.5,
                               n_prune_steps=2, random_state=0)
     with pytest.warns(PruningConvergenceWarning,
-                      match=r"final re-training stopped at its budget of 8 epochs "
-                            r"\(2 x the dense training's 4 epochs\).*raise max_iter"):
+                      match=r"final re-training stopped at its budget of 4 epochs "
+                            r"\(max_iter\).*raise max_iter"):
         est.fit(X, y)
-    assert est.pruning_history_[-1]["n_iter"] == 8
+    # min(2 D, max_iter): no training run goes beyond max_iter, as in sklearn
+    assert est.pruning_history_[-1]["n_iter"] == est.n_iter_ == 4
 
 
 def test_warning_when_a_step_does_not_recover(small_digits):
@@ -115,7 +118,7 @@ def test_warning_is_a_convergence_warning_and_lbfgs_counts_iterations(small_digi
     rng = np.random.RandomState(0)
     X = rng.rand(80, 4)
     y = X @ [1.0, -2.0, 0.5, 3.0]
-    with pytest.warns(PruningConvergenceWarning, match="budget of 6 iterations"):
+    with pytest.warns(PruningConvergenceWarning, match="budget of 3 iterations"):
         PrunedMLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=3,
                            prune_ratio=0.5, n_prune_steps=2, random_state=0).fit(X, y)
 
