@@ -1,7 +1,7 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
 from .feature_selection import PruneSparsifyTransformer
-from .linear_model import SparseSGDRegressor
+from .linear_model import SparseSGDClassifier, SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
 
 __version__ = "0.1.0"
@@ -10,6 +10,7 @@ __all__ = [
     "PruneSparsifyTransformer",
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
+    "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",
 ]

@@ -15,6 +15,7 @@ TRUSTED_TYPES = (
     "skprune.neural_network.PrunedMLPClassifier",
     "skprune.neural_network.PrunedMLPRegressor",
     "skprune.linear_model.SparseSGDRegressor",
+    "skprune.linear_model.SparseSGDClassifier",
     "skprune.feature_selection.PruneSparsifyTransformer",
 )
 
