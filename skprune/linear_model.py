@@ -18,6 +18,7 @@ validation loss and score (:meth:`SparseSGDRegressor._evaluate`) and the
 targets the criteria see.
 """
 
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -26,7 +27,7 @@ from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.preprocessing import label_binarize
-from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
@@ -249,8 +250,14 @@ class _SparseSGDMixin:
         params = {name: getattr(self, name)
                   for name in compat.param_names(self._sgd_class)}
         params["verbose"] = sklearn_verbose(self.verbose)
+        params.update(getattr(self, "_fit_params", {}))
         params.update(overrides)
         return self._sgd_class(**params)
+
+    def _params_of_fit(self, y, sample_weight):
+        """SGD parameters fixed for all internal fits of one ``fit`` (checked
+        ``y`` and ``sample_weight`` in hand)."""
+        return {}
 
     def _fit_support(self, X, y, sample_weight, idx, coef, intercept, seed, *,
                      penalised=True, quiet=True):
@@ -370,6 +377,14 @@ class _SparseSGDMixin:
 
     def _fit(self, X, y, coef_init, intercept_init, sample_weight):
         X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
+        self._fit_params = self._params_of_fit(y, sample_weight)
+        try:
+            return self._fit_validated(X, y, coef_init, intercept_init,
+                                       sample_weight)
+        finally:
+            del self._fit_params
+
+    def _fit_validated(self, X, y, coef_init, intercept_init, sample_weight):
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if coef_init is None:
                 coef_init = self._dense_coef()
@@ -934,12 +949,14 @@ warm_start, average
         As in :class:`sklearn.linear_model.SGDClassifier` (same defaults);
         they configure every SGD fit that ``fit`` runs. Every loss of
         ``SGDClassifier`` is supported: the 'gradient' criterion and the
-        training loss use its per-sample value (:func:`skprune.criteria.loss_value`; the
-        margin losses 'hinge', 'log_loss', 'modified_huber', 'squared_hinge',
-        'perceptron' on the +-1 encoded one-vs-rest targets).
+        training loss use its per-sample value
+        (:func:`skprune.criteria.loss_value`; the margin losses 'hinge',
+        'log_loss', 'modified_huber', 'squared_hinge', 'perceptron' on the
+        +-1 encoded one-vs-rest targets).
         ``predict_proba`` exists for 'log_loss' and 'modified_huber', as in
         ``SGDClassifier``. ``validation_fraction`` is also the share held out
-        (stratified) to judge pruning steps when ``prune_ratio='auto'`` or
+        (stratified, when each part can hold every class) to judge pruning
+        steps when ``prune_ratio='auto'`` or
         ``max_score_drop`` is set. ``verbose`` and ``random_state`` as in
         :class:`SparseSGDRegressor`.
 
@@ -1152,7 +1169,14 @@ warm_start, average
         return 1 if n_classes <= 2 else n_classes
 
     def _stratify(self, y):
-        return y
+        # stratified as SGDClassifier's early stopping, when both parts can
+        # hold every class (train_test_split's rules); a plain split otherwise
+        _, counts = np.unique(y, return_counts=True)
+        n_val = math.ceil(self.validation_fraction * y.shape[0])
+        n_classes = counts.shape[0]
+        if counts.min() >= 2 and min(n_val, y.shape[0] - n_val) >= n_classes:
+            return y
+        return None
 
     def _check_split(self, split, y):
         missing = np.setdiff1d(np.unique(y), np.unique(split.y_train))
@@ -1164,10 +1188,27 @@ warm_start, average
                 "needs at least 2 samples per class."
             )
 
+    def _params_of_fit(self, y, sample_weight):
+        classes = np.unique(y if sample_weight is None else y[sample_weight > 0])
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes (with "
+                f"a positive sample_weight); got {classes.shape[0]} class."
+            )
+        if isinstance(self.class_weight, str):  # 'balanced'
+            # resolved once on all of y: every internal fit (on a validation
+            # split's training part too) weights the classes the same way
+            classes = np.unique(y)
+            weights = compute_class_weight("balanced", classes=classes, y=y)
+            return {"class_weight": dict(zip(classes.tolist(), weights))}
+        return {}
+
     def _loss_weights(self, y, sample_weight):
-        if self.class_weight is None:
+        class_weight = getattr(self, "_fit_params", {}).get(
+            "class_weight", self.class_weight)
+        if class_weight is None:
             return sample_weight
-        weights = compute_sample_weight(self.class_weight, y)
+        weights = compute_sample_weight(class_weight, y)
         return weights if sample_weight is None else weights * sample_weight
 
     @staticmethod
