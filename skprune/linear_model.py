@@ -360,8 +360,11 @@ class _SparseSGDMixin:
             return AllOf(MaxLossRise(self.max_loss_rise), score_rule)
         return score_rule
 
+    # SparseSGDRegressor's max_score_drop named another rule up to 0.1
+    _max_score_drop_renamed = False
+
     def _warn_max_score_drop(self):
-        if self.max_score_drop is not None:
+        if self.max_score_drop is not None and self._max_score_drop_renamed:
             warnings.warn(
                 f"{type(self).__name__}'s max_score_drop now means what it means "
                 "for every skprune estimator: the largest tolerated drop of the "
@@ -820,6 +823,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 
 
     _sgd_class = SGDRegressor
+    _max_score_drop_renamed = True
 
     # -- what only a regressor knows -------------------------------------------------
 
@@ -1192,8 +1196,10 @@ warm_start, average
         classes = np.unique(y if sample_weight is None else y[sample_weight > 0])
         if classes.shape[0] < 2:
             raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes (with "
-                f"a positive sample_weight); got {classes.shape[0]} class."
+                f"{type(self).__name__} needs samples of at least 2 classes; y "
+                "has only one class"
+                f"{'' if sample_weight is None else ' with a positive sample_weight'}"
+                f" ({classes.tolist()})."
             )
         if isinstance(self.class_weight, str):  # 'balanced'
             # resolved once on all of y: every internal fit (on a validation
