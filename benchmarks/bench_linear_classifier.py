@@ -6,8 +6,9 @@
    10), 2 and 5 classes, 3 seeds; standardized, 60/20/20 train/validation/test.
    Support F1 (features with a non-zero coefficient vs the informative ones),
    test accuracy, non-zero coefficients, fit time. Candidates:
-   ``SparseSGDClassifier`` (defaults: hinge, and log_loss; it holds out its
-   own validation split from the training part), ``SGDClassifier(penalty='l1')``
+   ``SparseSGDClassifier`` (defaults: hinge, and log_loss, each also with
+   ``average=True``; it holds out its own validation split from the training
+   part), ``SGDClassifier(penalty='l1')``
    and ``LogisticRegression(l1_ratio=1, solver='saga')`` at the alpha / C
    with the best validation accuracy (fit time: the one fit at that value;
    ``grid s``: the whole grid), ``LogisticRegressionCV`` (L1, saga, 3-fold,
@@ -24,6 +25,7 @@ since scikit-learn 1.8.)
 
     python benchmarks/bench_linear_classifier.py           # ~15 min on 2 cores
     python benchmarks/bench_linear_classifier.py --quick   # 1 seed, fewer points
+    python benchmarks/bench_linear_classifier.py --parts mnist  # re-run one part
 
 Writes ``benchmarks/results/linear_classifier.json`` and prints markdown tables.
 """
@@ -106,14 +108,17 @@ def synthetic(seeds, class_counts):
             scaler = StandardScaler().fit(X_tr)
             X_tr, X_fit, X_val, X_te = map(scaler.transform, (X_tr, X_fit, X_val, X_te))
             common = dict(n_classes=n_classes, seed=seed)
+            def _ours(**params):
+                return lambda: _row(*_timed(
+                    lambda: SparseSGDClassifier(random_state=seed, **params),
+                    X_tr, y_tr), X_te, y_te, informative)
+
             candidates = [
-                ("SparseSGDClassifier (hinge)", lambda: _row(
-                    *_timed(lambda: SparseSGDClassifier(random_state=seed),
-                            X_tr, y_tr), X_te, y_te, informative)),
-                ("SparseSGDClassifier (log_loss)", lambda: _row(
-                    *_timed(lambda: SparseSGDClassifier(loss="log_loss",
-                                                        random_state=seed),
-                            X_tr, y_tr), X_te, y_te, informative)),
+                ("SparseSGDClassifier (hinge)", _ours()),
+                ("SparseSGDClassifier (log_loss)", _ours(loss="log_loss")),
+                ("SparseSGDClassifier (hinge, average=True)", _ours(average=True)),
+                ("SparseSGDClassifier (log_loss, average=True)",
+                 _ours(loss="log_loss", average=True)),
                 ("SGDClassifier l1, best alpha", lambda: _select(
                     lambda a: SGDClassifier(penalty="l1", alpha=a, random_state=seed),
                     ALPHAS, "alpha")),
@@ -152,9 +157,11 @@ def mnist(ratios, alphas, cs):
     X_fit, X_val, y_fit, y_val = train_test_split(
         X_tr, y_tr, test_size=0.25, random_state=0, stratify=y_tr)
     rows = []
-    jobs = [("SparseSGDClassifier (hinge)", "prune_ratio", r,
-             lambda r=r: SparseSGDClassifier(prune_ratio=r, random_state=0))
-            for r in ratios]
+    jobs = [(f"SparseSGDClassifier (hinge{', average=True' if avg else ''})",
+             "prune_ratio", r,
+             lambda r=r, avg=avg: SparseSGDClassifier(prune_ratio=r, average=avg,
+                                                      random_state=0))
+            for avg in (False, True) for r in ratios]
     jobs += [("SGDClassifier l1", "alpha", a,
               lambda a=a: SGDClassifier(penalty="l1", alpha=a, random_state=0))
              for a in alphas]
@@ -167,7 +174,7 @@ def mnist(ratios, alphas, cs):
         # the baselines' validation accuracy (refit on the fit part) picks
         # their best value
         val = None
-        if method != "SparseSGDClassifier (hinge)":
+        if not method.startswith("SparseSGDClassifier"):
             val = float(_timed(make, X_fit, y_fit)[0].score(X_val, y_val))
         row = _row(est, seconds, X_te, y_te, method=method, param=param,
                    value=value, validation_accuracy=val)
@@ -222,7 +229,10 @@ def main():
                                              / "linear_classifier.json"))
     args = parser.parse_args()
     parts = args.parts.split(",")
-    result = dict(
+    out = Path(args.out)
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    result = dict(previous)  # the parts not re-run are kept
+    result.update(
         versions=dict(skprune=skprune.__version__, sklearn=sklearn.__version__,
                       numpy=np.__version__, python=platform.python_version()),
         case=CASE, alphas=ALPHAS, Cs=CS, quick=args.quick)
@@ -232,7 +242,7 @@ def main():
         if "mnist" in parts:
             result["mnist"] = (mnist(["auto", 0.9], [1e-4], [0.03]) if args.quick
                                else mnist(MNIST_RATIOS, MNIST_ALPHAS, MNIST_CS))
-    Path(args.out).write_text(json.dumps(result, indent=1))
+    out.write_text(json.dumps(result, indent=1))
     print_tables(result)
 
 
