@@ -197,6 +197,13 @@ def _median(values):
 
 
 def print_tables(result):
+    if result.get("synthetic"):
+        _print_synthetic(result)
+    if result.get("mnist"):
+        _print_mnist(result)
+
+
+def _print_synthetic(result):
     print("\n### Synthetic, known support (median [min-max] over seeds)\n")
     print("| classes | method | support F1 | test accuracy | non-zeros | "
           "features kept | fit s | grid s |")
@@ -216,16 +223,18 @@ def print_tables(result):
                   f"{_median([r['n_nonzero'] for r in sel])} | "
                   f"{_median([r['n_features'] for r in sel])} | "
                   f"{_median([r['fit_s'] for r in sel])} | {grid} |")
-    if result.get("mnist"):
-        print("\n### MNIST-10k: test accuracy vs non-zero coefficients (of 7,840)\n")
-        print("| method | setting | non-zeros | test accuracy | validation accuracy "
-              "| fit s |")
-        print("|---|---|---|---|---|---|")
-        for r in result["mnist"]:
-            val = "" if r["validation_accuracy"] is None else \
-                f"{r['validation_accuracy']:.4f}"
-            print(f"| {r['method']} | {r['param']}={r['value']} | {r['n_nonzero']} "
-                  f"| {r['accuracy']:.4f} | {val} | {r['fit_s']:.1f} |")
+
+
+def _print_mnist(result):
+    print("\n### MNIST-10k: test accuracy vs non-zero coefficients (of 7,840)\n")
+    print("| method | setting | non-zeros | test accuracy | validation accuracy "
+          "| fit s |")
+    print("|---|---|---|---|---|---|")
+    for r in result["mnist"]:
+        val = ("" if r["validation_accuracy"] is None
+               else f"{r['validation_accuracy']:.4f}")
+        print(f"| {r['method']} | {r['param']}={r['value']} | {r['n_nonzero']} "
+              f"| {r['accuracy']:.4f} | {val} | {r['fit_s']:.1f} |")
 
 
 def main():

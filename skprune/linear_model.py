@@ -1066,15 +1066,19 @@ warm_start, average
     >>> from sklearn.datasets import make_classification
     >>> from skprune import SparseSGDClassifier
     >>> X, y = make_classification(n_samples=2000, n_features=40,
-    ...                            n_informative=4, n_redundant=0,
-    ...                            shuffle=False, random_state=0)
-    >>> clf = SparseSGDClassifier(loss="log_loss", random_state=0).fit(X, y)
-    >>> clf.support_[:4].all(), int(clf.support_.sum()) <= 8
-    (np.True_, True)
+    ...                            n_informative=4, n_redundant=0, n_classes=3,
+    ...                            n_clusters_per_class=1, shuffle=False,
+    ...                            random_state=0)
+    >>> clf = SparseSGDClassifier(loss="log_loss", average=True,
+    ...                           random_state=0).fit(X, y)
+    >>> clf.support_.nonzero()[0]  # the 4 informative features, for all classes
+    array([0, 1, 2, 3])
+    >>> clf.coef_.shape, clf.n_nonzero_, clf.coef_sparse_.nnz
+    ((3, 40), 12, 12)
     >>> round(clf.score(X, y), 2)
     0.92
     >>> clf.predict_proba(X[:1]).shape
-    (1, 2)
+    (1, 3)
     """
 
     _parameter_constraints = {
