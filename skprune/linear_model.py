@@ -219,8 +219,10 @@ class _SGDAdapter:
 class _SparseSGDMixin:
     """The SGD adapter shared by the sparse SGD estimators.
 
-    A concrete estimator sets :attr:`_sgd_class` (and ``_coef_2d``,
-    ``_n_rows``, ``_stratify`` for a classifier) and implements
+    A concrete estimator sets :attr:`_sgd_class` (a classifier also
+    ``_coef_2d``, ``_sgd_fitted_attributes`` and the hooks ``_n_rows``,
+    ``_stratify``, ``_check_split``, ``_params_of_fit``, ``_loss_weights``,
+    whose defaults are a regressor's) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`_Fitted` model) and
