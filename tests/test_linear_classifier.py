@@ -172,3 +172,25 @@ def test_coef_init_shape_is_checked():
     clf = SparseSGDClassifier(prune_ratio=0.5, random_state=0).fit(
         X, y, coef_init=np.zeros((3, 30)), intercept_init=np.zeros(3))
     assert clf.support_.sum() == 15
+
+
+def test_internal_fits_share_sklearns_stratified_early_stopping_split():
+    # prune_ratio=0 with refit runs two SGD fits with early stopping; both
+    # must hold out the samples of sklearn's own stratified split
+    from sklearn.model_selection import StratifiedShuffleSplit
+
+    X, y = _problem(3, n_samples=300)
+    sgd = dict(learning_rate="constant", eta0=0.01, tol=None, max_iter=10,
+               shuffle=False, penalty=None)
+    est = SparseSGDClassifier(prune_ratio=0, refit=True, early_stopping=True,
+                              validation_fraction=0.4,
+                              random_state=np.random.RandomState(42), **sgd)
+    est.fit(X, y)
+    idx_train, _ = next(StratifiedShuffleSplit(test_size=0.4, random_state=42)
+                        .split(X, y))
+    idx_train = np.sort(idx_train)
+    first = SGDClassifier(random_state=0, **sgd).fit(X[idx_train], y[idx_train])
+    second = SGDClassifier(random_state=0, **sgd).fit(
+        X[idx_train], y[idx_train], coef_init=first.coef_,
+        intercept_init=first.intercept_)
+    np.testing.assert_allclose(est.coef_, second.coef_, rtol=1e-10)
