@@ -194,3 +194,14 @@ def test_internal_fits_share_sklearns_stratified_early_stopping_split():
         X[idx_train], y[idx_train], coef_init=first.coef_,
         intercept_init=first.intercept_)
     np.testing.assert_allclose(est.coef_, second.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("loss", sorted(SGDClassifier._parameter_constraints["loss"][0]
+                                        .options))
+def test_every_sgd_classifier_loss_prunes(loss):
+    X, y = _problem(3, n_samples=600)
+    clf = SparseSGDClassifier(loss=loss, prune_ratio=0.5, prune_criterion="gradient",
+                              max_iter=50, random_state=0).fit(X, y)
+    assert clf.support_.sum() == 15
+    assert all(np.isfinite(r["loss"]) for r in clf.pruning_history_)
+    assert set(clf.predict(X)) <= {0, 1, 2}
