@@ -2,7 +2,7 @@
 
 from .exceptions import PruningConvergenceWarning
 from .feature_selection import PruneSparsifyTransformer
-from .linear_model import SparseSGDRegressor
+from .linear_model import SparseSGDClassifier, SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
 
 __version__ = "0.1.0"
@@ -12,6 +12,7 @@ __all__ = [
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "PruningConvergenceWarning",
+    "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",
 ]

@@ -17,6 +17,7 @@ TRUSTED_TYPES = (
     "skprune.neural_network.PrunedMLPClassifier",
     "skprune.neural_network.PrunedMLPRegressor",
     "skprune.linear_model.SparseSGDRegressor",
+    "skprune.linear_model.SparseSGDClassifier",
     "skprune.feature_selection.PruneSparsifyTransformer",
 )
 

@@ -18,14 +18,18 @@ validation loss and score (:meth:`SparseSGDRegressor._evaluate`) and the
 targets the criteria see.
 """
 
+import math
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import SGDRegressor
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+from sklearn.preprocessing import label_binarize
+from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
 from . import _doc_link
@@ -151,14 +155,17 @@ class _SGDAdapter:
     def record(self, step, target, evaluation, accepted, candidate=None):
         fitted = candidate or self.current
         n_kept = int(fitted.mask.sum())
+        # counted over coefficients (one row per class of a multiclass
+        # model); a regressor has one coefficient per kept feature
+        n_nonzero = int(np.count_nonzero(fitted.coef))
         train = self.est._evaluate(self.X, self.y, self.sample_weight, fitted,
                                    training=True)
         return make_record(
             step,
             phase="dense" if step == 0 else "retrain",
             target_sparsity=target,
-            sparsity=1.0 - n_kept / self.n_features,
-            n_nonzero=n_kept,
+            sparsity=1.0 - n_nonzero / fitted.coef.size,
+            n_nonzero=n_nonzero,
             loss=train.loss,
             validation_score=None if evaluation is None else evaluation.score,
             accepted=accepted,
@@ -214,8 +221,10 @@ class _SGDAdapter:
 class _SparseSGDMixin:
     """The SGD adapter shared by the sparse SGD estimators.
 
-    A concrete estimator sets :attr:`_sgd_class` (and ``_coef_2d``,
-    ``_n_rows``, ``_stratify`` for a classifier) and implements
+    A concrete estimator sets :attr:`_sgd_class` (a classifier also
+    ``_coef_2d``, ``_sgd_fitted_attributes`` and the hooks ``_n_rows``,
+    ``_stratify``, ``_check_split``, ``_params_of_fit``, ``_loss_weights``,
+    whose defaults are a regressor's) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`_Fitted` model) and
@@ -227,6 +236,16 @@ class _SparseSGDMixin:
     _sgd_class = None
     # the family's criteria registry (constraints, docs, display baseline)
     _pruning_criteria = LINEAR_CRITERIA
+    # fitted attributes of the SGD model copied as they are (e.g. classes_)
+    _sgd_fitted_attributes = ()
+
+    def _loss_weights(self, y, sample_weight):
+        """Per-sample weights of the training loss (the 'gradient' criterion)."""
+        return sample_weight
+
+    def _stratify(self, y):
+        """Labels the validation split keeps the proportions of (or None)."""
+        return None
 
     # -- SGD on a subset of the columns -----------------------------------------
 
@@ -235,8 +254,14 @@ class _SparseSGDMixin:
         params = {name: getattr(self, name)
                   for name in compat.param_names(self._sgd_class)}
         params["verbose"] = sklearn_verbose(self.verbose)
+        params.update(getattr(self, "_fit_params", {}))
         params.update(overrides)
         return self._sgd_class(**params)
+
+    def _params_of_fit(self, y, sample_weight):
+        """SGD parameters fixed for all internal fits of one ``fit`` (checked
+        ``y`` and ``sample_weight`` in hand)."""
+        return {}
 
     def _fit_support(self, X, y, sample_weight, idx, coef, intercept, seed, *,
                      penalised=True, quiet=True):
@@ -291,7 +316,7 @@ class _SparseSGDMixin:
             np.atleast_1d(fitted.intercept),
             loss=self.loss,
             epsilon=getattr(self, "epsilon", 0.1),
-            sample_weight=sample_weight,
+            sample_weight=self._loss_weights(y, sample_weight),
             std=None if stats["std"] is None else stats["std"][kept],
             entropy=None if stats["entropy"] is None else stats["entropy"][kept],
             random_state=rng,
@@ -339,8 +364,11 @@ class _SparseSGDMixin:
             return AllOf(MaxLossRise(self.max_loss_rise), score_rule)
         return score_rule
 
+    # SparseSGDRegressor's max_score_drop named another rule up to 0.1
+    _max_score_drop_renamed = False
+
     def _warn_max_score_drop(self):
-        if self.max_score_drop is not None:
+        if self.max_score_drop is not None and self._max_score_drop_renamed:
             warnings.warn(
                 f"{type(self).__name__}'s max_score_drop now means what it means "
                 "for every skprune estimator: the largest tolerated drop of the "
@@ -356,6 +384,14 @@ class _SparseSGDMixin:
 
     def _fit(self, X, y, coef_init, intercept_init, sample_weight):
         X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
+        self._fit_params = self._params_of_fit(y, sample_weight)
+        try:
+            return self._fit_validated(X, y, coef_init, intercept_init,
+                                       sample_weight)
+        finally:
+            del self._fit_params
+
+    def _fit_validated(self, X, y, coef_init, intercept_init, sample_weight):
         if self.warm_start and getattr(self, "coef_", None) is not None:
             if coef_init is None:
                 coef_init = self._dense_coef()
@@ -365,10 +401,13 @@ class _SparseSGDMixin:
         coef = None
         if coef_init is not None:
             coef = np.asarray(coef_init, dtype=X.dtype)
-            if coef.size != n_features * self._n_rows(y):
+            n_rows = self._n_rows(y)
+            if coef.size != n_features * n_rows:
+                expected = (n_features,) if n_rows == 1 else (n_rows, n_features)
                 raise ValueError(
-                    f"coef_init has shape {coef.shape}; expected "
-                    f"({n_features},), one coefficient per feature of X."
+                    f"coef_init has shape {coef.shape}; expected {expected}, "
+                    "one coefficient per feature of X"
+                    f"{'' if n_rows == 1 else ' and per class'}."
                 )
             coef = coef.reshape(-1, n_features)
 
@@ -384,6 +423,7 @@ class _SparseSGDMixin:
                 stratify=self._stratify(y),
                 needed_by="prune_ratio='auto'" if auto else "max_score_drop",
             )
+            self._check_split(split, y)
         data = (X, y, sample_weight) if split is None else (
             split.X_train, split.y_train, split.sw_train)
         adapter = _SGDAdapter(self, *data, split, seed)
@@ -417,6 +457,8 @@ class _SparseSGDMixin:
         self.intercept_ = np.asarray(sgd.intercept_, dtype=X.dtype).reshape(-1)
         self.n_iter_ = sgd.n_iter_
         self.t_ = sgd.t_
+        for name in self._sgd_fitted_attributes:
+            setattr(self, name, getattr(sgd, name))
         self.support_ = (np.atleast_2d(coef) != 0).any(axis=0)
         if not self.support_.any():  # an all-zero fit: keep the kept column
             self.support_ = fitted.mask
@@ -429,14 +471,12 @@ class _SparseSGDMixin:
         """Rows of ``coef_`` for targets ``y`` (1 for a regressor)."""
         return 1
 
-    def _stratify(self, y):
-        """``stratify`` of the validation split (a classifier returns ``y``, so
-        that the split equals sklearn's stratified early-stopping split)."""
-        return None
+    def _check_split(self, split, y):
+        """Refuse a validation split the task cannot train on (none here)."""
 
-    def _unchanged_on_error(self, method, *args):
+    def _unchanged_on_error(self, method, *args, **kwargs):
         """Run ``method``; if it raises, restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, replaces_only=True)
+        return fit_or_rollback(self, method, *args, replaces_only=True, **kwargs)
 
     # -- fitted state ------------------------------------------------------------------
 
@@ -506,6 +546,8 @@ class _SparseSGDMixin:
         self.intercept_ = np.atleast_1d(sgd.intercept_)
         self.n_iter_ = sgd.n_iter_
         self.t_ = sgd.t_
+        for name in self._sgd_fitted_attributes:
+            setattr(self, name, getattr(sgd, name))
         self.support_ = support
         if first:
             self.pruning_history_ = []
@@ -520,12 +562,38 @@ class _SparseSGDMixin:
         sgd.intercept_ = np.array(self.intercept_, dtype=dtype)
         sgd.t_ = self.t_
         sgd.n_features_in_ = idx.shape[0]
+        for name in self._sgd_fitted_attributes:
+            setattr(sgd, name, getattr(self, name))
         for name in compat.SGD_AVERAGE_COEFS:
             if getattr(self, name, None) is not None:
                 setattr(sgd, name, np.ascontiguousarray(getattr(self, name)[..., idx]))
         for name in compat.SGD_AVERAGE_INTERCEPTS:
             if getattr(self, name, None) is not None:
                 setattr(sgd, name, np.array(getattr(self, name), copy=True))
+
+    # -- prediction ------------------------------------------------------------------
+
+    def _decision_function(self, X):
+        """``X @ coef_.T + intercept_``, shaped as the parent's output."""
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", reset=False)
+        # (n_features,) for a regressor, (n_features, n_rows) for a classifier
+        W = self._dense_coef().T
+        idx = self._support_idx
+        if not sparse.issparse(X) and idx.shape[0] <= GATHER_DENSITY * W.shape[0]:
+            # read only the support columns of a dense X
+            w = W[idx]
+            out = np.empty((X.shape[0],) + w.shape[1:],
+                           dtype=np.result_type(X.dtype, w.dtype))
+            for start in range(0, X.shape[0], GATHER_ROWS):
+                rows = slice(start, start + GATHER_ROWS)
+                out[rows] = X[rows, idx] @ w
+        else:
+            out = np.asarray(safe_sparse_dot(X, W))
+        if W.ndim == 1:
+            return out.ravel() + self.intercept_[0]
+        out = out + self.intercept_
+        return out.ravel() if out.shape[1] == 1 else out
 
 
 class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
@@ -768,6 +836,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 
 
     _sgd_class = SGDRegressor
+    _max_score_drop_renamed = True
 
     # -- what only a regressor knows -------------------------------------------------
 
@@ -838,23 +907,6 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         return self._unchanged_on_error(self._partial_fit_support, X, y,
                                         sample_weight)
 
-    # -- prediction ------------------------------------------------------------------
-
-    def _decision_function(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse="csr", reset=False)
-        coef = self._dense_coef()
-        idx = self._support_idx
-        if not sparse.issparse(X) and idx.shape[0] <= GATHER_DENSITY * coef.shape[0]:
-            # read only the support columns of a dense X
-            w = coef[idx]
-            out = np.empty(X.shape[0], dtype=np.result_type(X.dtype, w.dtype))
-            for start in range(0, X.shape[0], GATHER_ROWS):
-                rows = slice(start, start + GATHER_ROWS)
-                out[rows] = X[rows, idx] @ w
-            return out + self.intercept_[0]
-        return np.asarray(safe_sparse_dot(X, coef)).ravel() + self.intercept_[0]
-
     def predict(self, X):
         """Predict with the sparse linear model.
 
@@ -874,5 +926,408 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 
 
 SparseSGDRegressor.__doc__ = SparseSGDRegressor.__doc__.replace(
+    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
+).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))
+
+
+class SparseSGDClassifier(_SparseSGDMixin, SGDClassifier):
+    """Linear classification by SGD that prunes its features inside ``fit``.
+
+    A drop-in replacement for :class:`sklearn.linear_model.SGDClassifier`
+    that ends with exactly sparse coefficients. It prunes as
+    :class:`SparseSGDRegressor` does (same driver, same criteria, same
+    parameters): ``fit`` trains the SGD model, scores the kept features with
+    ``prune_criterion``, sets the lowest-scored ones to exactly zero and
+    refits the rest with SGD from their current values, step by step; with
+    ``prune_ratio='auto'`` a stratified validation split decides how far to
+    go, with a float that fraction of the features is removed. Every SGD
+    update runs in scikit-learn's ``SGDClassifier`` on the kept columns
+    (public ``fit``/``partial_fit``), so pruned coefficients are never
+    updated.
+
+    **One support shared by all classes.** A multiclass model is
+    one-vs-rest, as ``SGDClassifier``: one row of ``coef_`` per class. A
+    feature is kept or pruned for every class at once (its score is summed
+    over the classes), because (1) that is feature selection: a pruned
+    feature is never read, at ``predict`` or upstream, whereas per-class
+    supports would still read the union of them; (2) all training stays in
+    ``SGDClassifier`` on a column subset, with its one-vs-rest, ``n_jobs``,
+    ``class_weight`` and averaging, instead of re-implementing one-vs-rest
+    with one SGD per class. Within a kept feature, an L1 penalty (or
+    ``sparsity_threshold``) can still zero single class coefficients;
+    ``n_nonzero_`` and ``sparsity_`` count coefficients.
+
+    Parameters
+    ----------
+    loss, penalty, alpha, l1_ratio, fit_intercept, max_iter, tol, shuffle, \
+verbose, epsilon, n_jobs, random_state, learning_rate, eta0, power_t, \
+early_stopping, validation_fraction, n_iter_no_change, class_weight, \
+warm_start, average
+        As in :class:`sklearn.linear_model.SGDClassifier` (same defaults);
+        they configure every SGD fit that ``fit`` runs. Every loss of
+        ``SGDClassifier`` is supported: the 'gradient' criterion and the
+        training loss use its per-sample value
+        (:func:`skprune.criteria.loss_value`; the margin losses 'hinge',
+        'log_loss', 'modified_huber', 'squared_hinge', 'perceptron' on the
+        +-1 encoded one-vs-rest targets).
+        ``predict_proba`` exists for 'log_loss' and 'modified_huber', as in
+        ``SGDClassifier``. ``validation_fraction`` is also the share held out
+        (stratified, when each part can hold every class) to judge pruning
+        steps when ``prune_ratio='auto'`` or
+        ``max_score_drop`` is set. ``verbose`` and ``random_state`` as in
+        :class:`SparseSGDRegressor`.
+
+    prune_ratio : 'auto' or float in [0, 1), default='auto'
+        'auto': the support search of :class:`SparseSGDRegressor` (halve the
+        support until a step is refused by ``max_loss_rise``, then bisect;
+        :func:`skprune._pruning.search_support`). A float: the fraction of
+        the features pruned, reached over ``n_prune_steps`` steps.
+
+    prune_criterion : {CRITERIA_NAMES}, default='magnitude'
+        Importance of a feature ``j``, summed over the one-vs-rest rows
+        (lowest pruned first); formulas in :mod:`skprune.criteria._linear`:
+
+{CRITERIA_DOC}
+
+    n_prune_steps : int, default=5
+        With a float ``prune_ratio``: the number of prune -> refit steps
+        (cubic schedule, as in :class:`SparseSGDRegressor`).
+
+    sparsity_threshold : float or None, default=None
+        Coefficients with ``|w| < sparsity_threshold`` are pruned after
+        every fit (a feature stays while one class keeps it; at least one
+        feature is always kept).
+
+    max_loss_rise : float >= 0, default=0.01
+        Tolerance of ``prune_ratio='auto'``
+        (:class:`skprune._pruning.MaxLossRise`), with the validation error
+        rate as the loss (weighted by ``sample_weight`` and ``class_weight``):
+        a step is refused when it lowers the validation accuracy by more than
+        ``max_loss_rise * (1 - best accuracy)`` *and* by more than two
+        standard errors of the paired per-sample difference (a McNemar-like
+        test: only the samples whose prediction changed count).
+
+    max_score_drop : float or None, default=None
+        If set, a step is refused when its validation accuracy is more than
+        ``max_score_drop`` below the unpruned model's
+        (:class:`skprune._pruning.MaxScoreDrop`); with a float
+        ``prune_ratio`` it holds out ``validation_fraction`` of the data.
+
+    refit : bool, default=True
+        End with an unpenalised SGD refit (``penalty=None``) of the kept
+        features on all of ``X``, from their pruned-model values.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights, dense as in ``SGDClassifier``; pruned ones are exactly 0.
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        The intercepts.
+
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+
+    n_iter_ : int
+        Epochs of the final SGD fit.
+
+    t_ : int
+        Weight updates of the final SGD fit.
+
+    coef_sparse_ : scipy.sparse.csr_matrix of shape (n_rows, n_features)
+        ``coef_`` as CSR (only the non-zeros stored).
+
+    support_ : ndarray of bool of shape (n_features,)
+        Features kept by pruning (shared by all classes): only their
+        coefficients can be non-zero, here and after ``partial_fit``.
+
+    n_nonzero_ : int
+        Number of non-zero coefficients (over all rows of ``coef_``).
+
+    sparsity_ : float
+        ``1 - n_nonzero_ / coef_.size``.
+
+    pruning_history_ : list of dict
+        One record per pruning step (:func:`skprune._pruning.make_record`):
+        ``step``, ``phase``, ``target_sparsity`` (over features),
+        ``sparsity`` and ``n_nonzero`` (over coefficients), ``loss`` (mean
+        training SGD loss, without penalty), ``validation_score``
+        (accuracy), ``accepted``; extras ``n_features`` (kept features),
+        ``n_iter`` and ``validation_loss`` (error rate).
+
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    See Also
+    --------
+    sklearn.linear_model.SGDClassifier : The estimator this one extends.
+    SparseSGDRegressor : The regression variant.
+    sklearn.linear_model.LogisticRegressionCV : L1 path with cross-validation.
+
+    Notes
+    -----
+    ``partial_fit`` never prunes: it runs one SGD epoch on the support
+    columns only, so pruned coefficients stay exactly zero. Its first call on
+    an unfitted estimator needs ``classes`` and trains every feature.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from skprune import SparseSGDClassifier
+    >>> X, y = make_classification(n_samples=2000, n_features=40,
+    ...                            n_informative=4, n_redundant=0, n_classes=3,
+    ...                            n_clusters_per_class=1, shuffle=False,
+    ...                            random_state=0)
+    >>> clf = SparseSGDClassifier(loss="log_loss", average=True,
+    ...                           random_state=0).fit(X, y)
+    >>> clf.support_.nonzero()[0]  # the 4 informative features, for all classes
+    array([0, 1, 2, 3])
+    >>> clf.coef_.shape, clf.n_nonzero_, clf.coef_sparse_.nnz
+    ((3, 40), 12, 12)
+    >>> round(clf.score(X, y), 2)
+    0.92
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    _parameter_constraints = {
+        **SGDClassifier._parameter_constraints,
+        **_SPARSE_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        loss="hinge",
+        *,
+        penalty="l2",
+        alpha=0.0001,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=1e-3,
+        shuffle=True,
+        verbose=0,
+        epsilon=0.1,
+        n_jobs=None,
+        random_state=None,
+        learning_rate="optimal",
+        eta0=0.01,
+        power_t=0.5,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        class_weight=None,
+        warm_start=False,
+        average=False,
+        prune_ratio="auto",
+        prune_criterion="magnitude",
+        n_prune_steps=5,
+        sparsity_threshold=None,
+        max_loss_rise=0.01,
+        max_score_drop=None,
+        refit=True,
+    ):
+        super().__init__(
+            loss=loss,
+            penalty=penalty,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            fit_intercept=fit_intercept,
+            max_iter=max_iter,
+            tol=tol,
+            shuffle=shuffle,
+            verbose=verbose,
+            epsilon=epsilon,
+            n_jobs=n_jobs,
+            random_state=random_state,
+            learning_rate=learning_rate,
+            eta0=eta0,
+            power_t=power_t,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            class_weight=class_weight,
+            warm_start=warm_start,
+            average=average,
+        )
+        self.prune_ratio = prune_ratio
+        self.prune_criterion = prune_criterion
+        self.n_prune_steps = n_prune_steps
+        self.sparsity_threshold = sparsity_threshold
+        self.max_loss_rise = max_loss_rise
+        self.max_score_drop = max_score_drop
+        self.refit = refit
+
+    _sgd_class = SGDClassifier
+    _coef_2d = True
+    _sgd_fitted_attributes = ("classes_",)
+
+    # -- what only a classifier knows -------------------------------------------------
+
+    def _validated(self, X, y, sample_weight, reset):
+        """X, y and sample_weight as fit and partial_fit train on them."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            order="C",
+            accept_large_sparse=False,
+            reset=reset,
+        )
+        check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return X, y, sample_weight
+
+    def _n_rows(self, y):
+        n_classes = np.unique(y).shape[0]
+        return 1 if n_classes <= 2 else n_classes
+
+    def _stratify(self, y):
+        # stratified as SGDClassifier's early stopping, when both parts can
+        # hold every class (train_test_split's rules); a plain split otherwise
+        _, counts = np.unique(y, return_counts=True)
+        n_val = math.ceil(self.validation_fraction * y.shape[0])
+        n_classes = counts.shape[0]
+        if counts.min() >= 2 and min(n_val, y.shape[0] - n_val) >= n_classes:
+            return y
+        return None
+
+    def _check_split(self, split, y):
+        missing = np.setdiff1d(np.unique(y), np.unique(split.y_train))
+        if missing.size:
+            raise ValueError(
+                f"The validation split (validation_fraction="
+                f"{self.validation_fraction}) leaves no training sample of the "
+                f"classes {missing.tolist()}; pruning with a validation split "
+                "needs at least 2 samples per class."
+            )
+
+    def _params_of_fit(self, y, sample_weight):
+        classes = np.unique(y if sample_weight is None else y[sample_weight > 0])
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes; y "
+                "has only one class"
+                f"{'' if sample_weight is None else ' with a positive sample_weight'}"
+                f" ({classes.tolist()})."
+            )
+        if isinstance(self.class_weight, str):  # 'balanced'
+            # resolved once on all of y: every internal fit (on a validation
+            # split's training part too) weights the classes the same way
+            classes = np.unique(y)
+            weights = compute_class_weight("balanced", classes=classes, y=y)
+            return {"class_weight": dict(zip(classes.tolist(), weights))}
+        return {}
+
+    def _loss_weights(self, y, sample_weight):
+        class_weight = getattr(self, "_fit_params", {}).get(
+            "class_weight", self.class_weight)
+        if class_weight is None:
+            return sample_weight
+        weights = compute_sample_weight(class_weight, y)
+        return weights if sample_weight is None else weights * sample_weight
+
+    @staticmethod
+    def _targets(y, classes):
+        """``y`` as +-1 one-vs-rest targets, ``(n_samples, n_rows)``."""
+        return label_binarize(y, classes=classes, neg_label=-1).astype(float)
+
+    def _criterion_targets(self, y):
+        return self._targets(y, np.unique(y))
+
+    def _evaluate(self, X, y, sample_weight, fitted, training=False):
+        """A fitted support judged on ``(X, y)``.
+
+        Training (``training=True``): the mean SGD ``loss``
+        (:func:`loss_value` on the +-1 one-vs-rest targets, summed over the
+        problems). Validation: the per-sample misclassification ``1[pred !=
+        y]``, its mean (the error rate, weighted by :meth:`_loss_weights`)
+        and the ``sample_weight``-weighted accuracy. The validation loss is
+        the loss of the score, as the regressor's squared error is R^2's:
+        the surrogate losses of SGD solutions are not comparable from one fit
+        to the next (with ``learning_rate='optimal'`` the unpruned model's
+        hinge loss can exceed an all-zero model's while its accuracy is far
+        higher), the error rate is.
+        """
+        idx = fitted.idx
+        classes = fitted.sgd.classes_
+        decision = (safe_sparse_dot(_columns(X, idx), fitted.coef[:, idx].T,
+                                    dense_output=True)
+                    + fitted.sgd.intercept_)
+        weights = self._loss_weights(y, sample_weight)
+        if training:
+            losses = loss_value(self.loss, decision, self._targets(y, classes),
+                                self.epsilon).sum(axis=1)
+            return Evaluation(loss=float(np.average(losses, weights=weights)))
+        if decision.shape[1] == 1:
+            pred = classes[(decision[:, 0] > 0).astype(int)]
+        else:
+            pred = classes[np.argmax(decision, axis=1)]
+        errors = (pred != y).astype(float)
+        return Evaluation(
+            score=float(np.average(1.0 - errors, weights=sample_weight)),
+            loss=float(np.average(errors, weights=weights)),
+            losses=errors,
+            sample_weight=weights,
+        )
+
+    # -- streaming ---------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One SGD epoch on the support columns; pruned coefficients stay 0.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A batch of training data.
+
+        y : array-like of shape (n_samples,)
+            Its class labels.
+
+        classes : array-like of shape (n_classes,), default=None
+            All the classes; required on the first call to an unfitted
+            estimator (as in ``SGDClassifier``), optional later.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples.
+
+        Returns
+        -------
+        self : object
+            The updated estimator. Only ``support_`` coefficients are trained;
+            an unfitted estimator trains (and keeps) every feature.
+        """
+        return self._unchanged_on_error(self._partial_fit_support, X, y,
+                                        sample_weight, classes=classes)
+
+    # -- prediction ------------------------------------------------------------------
+
+    def decision_function(self, X):
+        """Confidence scores: ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data. On dense ``X`` with a sparse model only the support
+            columns are read.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            As in ``SGDClassifier``: 1-D for two classes (positive: the
+            score of ``classes_[1]``).
+        """
+        return self._decision_function(X)
+
+
+SparseSGDClassifier.__doc__ = SparseSGDClassifier.__doc__.replace(
     "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
 ).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))

@@ -25,6 +25,7 @@ from skprune import (
     PruneSparsifyTransformer,
     PrunedMLPClassifier,
     PrunedMLPRegressor,
+    SparseSGDClassifier,
     SparseSGDRegressor,
 )
 
@@ -98,6 +99,14 @@ ESTIMATORS = [
     Spec(lambda: SparseSGDRegressor(prune_ratio=0.5, max_iter=5, tol=None,
                                     random_state=0), "regression",
          "predict", ratio_cases()),
+    # float prune_ratios ('auto' needs a validation split with every class in
+    # its training part: tested below)
+    Spec(lambda: SparseSGDClassifier(loss="log_loss", prune_ratio=0.3, max_iter=5,
+                                     tol=None, random_state=0), "classification",
+         "predict_proba", ratio_cases()),
+    Spec(lambda: SparseSGDClassifier(prune_ratio=0.5, max_iter=5, tol=None,
+                                     random_state=0), "classification",
+         "decision_function", ratio_cases()),
     Spec(lambda: PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**MLP),
                                           prune_ratio=0.5, sparse_output=False),
          "classification", "transform", ratio_cases()),
@@ -374,6 +383,14 @@ def test_failed_partial_fit_keeps_the_model(spec):
         with pytest.raises(ValueError, match=match):
             est.partial_fit(X_bad, y)
         _assert_intact(spec, est, state, X, out)
+
+
+def test_auto_prune_ratio_on_one_sample_per_class_names_the_problem():
+    X, y = _data("classification")
+    with pytest.raises(ValueError, match="leaves no training sample of the class"):
+        SparseSGDClassifier(random_state=0).fit(X[:2], y[:2])
+    with pytest.raises(ValueError, match="only one class with a positive sample_w"):
+        SparseSGDClassifier(random_state=0).fit(X, y, sample_weight=(y == 1) * 1.0)
 
 
 def test_auto_prune_ratio_on_one_sample_names_the_problem():

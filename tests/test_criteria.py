@@ -298,6 +298,7 @@ def test_linear_scores():
     ("PrunedMLPClassifier", "prune_criterion", "MLP_CRITERIA"),
     ("PrunedMLPRegressor", "prune_criterion", "MLP_CRITERIA"),
     ("SparseSGDRegressor", "prune_criterion", "LINEAR_CRITERIA"),
+    ("SparseSGDClassifier", "prune_criterion", "LINEAR_CRITERIA"),
     ("PruneSparsifyTransformer", "criterion", "FEATURE_CRITERIA"),
 ])
 def test_constraints_and_docs_come_from_the_registry(cls, param, registry):

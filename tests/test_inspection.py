@@ -308,7 +308,7 @@ def test_without_matplotlib(monkeypatch, digits):
 
 from sklearn.datasets import load_digits, make_regression  # noqa: E402
 
-from skprune import SparseSGDRegressor  # noqa: E402
+from skprune import SparseSGDClassifier, SparseSGDRegressor  # noqa: E402
 from skprune._pruning import COMMON_KEYS  # noqa: E402
 
 
@@ -323,6 +323,8 @@ def _every_estimator():
         "PrunedMLPClassifier": (PrunedMLPClassifier(**mlp), Xd[:200] / 16, yd[:200]),
         "PrunedMLPRegressor": (PrunedMLPRegressor(**mlp), X, y / 100),
         "SparseSGDRegressor": (SparseSGDRegressor(max_iter=50, random_state=0), X, y),
+        "SparseSGDClassifier": (SparseSGDClassifier(max_iter=50, random_state=0),
+                                Xd[:200] / 16, yd[:200]),
     }
 
 
@@ -367,8 +369,9 @@ def test_history_display_for_every_estimator(name, validated, pyplot):
     assert (display.score_ax_ is not None) is validated
 
 
-def test_history_display_of_an_auto_sparse_sgd(pyplot):
-    est, X, y = EVERY["SparseSGDRegressor"]
+@pytest.mark.parametrize("name", ["SparseSGDRegressor", "SparseSGDClassifier"])
+def test_history_display_of_an_auto_sparse_sgd(name, pyplot):
+    est, X, y = EVERY[name]
     est = clone(est).fit(X, y)  # prune_ratio='auto': a validation split
     display = PruningHistoryDisplay.from_estimator(est)
     assert not display.accepted.all() and "rejected" in display.lines_

@@ -57,6 +57,19 @@ def test_round_trip_regressor(tmp_path):
                                   est.predict(X))
 
 
+def test_round_trip_sparse_sgd_classifier(tmp_path):
+    from skprune import SparseSGDClassifier
+
+    X, y = load_digits(return_X_y=True)
+    est = make_pipeline(StandardScaler(), SparseSGDClassifier(
+        loss="log_loss", prune_ratio=0.5, random_state=0)).fit(X, y)
+    io.dump(est, tmp_path / "c.skops")
+    loaded = io.load(tmp_path / "c.skops")
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+    np.testing.assert_array_equal(loaded[-1].support_, est[-1].support_)
+    assert loaded[-1].coef_sparse_.nnz == est[-1].n_nonzero_
+
+
 def test_refuses_a_file_with_an_untrusted_object(fitted, tmp_path):
     est, X, y = fitted
     clf = PrunedMLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0)

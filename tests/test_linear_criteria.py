@@ -158,3 +158,29 @@ def test_precomputed_statistics_give_the_same_scores(data):
         np.testing.assert_array_equal(
             lc.linear_scores(c, None, Y, coef, b, std=std, entropy=h),
             lc.linear_scores(c, X, Y, coef, b))
+
+
+@pytest.mark.parametrize("loss", lc.CLASSIFICATION_LOSSES)
+def test_margin_loss_derivatives_by_finite_differences(loss):
+    # margins z = y f away from the kinks (z = 1, 0, -1)
+    f = np.array([-2.3, -0.6, -0.05, 0.4, 1.6, 3.1, 0.9, -1.7])
+    y = np.array([1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0, -1.0])
+    h = 1e-6
+    numeric = (lc.loss_value(loss, f + h, y) - lc.loss_value(loss, f - h, y)) / (2 * h)
+    np.testing.assert_allclose(lc.loss_derivative(loss, f, y), numeric, atol=1e-5)
+
+
+def test_margin_losses_by_hand():
+    z = np.array([2.0, 1.0, 0.5, 0.0, -0.5, -2.0])  # margins, y = +1
+    y = np.ones_like(z)
+    expected = {
+        "hinge": [0.0, 0.0, 0.5, 1.0, 1.5, 3.0],
+        "squared_hinge": [0.0, 0.0, 0.25, 1.0, 2.25, 9.0],
+        "perceptron": [0.0, 0.0, 0.0, 0.0, 0.5, 2.0],
+        "log_loss": np.log1p(np.exp(-z)),
+        "modified_huber": [0.0, 0.0, 0.25, 1.0, 2.25, 8.0],
+    }
+    for loss, values in expected.items():
+        np.testing.assert_allclose(lc.loss_value(loss, z, y), values, err_msg=loss)
+        # the sign of y flips with the prediction's
+        np.testing.assert_allclose(lc.loss_value(loss, -z, -y), values, err_msg=loss)

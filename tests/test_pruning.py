@@ -10,7 +10,12 @@ from sklearn.linear_model import SGDRegressor
 from sklearn.model_selection import ShuffleSplit
 from sklearn.preprocessing import StandardScaler
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor, SparseSGDRegressor
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPRegressor,
+    SparseSGDClassifier,
+    SparseSGDRegressor,
+)
 from skprune._pruning import (
     COMMON_KEYS,
     AcceptAll,
@@ -201,9 +206,9 @@ def test_sklearn_verbose_only_from_level_2():
 
 def _fitted(cls, verbose=0):
     X, y = make_regression(120, 8, n_informative=3, noise=1.0, random_state=0)
-    if cls is PrunedMLPClassifier:
+    if cls in (PrunedMLPClassifier, SparseSGDClassifier):
         y = (y > 0).astype(int)
-    if cls is SparseSGDRegressor:
+    if cls in (SparseSGDRegressor, SparseSGDClassifier):
         return cls(random_state=0, verbose=verbose).fit(X, y)
     return cls(hidden_layer_sizes=(8,), max_iter=30, n_prune_steps=2,
                finetune_iter=3, random_state=0, verbose=verbose).fit(
@@ -211,7 +216,7 @@ def _fitted(cls, verbose=0):
 
 
 @pytest.mark.parametrize("cls", [PrunedMLPClassifier, PrunedMLPRegressor,
-                                 SparseSGDRegressor])
+                                 SparseSGDRegressor, SparseSGDClassifier])
 def test_every_estimator_logs_one_line_per_step(cls, capsys):
     est = _fitted(cls, verbose=1)
     lines = capsys.readouterr().out.splitlines()

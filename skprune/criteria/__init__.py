@@ -6,7 +6,7 @@ scores, the data it needs and its formula. Each family has its registry:
 - :data:`MLP_CRITERIA` (:mod:`skprune.criteria._mlp`): weights and hidden
   neurons of a network (``PrunedMLPClassifier``, ``PrunedMLPRegressor``);
 - :data:`LINEAR_CRITERIA` (:mod:`skprune.criteria._linear`): features of a
-  linear model (``SparseSGDRegressor``);
+  linear model (``SparseSGDRegressor``, ``SparseSGDClassifier``);
 - :data:`FEATURE_CRITERIA` (:mod:`skprune.criteria._features`): input
   features scored through an importance source
   (``PruneSparsifyTransformer``).
@@ -24,6 +24,7 @@ one :class:`Criterion` line to the registry. Nothing else changes.
 
 from ._features import FEATURE_CRITERIA, is_mlp
 from ._linear import (
+    CLASSIFICATION_LOSSES,
     LINEAR_CRITERIA,
     LOSSES,
     feature_statistics,
@@ -59,6 +60,7 @@ __all__ = [
     "BASELINE",
     "CHUNK_SIZE",
     "CHUNK_VALUES",
+    "CLASSIFICATION_LOSSES",
     "ENTROPY_BINS",
     "FEATURE_CRITERIA",
     "GRANULARITIES",

@@ -45,6 +45,7 @@ gradient (:func:`linear_magnitude`)
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 
 from .._sklearn_compat import global_random_state
 from ._registry import Criterion, registry
@@ -63,13 +64,22 @@ LOSSES = (
     "epsilon_insensitive",
     "squared_epsilon_insensitive",
 )
+#: The margin losses of ``SGDClassifier`` (its other losses are the regression
+#: ones above, applied to the +-1 encoded targets).
+CLASSIFICATION_LOSSES = (
+    "hinge",
+    "log_loss",
+    "modified_huber",
+    "squared_hinge",
+    "perceptron",
+)
 
 
 def loss_derivative(loss, f, y, epsilon=0.1):
     """Derivative ``l'(f, y)`` of a per-sample SGD loss w.r.t. the prediction.
 
-    The losses are scikit-learn's ``SGDRegressor`` losses (their values in
-    :func:`loss_value`), with ``r = f - y``:
+    The losses are scikit-learn's SGD losses (their values in
+    :func:`loss_value`). Regression losses, with ``r = f - y``:
 
     - ``'squared_error'`` (``r^2 / 2``): ``r``;
     - ``'huber'`` (``r^2 / 2`` if ``|r| <= epsilon``, else
@@ -80,12 +90,25 @@ def loss_derivative(loss, f, y, epsilon=0.1):
     - ``'squared_epsilon_insensitive'`` (``max(0, |r| - epsilon)^2``):
       ``2 sign(r) max(0, |r| - epsilon)``.
 
+    Margin losses of a classifier (``SGDClassifier``; ``y`` in {-1, +1}, one
+    column per one-vs-rest problem), with the margin ``z = y f``:
+
+    - ``'hinge'`` (``max(0, 1 - z)``): ``-y`` if ``z < 1``, else 0;
+    - ``'squared_hinge'`` (``max(0, 1 - z)^2``): ``-2 y max(0, 1 - z)``;
+    - ``'perceptron'`` (``max(0, -z)``): ``-y`` if ``z < 0``, else 0;
+    - ``'log_loss'`` (``log(1 + exp(-z))``): ``-y / (1 + exp(z))``;
+    - ``'modified_huber'`` (0 if ``z >= 1``, ``(1 - z)^2`` if
+      ``-1 <= z < 1``, else ``-4 z``): ``-2 y max(0, 1 - z)`` if
+      ``z >= -1``, else ``-4 y``.
+
     Examples
     --------
     >>> import numpy as np
     >>> from skprune.criteria import loss_derivative
     >>> loss_derivative("huber", np.array([0.05, 3.0]), np.zeros(2)).tolist()
     [0.05, 0.1]
+    >>> loss_derivative("hinge", np.array([0.5, 2.0]), np.ones(2)).tolist()
+    [-1.0, 0.0]
     """
     f = np.asarray(f, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -99,7 +122,20 @@ def loss_derivative(loss, f, y, epsilon=0.1):
     if loss == "squared_epsilon_insensitive":
         r = f - y
         return 2.0 * np.sign(r) * np.maximum(np.abs(r) - epsilon, 0.0)
-    raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}.")
+    z = y * f
+    if loss == "hinge":
+        return np.where(z < 1.0, -y, 0.0)
+    if loss == "squared_hinge":
+        return -2.0 * y * np.maximum(1.0 - z, 0.0)
+    if loss == "perceptron":
+        return np.where(z < 0.0, -y, 0.0)
+    if loss == "log_loss":
+        return -y * expit(-z)
+    if loss == "modified_huber":
+        return np.where(z >= -1.0, -2.0 * y * np.maximum(1.0 - z, 0.0), -4.0 * y)
+    raise ValueError(
+        f"loss must be one of {LOSSES + CLASSIFICATION_LOSSES}, got {loss!r}."
+    )
 
 
 def loss_value(loss, f, y, epsilon=0.1):
@@ -111,8 +147,12 @@ def loss_value(loss, f, y, epsilon=0.1):
     >>> from skprune.criteria import loss_value
     >>> loss_value("huber", np.array([0.05, 3.0]), np.zeros(2)).round(5).tolist()
     [0.00125, 0.295]
+    >>> loss_value("modified_huber", np.array([2.0, 0.0, -3.0]), np.ones(3)).tolist()
+    [0.0, 1.0, 12.0]
     """
-    r = np.asarray(f, dtype=float) - np.asarray(y, dtype=float)
+    f = np.asarray(f, dtype=float)
+    y = np.asarray(y, dtype=float)
+    r = f - y
     if loss == "squared_error":
         return 0.5 * r**2
     if loss == "huber":
@@ -122,7 +162,20 @@ def loss_value(loss, f, y, epsilon=0.1):
         return np.maximum(np.abs(r) - epsilon, 0.0)
     if loss == "squared_epsilon_insensitive":
         return np.maximum(np.abs(r) - epsilon, 0.0) ** 2
-    raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}.")
+    z = y * f
+    if loss == "hinge":
+        return np.maximum(1.0 - z, 0.0)
+    if loss == "squared_hinge":
+        return np.maximum(1.0 - z, 0.0) ** 2
+    if loss == "perceptron":
+        return np.maximum(-z, 0.0)
+    if loss == "log_loss":
+        return np.logaddexp(0.0, -z)
+    if loss == "modified_huber":
+        return np.where(z >= -1.0, np.maximum(1.0 - z, 0.0) ** 2, -4.0 * z)
+    raise ValueError(
+        f"loss must be one of {LOSSES + CLASSIFICATION_LOSSES}, got {loss!r}."
+    )
 
 
 def removal_gradient(X, Y, coef, intercept, loss, sample_weight=None, epsilon=0.1):
@@ -203,7 +256,8 @@ def _random(X, Y, coef, intercept, o):
 
 
 #: The linear-model criteria: name -> :class:`~skprune.criteria.Criterion`
-#: (the ``prune_criterion`` values of ``SparseSGDRegressor``).
+#: (the ``prune_criterion`` values of ``SparseSGDRegressor`` and
+#: ``SparseSGDClassifier``).
 LINEAR_CRITERIA = registry(
     Criterion("magnitude", _magnitude, frozenset({"std"}),
               "``|w_j| std_j``, so the feature's scale does not decide;"),
