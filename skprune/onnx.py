@@ -19,6 +19,10 @@ attributes:
   neurons and inputs.
 - ``SparseSGDRegressor``: one ``MatMul`` over the coefficients (see below for
   the columns it reads).
+- ``SparseSGDClassifier``: the same scores; with ``loss='log_loss'`` its
+  ``predict_proba`` as probabilities, with the other losses the decision scores
+  in their place (binary: ``[-s, s]``), as skl2onnx's ``SGDClassifier``
+  converter does.
 - ``PruneSparsifyTransformer``: the kept columns (``Compress``), then values with
   ``|x| < sparsity_threshold`` set to zero; the output is a dense tensor
   (``sparse_output`` has no ONNX counterpart).
@@ -194,10 +198,12 @@ def _dense_layer(scope, container, x, weight, bias, proto, activation):
     return out
 
 
-def _classifier_outputs(scope, container, operator, proba, classes, proto):
+def _classifier_outputs(scope, container, operator, proba, classes, proto,
+                        complete=False):
     """Write skl2onnx's classifier outputs: label (argmax over ``classes``) and
-    probabilities (two columns from one positive-class column)."""
-    if proba is not None and len(classes) == 2:
+    probabilities (two columns from one positive-class column, unless
+    ``complete``: ``proba`` already has one column per class)."""
+    if proba is not None and len(classes) == 2 and not complete:
         one = _constant(scope, container, "one", np.ones((), _numpy_type(proto)), proto)
         negative = _node(scope, container, "Sub", [one, proba], "negative")
         proba = _node(scope, container, "Concat", [negative, proba], "proba", axis=1)
@@ -339,6 +345,38 @@ def _convert_sparse_sgd_regressor(scope, operator, container):
     )
 
 
+def _convert_sparse_sgd_classifier(scope, operator, container):
+    """``SparseSGDClassifier``: the scores of the support columns; with
+    ``loss='log_loss'`` the probabilities of ``predict_proba`` (binary:
+    ``sigmoid(s)``; one-vs-rest: ``sigmoid(s_k)`` normalised over the classes),
+    with every other loss the decision scores in their place (binary:
+    ``[-s, s]``), as skl2onnx's own ``SGDClassifier`` converter does; the label
+    is their argmax either way."""
+    model = operator.raw_operator
+    proto = _float_type(operator)
+    scores = _sparse_linear_scores(scope, container, operator, proto)
+    binary = len(model.classes_) == 2
+    if model.loss == "log_loss":
+        proba = _node(scope, container, "Sigmoid", [scores], "sigmoid")
+        if not binary:
+            total = _reduce_sum(scope, container, proba)
+            proba = _node(scope, container, "Div", [proba, total], "proba")
+        _classifier_outputs(scope, container, operator, proba, model.classes_, proto)
+        return
+    if binary:
+        negative = _node(scope, container, "Neg", [scores], "negative")
+        scores = _node(scope, container, "Concat", [negative, scores], "scores", axis=1)
+    _classifier_outputs(scope, container, operator, scores, model.classes_, proto,
+                        complete=True)
+
+
+def _reduce_sum(scope, container, x):
+    """Row sums of ``x``, shape (n, 1) (ReduceSum with its axes as an input)."""
+    axes = _constant(scope, container, "axes", np.array([1], dtype=np.int64),
+                     onnx_proto.TensorProto.INT64)
+    return _node(scope, container, "ReduceSum", [x, axes], "total", keepdims=1)
+
+
 # -- feature selection -------------------------------------------------------------
 
 
@@ -392,11 +430,8 @@ _CLASSIFIER_OPTIONS = {
 }
 
 #: (class path, converter, shape calculator, options): one entry per estimator.
-#: A new estimator needs an entry and a converter built from the pieces above;
-#: e.g. a sparse linear classifier: ``scores = _sparse_linear_scores(...)``, then
-#: ``Sigmoid`` (binary) or ``Softmax`` of the scores as probabilities, then
-#: ``_classifier_outputs(...)``, registered with ``_CLASSIFIER_OPTIONS`` and
-#: ``calculate_linear_classifier_output_shapes``.
+#: A new estimator needs an entry and a converter built from the pieces above
+#: (``_convert_sparse_sgd_classifier`` is the short example).
 _CONVERTERS = (
     (
         "skprune.neural_network.PrunedMLPClassifier",
@@ -415,6 +450,12 @@ _CONVERTERS = (
         _convert_sparse_sgd_regressor,
         calculate_linear_regressor_output_shapes,
         _SELECT_OPTIONS,
+    ),
+    (
+        "skprune.linear_model.SparseSGDClassifier",
+        _convert_sparse_sgd_classifier,
+        calculate_linear_classifier_output_shapes,
+        _CLASSIFIER_OPTIONS,
     ),
     (
         "skprune.feature_selection.PruneSparsifyTransformer",

@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 import pytest
+from sklearn.linear_model import SGDClassifier
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
 
@@ -41,6 +42,9 @@ class Spec:
     bad_params: tuple = ()
     # (params, check(est)): edge settings that must fit
     valid_params: tuple = ()
+    # a classifier whose parent fits a y holding one class (MLPClassifier does,
+    # SGDClassifier refuses it: tested below)
+    single_class: bool = True
 
     @property
     def name(self):
@@ -103,10 +107,10 @@ ESTIMATORS = [
     # its training part: tested below)
     Spec(lambda: SparseSGDClassifier(loss="log_loss", prune_ratio=0.3, max_iter=5,
                                      tol=None, random_state=0), "classification",
-         "predict_proba", ratio_cases()),
+         "predict_proba", ratio_cases(), single_class=False),
     Spec(lambda: SparseSGDClassifier(prune_ratio=0.5, max_iter=5, tol=None,
                                      random_state=0), "classification",
-         "decision_function", ratio_cases()),
+         "decision_function", ratio_cases(), single_class=False),
     Spec(lambda: PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**MLP),
                                           prune_ratio=0.5, sparse_output=False),
          "classification", "transform", ratio_cases()),
@@ -209,6 +213,10 @@ TRAINING_FRAMES = {
 }
 
 
+# valid cases whose y holds a single class for a classifier
+SINGLE_CLASS_CASES = ("one sample", "y with a single class")
+
+
 def _table(cases, task_index=None):
     """(spec, case) pairs, each case only for the task it applies to."""
     return [
@@ -216,6 +224,8 @@ def _table(cases, task_index=None):
         for spec in ESTIMATORS
         for case in cases
         if task_index is None or case[task_index] in (None, spec.task)
+        if spec.single_class or spec.task != "classification"
+        or case[0] not in SINGLE_CLASS_CASES
     ]
 
 
@@ -383,6 +393,17 @@ def test_failed_partial_fit_keeps_the_model(spec):
         with pytest.raises(ValueError, match=match):
             est.partial_fit(X_bad, y)
         _assert_intact(spec, est, state, X, out)
+
+
+@pytest.mark.parametrize("prune_ratio", ["auto", 0.5])
+def test_sgd_classifier_refuses_a_single_class_as_its_parent(prune_ratio):
+    # SGDClassifier refuses a y with one class; so does its drop-in, by name
+    X, y = _data("classification")
+    with pytest.raises(ValueError, match="number of classes"):
+        SGDClassifier().fit(X, np.zeros_like(y))
+    with pytest.raises(ValueError, match="only one class"):
+        SparseSGDClassifier(prune_ratio=prune_ratio, random_state=0).fit(
+            X, np.zeros_like(y))
 
 
 def test_auto_prune_ratio_on_one_sample_per_class_names_the_problem():

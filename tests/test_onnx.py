@@ -11,6 +11,7 @@ from skprune import (
     PrunedMLPClassifier,
     PrunedMLPRegressor,
     PruneSparsifyTransformer,
+    SparseSGDClassifier,
     SparseSGDRegressor,
 )
 
@@ -104,6 +105,26 @@ def test_sparse_sgd_regressor(regression, select):
     weights = [i for i in onx.graph.initializer if i.name.startswith("coefficient")]
     rows = reg.n_nonzero_ if select is True else X.shape[1]  # 1 output: never pays
     assert [list(w.dims) for w in weights] == [[rows, 1]]
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "hinge"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_sparse_sgd_classifier(loss, n_classes):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(400, 30, n_informative=5, n_classes=n_classes,
+                               n_clusters_per_class=1, random_state=0)
+    X = X.astype(np.float32)
+    clf = SparseSGDClassifier(loss=loss, random_state=0).fit(X, y)
+    assert clf.n_nonzero_ < clf.coef_.size
+    (label, proba), _ = _run(clf, X, options={"zipmap": False})
+    np.testing.assert_array_equal(label, clf.predict(X))
+    if loss == "log_loss":
+        np.testing.assert_allclose(proba, clf.predict_proba(X), rtol=1e-4, atol=1e-5)
+    else:  # the decision scores in place of probabilities (as skl2onnx)
+        scores = clf.decision_function(X)
+        expected = np.c_[-scores, scores] if n_classes == 2 else scores
+        np.testing.assert_allclose(proba, expected, rtol=1e-4, atol=1e-4)
 
 
 @pytest.mark.parametrize("threshold", [None, 0.3])
