@@ -24,10 +24,12 @@ from _data import load_mnist_split  # noqa: E402
 CACHE = Path(os.environ.get("SKPRUNE_BENCH_CACHE", "/tmp/skprune-bench-models"))
 NETS = {"lenet": (300, 100), "wide": (1000, 1000)}
 # (net, kind, level): kind 'weights' prunes connections, 'neurons' whole neurons
-MODELS = [("lenet", "dense", 0.0)] + [
-    ("lenet", "weights", s) for s in (0.5, 0.9, 0.95, 0.98)] + [
-    ("lenet", "neurons", s) for s in (0.5, 0.75)] + [
-    ("wide", "dense", 0.0), ("wide", "weights", 0.95)]
+MODELS = (
+    [("lenet", "dense", 0.0)]
+    + [("lenet", "weights", s) for s in (0.5, 0.9, 0.95, 0.98)]
+    + [("lenet", "neurons", s) for s in (0.5, 0.75)]
+    + [("wide", "dense", 0.0), ("wide", "weights", 0.95)]
+)
 
 
 def _path(net, kind, level):
@@ -36,6 +38,7 @@ def _path(net, kind, level):
 
 def _dense(net, X, y):
     from sklearn.neural_network import MLPClassifier
+
     path = _path(net, "dense", 0.0)
     if path.exists():
         return _mlp_from(np.load(path), X, y)
@@ -43,10 +46,18 @@ def _dense(net, X, y):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mlp = MLPClassifier(hidden_layer_sizes=NETS[net], random_state=0).fit(X, y)
-    _save(path, mlp.coefs_, mlp.intercepts_, [np.ones(c.shape, bool) for c in mlp.coefs_],
-          mlp.classes_, mlp.n_iter_)
-    print(f"trained {path.name} in {time.time() - t:.0f} s ({mlp.n_iter_} epochs)",
-          flush=True)
+    _save(
+        path,
+        mlp.coefs_,
+        mlp.intercepts_,
+        [np.ones(c.shape, bool) for c in mlp.coefs_],
+        mlp.classes_,
+        mlp.n_iter_,
+    )
+    print(
+        f"trained {path.name} in {time.time() - t:.0f} s ({mlp.n_iter_} epochs)",
+        flush=True,
+    )
     return mlp
 
 
@@ -62,10 +73,12 @@ def _save(path, coefs, intercepts, masks, classes, n_iter):
 def _mlp_from(arrays, X, y):
     """A fitted MLPClassifier holding the cached weights."""
     from sklearn.neural_network import MLPClassifier
+
     n = sum(k.startswith("coef") for k in arrays.files)
     coefs = [arrays[f"coef{i}"] for i in range(n)]
-    mlp = MLPClassifier(hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]),
-                        max_iter=1)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]), max_iter=1
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mlp.partial_fit(X[:50], y[:50], classes=arrays["classes"])
@@ -79,6 +92,7 @@ def load(net, kind, level, X=None, y=None, **params):
     """A fitted PrunedMLPClassifier (or, for kind 'dense', MLPClassifier) from the
     cache, trained first if missing. ``params`` are set on the pruned model."""
     from skprune import PrunedMLPClassifier
+
     if X is None:
         X, _, y, _ = load_mnist_split()
     path = _path(net, kind, level)
@@ -89,17 +103,29 @@ def load(net, kind, level, X=None, y=None, **params):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 pruned = PrunedMLPClassifier.from_estimator(
-                    dense, X, y, prune_ratio=level, random_state=0,
-                    prune_granularity="weight" if kind == "weights" else "neuron")
-            _save(path, pruned.coefs_, pruned.intercepts_, pruned.masks_,
-                  pruned.classes_, pruned.n_iter_)
+                    dense,
+                    X,
+                    y,
+                    prune_ratio=level,
+                    random_state=0,
+                    prune_granularity="weight" if kind == "weights" else "neuron",
+                )
+            _save(
+                path,
+                pruned.coefs_,
+                pruned.intercepts_,
+                pruned.masks_,
+                pruned.classes_,
+                pruned.n_iter_,
+            )
             print(f"trained {path.name} in {time.time() - t:.0f} s", flush=True)
     arrays = np.load(path)
     mlp = _mlp_from(arrays, X, y)
     if kind == "dense":
         return mlp
-    return _pruned_from(mlp, [arrays[f"mask{i}"] for i in range(len(mlp.coefs_))],
-                        X, y, **params)
+    return _pruned_from(
+        mlp, [arrays[f"mask{i}"] for i in range(len(mlp.coefs_))], X, y, **params
+    )
 
 
 def _pruned_from(mlp, masks, X, y, **params):
@@ -111,7 +137,8 @@ def _pruned_from(mlp, masks, X, y, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         template = PrunedMLPClassifier.from_estimator(
-            mlp, X[:50], y[:50], prune_ratio=0.0, finetune_iter=0, **params)
+            mlp, X[:50], y[:50], prune_ratio=0.0, finetune_iter=0, **params
+        )
     state = template.__getstate__()
     state["coefs_"] = [_pack(c, m) for c, m in zip(mlp.coefs_, masks)]
     state["intercepts_"] = [b.copy() for b in mlp.intercepts_]

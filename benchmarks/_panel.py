@@ -47,18 +47,33 @@ def load(name, split="test", data_dir=None):
         X, y = load_digits(return_X_y=True)
         X = X / 16
     elif name == "mc-4class":
-        X, y = make_classification(n_samples=6000, n_features=40, n_informative=15,
-                                   n_redundant=5, n_classes=4, random_state=0)
+        X, y = make_classification(
+            n_samples=6000,
+            n_features=40,
+            n_informative=15,
+            n_redundant=5,
+            n_classes=4,
+            random_state=0,
+        )
         X = StandardScaler().fit_transform(X)
     elif name == "mc-10class-flip":
-        X, y = make_classification(n_samples=6000, n_features=40, n_informative=20,
-                                   n_redundant=5, n_classes=10, n_clusters_per_class=2,
-                                   flip_y=0.1, class_sep=1.5, random_state=0)
+        X, y = make_classification(
+            n_samples=6000,
+            n_features=40,
+            n_informative=20,
+            n_redundant=5,
+            n_classes=10,
+            n_clusters_per_class=2,
+            flip_y=0.1,
+            class_sep=1.5,
+            random_state=0,
+        )
         X = StandardScaler().fit_transform(X)
     elif name == "friedman1":
         X, y = make_friedman1(n_samples=4000, n_features=10, noise=1.0, random_state=0)
     elif name == "mnist-10k":
         from _data import load_mnist_split
+
         X_tr, X_te, y_tr, y_te = load_mnist_split(data_dir)
         X, y = None, None
     else:
@@ -66,10 +81,12 @@ def load(name, split="test", data_dir=None):
     strat = task == "clf"
     if X is not None:
         X_tr, X_te, y_tr, y_te = train_test_split(
-            X, y, test_size=0.25, random_state=0, stratify=y if strat else None)
+            X, y, test_size=0.25, random_state=0, stratify=y if strat else None
+        )
     if split == "validation":
         X_tr, X_te, y_tr, y_te = train_test_split(
-            X_tr, y_tr, test_size=0.2, random_state=1, stratify=y_tr if strat else None)
+            X_tr, y_tr, test_size=0.2, random_state=1, stratify=y_tr if strat else None
+        )
     if task == "reg":  # standardise the target on the training part
         mu, sd = y_tr.mean(), y_tr.std()
         y_tr, y_te = (y_tr - mu) / sd, (y_te - mu) / sd
@@ -77,8 +94,11 @@ def load(name, split="test", data_dir=None):
 
 
 def _classes(task):
-    return (MLPClassifier, PrunedMLPClassifier) if task == "clf" else (
-        MLPRegressor, PrunedMLPRegressor)
+    return (
+        (MLPClassifier, PrunedMLPClassifier)
+        if task == "clf"
+        else (MLPRegressor, PrunedMLPRegressor)
+    )
 
 
 def fit_dense(name, seed, data):
@@ -91,17 +111,26 @@ def fit_dense(name, seed, data):
         est = dense_cls(hidden_layer_sizes=hidden, random_state=seed).fit(X_tr, y_tr)
         seconds = time.thread_time() - start
     total = sum(c.size for c in est.coefs_)
-    return est, {"dataset": name, "seed": seed, "setting": "dense",
-                 "score": float(est.score(X_te, y_te)), "seconds": seconds,
-                 "epochs": int(est.n_iter_), "n_nonzero": total, "total": total,
-                 "converged": int(est.n_iter_) < est.max_iter}
+    return est, {
+        "dataset": name,
+        "seed": seed,
+        "setting": "dense",
+        "score": float(est.score(X_te, y_te)),
+        "seconds": seconds,
+        "epochs": int(est.n_iter_),
+        "n_nonzero": total,
+        "total": total,
+        "converged": int(est.n_iter_) < est.max_iter,
+    }
 
 
 def equal_size_hidden(hidden, n_in, n_out, nnz):
     """Hidden sizes ``k * hidden`` (k > 0, each >= 1) whose dense weights ~ nnz."""
+
     def n_weights(sizes):
         layers = [n_in, *sizes, n_out]
         return sum(a * b for a, b in zip(layers[:-1], layers[1:]))
+
     best = None
     for width in range(1, max(hidden) + 1):
         sizes = tuple(max(1, round(h * width / max(hidden))) for h in hidden)
@@ -118,6 +147,7 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, patch=None):
     value for candidate recipes (restored afterwards).
     """
     import importlib
+
     X_tr, y_tr, X_te, y_te = data
     hidden, task = DATASETS[name]
     dense_cls, pruned_cls = _classes(task)
@@ -133,24 +163,42 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, patch=None):
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("always", PruningConvergenceWarning)
             start = time.thread_time()
-            est = pruned_cls.from_estimator(dense, X_tr, y_tr, random_state=seed,
-                                            **params)
+            est = pruned_cls.from_estimator(
+                dense, X_tr, y_tr, random_state=seed, **params
+            )
             seconds = time.thread_time() - start
     finally:
         for (mod, attr), value in saved.items():
             setattr(mod, attr, value)
     history = est.pruning_history_
     epochs = sum(r["n_iter"] or 0 for r in history[1:])
-    return {"dataset": name, "seed": seed, "setting": setting, "params": params,
-            "patch": patch, "score": float(est.score(X_te, y_te)),
-            "sparsity": est.sparsity_, "n_nonzero": est.n_nonzero_,
-            "hidden_layer_sizes": list(est.hidden_layer_sizes_),
-            "seconds": dense_row["seconds"] + seconds, "prune_seconds": seconds,
-            "epochs": dense_row["epochs"] + epochs, "n_steps": len(history) - 1,
-            "warnings": [str(w.message) for w in caught
-                         if issubclass(w.category, PruningConvergenceWarning)],
-            "history": [{k: r[k] for k in ("step", "target_sparsity", "loss",
-                                           "n_iter", "recovered")} for r in history]}
+    return {
+        "dataset": name,
+        "seed": seed,
+        "setting": setting,
+        "params": params,
+        "patch": patch,
+        "score": float(est.score(X_te, y_te)),
+        "sparsity": est.sparsity_,
+        "n_nonzero": est.n_nonzero_,
+        "hidden_layer_sizes": list(est.hidden_layer_sizes_),
+        "seconds": dense_row["seconds"] + seconds,
+        "prune_seconds": seconds,
+        "epochs": dense_row["epochs"] + epochs,
+        "n_steps": len(history) - 1,
+        "warnings": [
+            str(w.message)
+            for w in caught
+            if issubclass(w.category, PruningConvergenceWarning)
+        ],
+        "history": [
+            {
+                k: r[k]
+                for k in ("step", "target_sparsity", "loss", "n_iter", "recovered")
+            }
+            for r in history
+        ],
+    }
 
 
 def fit_equal_size(name, seed, data, nnz, hidden_override=None):
@@ -158,7 +206,11 @@ def fit_equal_size(name, seed, data, nnz, hidden_override=None):
     X_tr, y_tr, X_te, y_te = data
     hidden, task = DATASETS[name]
     dense_cls, _ = _classes(task)
-    n_out = 1 if task == "reg" else (len(np.unique(y_tr)) if len(np.unique(y_tr)) > 2 else 1)
+    n_out = (
+        1
+        if task == "reg"
+        else (len(np.unique(y_tr)) if len(np.unique(y_tr)) > 2 else 1)
+    )
     if hidden_override is not None:
         sizes = tuple(hidden_override)
         layers = [X_tr.shape[1], *sizes, n_out]
@@ -168,9 +220,17 @@ def fit_equal_size(name, seed, data, nnz, hidden_override=None):
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         start = time.thread_time()
-        est = dense_cls(hidden_layer_sizes=sizes, random_state=seed,
-                        max_iter=EQUAL_SIZE_MAX_ITER).fit(X_tr, y_tr)
+        est = dense_cls(
+            hidden_layer_sizes=sizes, random_state=seed, max_iter=EQUAL_SIZE_MAX_ITER
+        ).fit(X_tr, y_tr)
         seconds = time.thread_time() - start
-    return {"dataset": name, "seed": seed, "hidden": list(sizes), "n_weights": n_w,
-            "score": float(est.score(X_te, y_te)), "seconds": seconds,
-            "epochs": int(est.n_iter_), "converged": int(est.n_iter_) < EQUAL_SIZE_MAX_ITER}
+    return {
+        "dataset": name,
+        "seed": seed,
+        "hidden": list(sizes),
+        "n_weights": n_w,
+        "score": float(est.score(X_te, y_te)),
+        "seconds": seconds,
+        "epochs": int(est.n_iter_),
+        "converged": int(est.n_iter_) < EQUAL_SIZE_MAX_ITER,
+    }

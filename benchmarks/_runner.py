@@ -3,9 +3,8 @@
 import json
 from pathlib import Path
 
-from joblib import Parallel, delayed
-
 import _panel
+from joblib import Parallel, delayed
 
 
 def _append(out_path, row):
@@ -23,14 +22,21 @@ def _seed_job(name, seed, split, settings, equal_size, data_dir, out_path):
     _append(out_path, dense_row)
     rows = [dense_row]
     for setting, params, patch in settings:
-        row = _panel.fit_pruned(name, seed, data, dense, dense_row, setting, params, patch)
+        row = _panel.fit_pruned(
+            name, seed, data, dense, dense_row, setting, params, patch
+        )
         row["split"] = split
         _append(out_path, row)
         rows.append(row)
         if equal_size and setting in equal_size:
             neuron = params.get("prune_granularity") == "neuron"
-            eq = _panel.fit_equal_size(name, seed, data, row["n_nonzero"],
-                                       row["hidden_layer_sizes"] if neuron else None)
+            eq = _panel.fit_equal_size(
+                name,
+                seed,
+                data,
+                row["n_nonzero"],
+                row["hidden_layer_sizes"] if neuron else None,
+            )
             eq.update(setting="equal-size dense", of=setting, split=split)
             _append(out_path, eq)
             rows.append(eq)
@@ -46,6 +52,7 @@ def run(jobs, out_path, n_jobs=2):
     out_path.parent.mkdir(parents=True, exist_ok=True)
     rows = []
     for job_rows in Parallel(n_jobs=n_jobs, return_as="generator_unordered")(
-            delayed(_seed_job)(*job, str(out_path)) for job in jobs):
+        delayed(_seed_job)(*job, str(out_path)) for job in jobs
+    ):
         rows.extend(job_rows)
     return rows

@@ -53,10 +53,15 @@ import skprune  # noqa: E402
 
 BATCHES = [1, 32, 1000, 10000]
 DTYPES = ["float32", "float64"]
-MODELS = [("lenet", "weights", 0.5), ("lenet", "weights", 0.9),
-          ("lenet", "weights", 0.95), ("lenet", "weights", 0.98),
-          ("lenet", "neurons", 0.5), ("lenet", "neurons", 0.75),
-          ("wide", "weights", 0.95)]
+MODELS = [
+    ("lenet", "weights", 0.5),
+    ("lenet", "weights", 0.9),
+    ("lenet", "weights", 0.95),
+    ("lenet", "weights", 0.98),
+    ("lenet", "neurons", 0.5),
+    ("lenet", "neurons", 0.75),
+    ("wide", "weights", 0.95),
+]
 TARGETS = [  # (net, kind, level, dtype, batch, column, minimum)
     ("lenet", "weights", 0.95, "float32", 1000, "sklearn", 6.0),
     ("lenet", "weights", 0.98, "float32", 1000, "sklearn", 10.0),
@@ -71,6 +76,7 @@ TARGETS = [  # (net, kind, level, dtype, batch, column, minimum)
 def _sklearn_same_weights(dense, pruned, dtype):
     """The plain MLPClassifier on the pruned weights, in ``dtype``."""
     import copy
+
     mlp = copy.deepcopy(dense)
     mlp.coefs_ = [c.astype(dtype) for c in pruned.coefs_]
     mlp.intercepts_ = [b.astype(dtype) for b in pruned.intercepts_]
@@ -84,12 +90,17 @@ def _onnx_session(dense, n_features):
         from skl2onnx.common.data_types import FloatTensorType
     except ImportError:
         return None
-    onx = to_onnx(dense, initial_types=[("X", FloatTensorType([None, n_features]))],
-                  options={id(dense): {"zipmap": False}}, target_opset=17)
+    onx = to_onnx(
+        dense,
+        initial_types=[("X", FloatTensorType([None, n_features]))],
+        options={id(dense): {"zipmap": False}},
+        target_opset=17,
+    )
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    sess = ort.InferenceSession(onx.SerializeToString(), opts,
-                                providers=["CPUExecutionProvider"])
+    sess = ort.InferenceSession(
+        onx.SerializeToString(), opts, providers=["CPUExecutionProvider"]
+    )
     name = [o.name for o in sess.get_outputs()][1]  # probabilities
     return lambda X: sess.run([name], {"X": X})[0]
 
@@ -141,8 +152,14 @@ def _file_sizes(X_train, y_train):
     for net_name, kind, level in MODELS:
         plain = nbytes(_models.load(net_name, "dense", 0.0, X_train, y_train))
         pruned = nbytes(_models.load(net_name, kind, level, X_train, y_train))
-        sizes.append({"model": f"{net_name} {level:.0%} {kind}", "plain_bytes": plain,
-                      "skprune_bytes": pruned, "ratio": plain / pruned})
+        sizes.append(
+            {
+                "model": f"{net_name} {level:.0%} {kind}",
+                "plain_bytes": plain,
+                "skprune_bytes": pruned,
+                "ratio": plain / pruned,
+            }
+        )
     return sizes
 
 
@@ -160,16 +177,28 @@ def _first_call_cost():
         "n_prune_steps=1, finetune_iter=0).fit(X, y); "
         "t2 = time.perf_counter(); est.predict_proba(X); t3 = time.perf_counter(); "
         "est.predict_proba(X); t4 = time.perf_counter(); "
-        "print(t1 - t0, t3 - t2, t4 - t3)")
+        "print(t1 - t0, t3 - t2, t4 - t3)"
+    )
     out = {}
     with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=cache,
-                   PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+        env = dict(
+            os.environ,
+            NUMBA_CACHE_DIR=cache,
+            PYTHONPATH=str(Path(__file__).resolve().parents[1]),
+        )
         for label in ("cold cache (compile)", "warm cache (load)"):
-            res = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                                 capture_output=True, text=True).stdout.split()
-            out[label] = {"import_s": float(res[0]), "first_predict_s": float(res[1]),
-                          "second_predict_s": float(res[2])}
+            res = subprocess.run(
+                [sys.executable, "-c", code],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            out[label] = {
+                "import_s": float(res[0]),
+                "first_predict_s": float(res[1]),
+                "second_predict_s": float(res[2]),
+            }
     return out
 
 
@@ -181,6 +210,7 @@ def _breakdown(pruned, X):
 
     from skprune import _kernels
     from skprune._compressed import _Scratch
+
     net = pruned._network()
     X = np.ascontiguousarray(X, dtype=net.dtype)
     out = np.empty((X.shape[0], net.layer_sizes[-1]), dtype=net.dtype)
@@ -189,21 +219,31 @@ def _breakdown(pruned, X):
         variant = copy.copy(net)  # the same network, other weight arrays
         variant._args = dict(net._args, indptr=indptr, dense=dense)
         variant._scratch = _Scratch()
-        return lambda _: variant._kernel(_kernels.forward, _kernels.TILE, X, 0,
-                                         X.shape[0], out)
+        return lambda _: variant._kernel(
+            _kernels.forward, _kernels.TILE, X, 0, X.shape[0], out
+        )
 
     a = net._args
     empty = kernel(np.zeros_like(a["indptr"]), np.zeros_like(a["dense"]))
-    times = _interleaved({"read X + check + gather + output": empty,
-                          "kernel": kernel(a["indptr"], a["dense"]),
-                          "predict_proba": pruned.predict_proba}, X)
+    times = _interleaved(
+        {
+            "read X + check + gather + output": empty,
+            "kernel": kernel(a["indptr"], a["dense"]),
+            "predict_proba": pruned.predict_proba,
+        },
+        X,
+    )
     med = {k: float(np.median(v)) * 1e3 for k, v in times.items()}
-    med["layers (kernel - read)"] = (med["kernel"]
-                                     - med["read X + check + gather + output"])
-    med["python + allocation (predict_proba - kernel)"] = (med["predict_proba"]
-                                                          - med["kernel"])
-    med["note"] = ("'read' includes dense-format layers run as gemm on zero "
-                   "weights; all values ms, median")
+    med["layers (kernel - read)"] = (
+        med["kernel"] - med["read X + check + gather + output"]
+    )
+    med["python + allocation (predict_proba - kernel)"] = (
+        med["predict_proba"] - med["kernel"]
+    )
+    med["note"] = (
+        "'read' includes dense-format layers run as gemm on zero "
+        "weights; all values ms, median"
+    )
     return med
 
 
@@ -212,9 +252,18 @@ def calibrate():
     print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in _compressed.py)."""
     from skprune import _kernels
     from skprune._compressed import CompressedMLP
+
     rng = np.random.RandomState(0)
-    shapes = [(784, 300), (300, 100), (100, 10), (784, 1000), (1000, 1000),
-              (784, 50), (50, 50), (50, 10)]
+    shapes = [
+        (784, 300),
+        (300, 100),
+        (100, 10),
+        (784, 1000),
+        (1000, 1000),
+        (784, 50),
+        (50, 50),
+        (50, 10),
+    ]
     for dtype in DTYPES:
         A, b = [], []
         for n_in, n_out in shapes:
@@ -226,21 +275,33 @@ def calibrate():
                 X = rng.rand(1024, n_in).astype(dtype)
                 out = np.empty((1024, n_out), dtype)
                 for fmt in ("sparse", "dense"):
-                    net = CompressedMLP([W], [np.zeros(n_out)], [M], "relu",
-                                        "identity", fmt, dtype)
-                    times = _interleaved({fmt: lambda X: net._kernel(
-                        _kernels.forward, _kernels.TILE, X, 0, 1024, out)}, X,
-                        rounds=5)
+                    net = CompressedMLP(
+                        [W], [np.zeros(n_out)], [M], "relu", "identity", fmt, dtype
+                    )
+                    times = _interleaved(
+                        {
+                            fmt: lambda X: net._kernel(
+                                _kernels.forward, _kernels.TILE, X, 0, 1024, out
+                            )
+                        },
+                        X,
+                        rounds=5,
+                    )
                     ns = float(np.median(times[fmt])) * 1e9 / 16  # per tile
                     nnz = int(M.sum())
-                    A.append([n_in, n_out, nnz, n_out, 0, 0] if fmt == "sparse"
-                             else [n_in, n_out, 0, 0, n_in * n_out, 1])
+                    A.append(
+                        [n_in, n_out, nnz, n_out, 0, 0]
+                        if fmt == "sparse"
+                        else [n_in, n_out, 0, 0, n_in * n_out, 1]
+                    )
                     b.append(ns)
         A, b = np.array(A, float), np.array(b)
         w = np.linalg.lstsq(A / b[:, None], np.ones(len(b)), rcond=None)[0]
-        print(f"{dtype}: SPARSE_NS = ({w[2]:.3g}, {w[3]:.3g}), "
-              f"DENSE_NS = ({w[4]:.3g}, {w[5]:.3g})  (per-input/output terms "
-              f"{w[0]:.3g}, {w[1]:.3g} are common to both formats)")
+        print(
+            f"{dtype}: SPARSE_NS = ({w[2]:.3g}, {w[3]:.3g}), "
+            f"DENSE_NS = ({w[4]:.3g}, {w[5]:.3g})  (per-input/output terms "
+            f"{w[0]:.3g}, {w[1]:.3g} are common to both formats)"
+        )
 
 
 def main(argv=None):
@@ -248,8 +309,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results"
-                                             / "bench_inference.json"))
+    parser.add_argument(
+        "--out", default=str(Path(__file__).parent / "results" / "bench_inference.json")
+    )
     args = parser.parse_args(argv)
     with threadpool_limits(1):
         if args.calibrate:
@@ -268,25 +330,38 @@ def run(args):
         dense = _models.load(net_name, "dense", 0.0, X_train, y_train)
         onnx = _onnx_session(dense, X_train.shape[1])
         for dtype in DTYPES:
-            pruned = _models.load(net_name, kind, level, X_train, y_train,
-                                  inference_dtype=dtype)
+            pruned = _models.load(
+                net_name, kind, level, X_train, y_train, inference_dtype=dtype
+            )
             ref = _sklearn_same_weights(dense, pruned, dtype)
             net = pruned._network()
             # correctness on the test split
             Xt = X_test.astype(dtype)
             got, want = pruned.predict_proba(Xt), ref.predict_proba(Xt)
             agree = float(np.mean(got.argmax(1) == want.argmax(1)))
-            max_rel = float(np.max(np.abs(got - want) / np.maximum(np.abs(want),
-                                                                   1e-300)))
-            ok = agree >= 0.999 if dtype == "float32" else np.allclose(
-                got, want, rtol=1e-10, atol=1e-300)
-            checks.append({"model": f"{net_name} {level:.0%} {kind}", "dtype": dtype,
-                           "label_agreement": agree, "max_rel_diff": max_rel,
-                           "ok": bool(ok)})
+            max_rel = float(
+                np.max(np.abs(got - want) / np.maximum(np.abs(want), 1e-300))
+            )
+            ok = (
+                agree >= 0.999
+                if dtype == "float32"
+                else np.allclose(got, want, rtol=1e-10, atol=1e-300)
+            )
+            checks.append(
+                {
+                    "model": f"{net_name} {level:.0%} {kind}",
+                    "dtype": dtype,
+                    "label_agreement": agree,
+                    "max_rel_diff": max_rel,
+                    "ok": bool(ok),
+                }
+            )
             for batch in batches:
                 X = np.ascontiguousarray(X_all[:batch], dtype=dtype)
-                candidates = {"sklearn": ref.predict_proba,
-                              "skprune": pruned.predict_proba}
+                candidates = {
+                    "sklearn": ref.predict_proba,
+                    "skprune": pruned.predict_proba,
+                }
                 if onnx is not None and dtype == "float32":
                     candidates["onnxruntime"] = onnx
                 candidates["read X"] = lambda X: X.sum()
@@ -294,26 +369,39 @@ def run(args):
                 med = {k: float(np.median(v)) for k, v in times.items()}
                 per_round = np.array(times["sklearn"]) / np.array(times["skprune"])
                 limit = med["read X"] + 2 * net.n_nonzero * batch / gemm[dtype]
-                row = {"net": net_name, "kind": kind, "level": level, "dtype": dtype,
-                       "batch": batch, "layer_sizes": list(net.layer_sizes),
-                       "formats": list(net.formats), "n_nonzero": net.n_nonzero,
-                       "sklearn_ms": med["sklearn"] * 1e3,
-                       "skprune_ms": med["skprune"] * 1e3,
-                       "limit_ms": limit * 1e3,
-                       "speedup": med["sklearn"] / med["skprune"],
-                       "speedup_min": float(per_round.min()),
-                       "speedup_max": float(per_round.max()),
-                       "limit_speedup": med["sklearn"] / limit}
+                row = {
+                    "net": net_name,
+                    "kind": kind,
+                    "level": level,
+                    "dtype": dtype,
+                    "batch": batch,
+                    "layer_sizes": list(net.layer_sizes),
+                    "formats": list(net.formats),
+                    "n_nonzero": net.n_nonzero,
+                    "sklearn_ms": med["sklearn"] * 1e3,
+                    "skprune_ms": med["skprune"] * 1e3,
+                    "limit_ms": limit * 1e3,
+                    "speedup": med["sklearn"] / med["skprune"],
+                    "speedup_min": float(per_round.min()),
+                    "speedup_max": float(per_round.max()),
+                    "limit_speedup": med["sklearn"] / limit,
+                }
                 if "onnxruntime" in med:
                     row["onnxruntime_ms"] = med["onnxruntime"] * 1e3
                     row["vs_onnxruntime"] = med["onnxruntime"] / med["skprune"]
                 rows.append(row)
-                print(f"{net_name} {level:.0%} {kind} {dtype} batch {batch}: sklearn "
-                      f"{row['sklearn_ms']:.3f} ms, skprune {row['skprune_ms']:.3f} ms "
-                      f"({row['speedup']:.2f}x [{row['speedup_min']:.2f}-"
-                      f"{row['speedup_max']:.2f}]), limit {row['limit_speedup']:.1f}x"
-                      + (f", onnxruntime {row['onnxruntime_ms']:.3f} ms"
-                         if "onnxruntime" in row else ""), flush=True)
+                print(
+                    f"{net_name} {level:.0%} {kind} {dtype} batch {batch}: sklearn "
+                    f"{row['sklearn_ms']:.3f} ms, skprune {row['skprune_ms']:.3f} ms "
+                    f"({row['speedup']:.2f}x [{row['speedup_min']:.2f}-"
+                    f"{row['speedup_max']:.2f}]), limit {row['limit_speedup']:.1f}x"
+                    + (
+                        f", onnxruntime {row['onnxruntime_ms']:.3f} ms"
+                        if "onnxruntime" in row
+                        else ""
+                    ),
+                    flush=True,
+                )
             if (net_name, kind, level, dtype) == ("lenet", "weights", 0.95, "float32"):
                 breakdown = _breakdown(pruned, X_all[:1000])
     sizes = _file_sizes(X_train, y_train)
@@ -321,76 +409,137 @@ def run(args):
     lines = _table(rows, batches)
     verdicts = []
     for net_name, kind, level, dtype, batch, column, minimum in TARGETS:
-        hit = [r for r in rows if (r["net"], r["kind"], r["level"], r["dtype"],
-                                   r["batch"]) == (net_name, kind, level, dtype, batch)]
+        hit = [
+            r
+            for r in rows
+            if (r["net"], r["kind"], r["level"], r["dtype"], r["batch"])
+            == (net_name, kind, level, dtype, batch)
+        ]
         if not hit:
             continue
-        value = hit[0]["speedup" if column == "sklearn" else "vs_onnxruntime"] \
-            if column == "sklearn" or "vs_onnxruntime" in hit[0] else None
+        value = (
+            hit[0]["speedup" if column == "sklearn" else "vs_onnxruntime"]
+            if column == "sklearn" or "vs_onnxruntime" in hit[0]
+            else None
+        )
         if value is None:
             continue
-        verdicts.append({"target": f"{net_name} {level:.0%} {kind}, {dtype}, batch "
-                                   f"{batch}, vs {column} >= {minimum}x",
-                         "value": value, "met": bool(value >= minimum)})
+        verdicts.append(
+            {
+                "target": f"{net_name} {level:.0%} {kind}, {dtype}, batch "
+                f"{batch}, vs {column} >= {minimum}x",
+                "value": value,
+                "met": bool(value >= minimum),
+            }
+        )
     slower = [r for r in rows if r["speedup"] < 1.0]
     print("\n".join(lines))
     for v in verdicts:
         print(f"{v['target']}: {v['value']:.2f}x -> {'met' if v['met'] else 'MISSED'}")
-    print("configurations slower than sklearn:", len(slower), "of", len(rows),
-          "".join(f"\n  {r['net']} {r['level']:.0%} {r['kind']} {r['dtype']} batch "
-                  f"{r['batch']}: {r['speedup']:.2f}x" for r in slower))
+    print(
+        "configurations slower than sklearn:",
+        len(slower),
+        "of",
+        len(rows),
+        "".join(
+            f"\n  {r['net']} {r['level']:.0%} {r['kind']} {r['dtype']} batch "
+            f"{r['batch']}: {r['speedup']:.2f}x"
+            for r in slower
+        ),
+    )
     print("correctness:", json.dumps(checks, indent=1))
-    print("breakdown (lenet 95% weights, float32, batch 1000):",
-          json.dumps(breakdown, indent=1))
+    print(
+        "breakdown (lenet 95% weights, float32, batch 1000):",
+        json.dumps(breakdown, indent=1),
+    )
     print("first call:", json.dumps(first_call, indent=1))
     print("joblib file sizes:", json.dumps(sizes, indent=1))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({
-        "benchmark": "bench_inference", "models": "trained (benchmarks/_models.py)",
-        "table": lines, "sizes": sizes, "verdicts": verdicts, "runs": rows, "checks": checks,
-        "breakdown_95_float32_batch1000": breakdown, "first_call": first_call,
-        "gemm_gflops": {k: v / 1e9 for k, v in gemm.items()}, "blas": blas,
-        "rounds": args.rounds, "cpu": platform.processor() or platform.machine(),
-        "versions": {"skprune": skprune.__version__, "sklearn": sklearn.__version__,
-                     "numpy": np.__version__, "scipy": scipy.__version__,
-                     "python": platform.python_version()},
-    }, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "benchmark": "bench_inference",
+                "models": "trained (benchmarks/_models.py)",
+                "table": lines,
+                "sizes": sizes,
+                "verdicts": verdicts,
+                "runs": rows,
+                "checks": checks,
+                "breakdown_95_float32_batch1000": breakdown,
+                "first_call": first_call,
+                "gemm_gflops": {k: v / 1e9 for k, v in gemm.items()},
+                "blas": blas,
+                "rounds": args.rounds,
+                "cpu": platform.processor() or platform.machine(),
+                "versions": {
+                    "skprune": skprune.__version__,
+                    "sklearn": sklearn.__version__,
+                    "numpy": np.__version__,
+                    "scipy": scipy.__version__,
+                    "python": platform.python_version(),
+                },
+            },
+            indent=2,
+        )
+    )
     print(f"wrote {out}")
 
 
 def _table(rows, batches):
-    lines = ["Speedup of skprune predict_proba over sklearn MLPClassifier.predict_proba"
-             " on the same trained pruned weights (1 thread, median of rounds; "
-             "[min-max over rounds]); float32 / float64",
-             "| model | layers read (formats) | " + " | ".join(
-                 f"batch {b}" for b in batches) + " |",
-             "|---|---|" + "---|" * len(batches)]
+    lines = [
+        "Speedup of skprune predict_proba over sklearn MLPClassifier.predict_proba"
+        " on the same trained pruned weights (1 thread, median of rounds; "
+        "[min-max over rounds]); float32 / float64",
+        "| model | layers read (formats) | "
+        + " | ".join(f"batch {b}" for b in batches)
+        + " |",
+        "|---|---|" + "---|" * len(batches),
+    ]
     for net_name, kind, level in MODELS:
-        sel = [r for r in rows if (r["net"], r["kind"], r["level"])
-               == (net_name, kind, level)]
+        sel = [
+            r
+            for r in rows
+            if (r["net"], r["kind"], r["level"]) == (net_name, kind, level)
+        ]
         if not sel:
             continue
-        desc = "-".join(map(str, sel[0]["layer_sizes"])) + " (" + "/".join(
-            f[0] for f in sel[0]["formats"]) + ")"
+        desc = (
+            "-".join(map(str, sel[0]["layer_sizes"]))
+            + " ("
+            + "/".join(f[0] for f in sel[0]["formats"])
+            + ")"
+        )
         cells = []
         for b in batches:
             vals = {r["dtype"]: r for r in sel if r["batch"] == b}
-            cells.append(" / ".join(
-                f"{vals[d]['speedup']:.2f} [{vals[d]['speedup_min']:.1f}-"
-                f"{vals[d]['speedup_max']:.1f}]" if d in vals else "-" for d in DTYPES))
-        lines.append(f"| {net_name} {level:.0%} {kind} | {desc} | " + " | ".join(cells)
-                     + " |")
-    lines += ["", "float32, batch 1000: ms per call (sklearn same weights / "
-              "onnxruntime dense / skprune / physical limit)",
-              "| model | sklearn | onnxruntime (dense) | skprune | limit | "
-              "skprune vs onnxruntime |", "|---|---|---|---|---|---|"]
+            cells.append(
+                " / ".join(
+                    f"{vals[d]['speedup']:.2f} [{vals[d]['speedup_min']:.1f}-"
+                    f"{vals[d]['speedup_max']:.1f}]"
+                    if d in vals
+                    else "-"
+                    for d in DTYPES
+                )
+            )
+        lines.append(
+            f"| {net_name} {level:.0%} {kind} | {desc} | " + " | ".join(cells) + " |"
+        )
+    lines += [
+        "",
+        "float32, batch 1000: ms per call (sklearn same weights / "
+        "onnxruntime dense / skprune / physical limit)",
+        "| model | sklearn | onnxruntime (dense) | skprune | limit | "
+        "skprune vs onnxruntime |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in rows:
         if r["dtype"] == "float32" and r["batch"] == 1000:
             lines.append(
                 f"| {r['net']} {r['level']:.0%} {r['kind']} | {r['sklearn_ms']:.2f} | "
                 f"{r.get('onnxruntime_ms', float('nan')):.2f} | {r['skprune_ms']:.2f} | "
-                f"{r['limit_ms']:.2f} | {r.get('vs_onnxruntime', float('nan')):.2f}x |")
+                f"{r['limit_ms']:.2f} | {r.get('vs_onnxruntime', float('nan')):.2f}x |"
+            )
     return lines
 
 

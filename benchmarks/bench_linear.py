@@ -54,22 +54,36 @@ from threadpoolctl import threadpool_limits
 import skprune
 from skprune import SparseSGDRegressor
 
-CASE = dict(n_samples=20000, n_features=1000, n_informative=20, noise=5.0,
-            random_state=0)
+CASE = dict(
+    n_samples=20000, n_features=1000, n_informative=20, noise=5.0, random_state=0
+)
 ALPHAS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 SHAPES = [
-    dict(random_state=1), dict(random_state=2), dict(random_state=3),
-    dict(n_informative=5), dict(n_informative=50), dict(n_informative=100),
-    dict(noise=1.0), dict(noise=20.0), dict(noise=50.0),
-    dict(n_features=200), dict(n_samples=10000, n_features=2000),
-    dict(n_samples=5000), dict(n_samples=2000),
+    dict(random_state=1),
+    dict(random_state=2),
+    dict(random_state=3),
+    dict(n_informative=5),
+    dict(n_informative=50),
+    dict(n_informative=100),
+    dict(noise=1.0),
+    dict(noise=20.0),
+    dict(noise=50.0),
+    dict(n_features=200),
+    dict(n_samples=10000, n_features=2000),
+    dict(n_samples=5000),
+    dict(n_samples=2000),
     # correlated features; noise scaled to the signal (std ~0.6 and ~1.0)
-    dict(effective_rank=50, noise=0.05), dict(effective_rank=200, noise=0.05),
+    dict(effective_rank=50, noise=0.05),
+    dict(effective_rank=200, noise=0.05),
 ]
-QUICK_SHAPES = [dict(n_informative=50), dict(noise=50.0),
-                dict(effective_rank=200, noise=0.05)]
-STREAM = dict(n_rows=2_000_000, n_features=1000, n_informative=20, noise=5.0,
-              chunk=10_000, seed=0)
+QUICK_SHAPES = [
+    dict(n_informative=50),
+    dict(noise=50.0),
+    dict(effective_rank=200, noise=0.05),
+]
+STREAM = dict(
+    n_rows=2_000_000, n_features=1000, n_informative=20, noise=5.0, chunk=10_000, seed=0
+)
 MEMORY_LIMIT_MB = 500
 DENSITIES = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5]
 
@@ -103,15 +117,20 @@ def _row(name, model, X_te, y_te, true, seconds):
 
 
 def _models():
-    yield "SparseSGDRegressor(random_state=0)", lambda: SparseSGDRegressor(
-        random_state=0)
+    yield (
+        "SparseSGDRegressor(random_state=0)",
+        lambda: SparseSGDRegressor(random_state=0),
+    )
     for criterion in ["gradient", "entropy"]:
-        yield (f"SparseSGDRegressor(prune_criterion='{criterion}')",
-               lambda c=criterion: SparseSGDRegressor(prune_criterion=c,
-                                                      random_state=0))
+        yield (
+            f"SparseSGDRegressor(prune_criterion='{criterion}')",
+            lambda c=criterion: SparseSGDRegressor(prune_criterion=c, random_state=0),
+        )
     for alpha in ALPHAS:
-        yield (f"SGDRegressor(penalty='l1', alpha={alpha:g})",
-               lambda a=alpha: SGDRegressor(penalty="l1", alpha=a, random_state=0))
+        yield (
+            f"SGDRegressor(penalty='l1', alpha={alpha:g})",
+            lambda a=alpha: SGDRegressor(penalty="l1", alpha=a, random_state=0),
+        )
     yield "LassoCV()", lambda: LassoCV(random_state=0)
 
 
@@ -130,8 +149,11 @@ def bench_case(repeats):
     rows = [_row(n, fitted[n], X_te, y_te, true, seconds[n]) for n, _ in models]
     oracle = LinearRegression().fit(X_tr[:, true], y_tr).score(X_te[:, true], y_te)
     default = fitted[models[0][0]]
-    return {"rows": rows, "oracle_r2": float(oracle),
-            "pruning_history": default.pruning_history_}
+    return {
+        "rows": rows,
+        "oracle_r2": float(oracle),
+        "pruning_history": default.pruning_history_,
+    }
 
 
 def bench_shapes(shapes):
@@ -146,17 +168,19 @@ def bench_shapes(shapes):
         t_lasso = time.perf_counter() - start
         missed = np.flatnonzero(true & ~ours.support_)
         oracle = LinearRegression().fit(X_tr[:, true], y_tr)
-        rows.append({
-            "shape": shape,
-            "n_true": int(true.sum()),
-            "ours": _row("SparseSGDRegressor", ours, X_te, y_te, true, [t_ours]),
-            "lasso_cv": _row("LassoCV", lasso, X_te, y_te, true, [t_lasso]),
-            "oracle_r2": float(oracle.score(X_te[:, true], y_te)),
-            # how much each missed true feature matters: c^2 / sigma^2
-            "missed_effect_over_noise_var": [float(effect[j]) for j in missed],
-            "smallest_true_effect": float(effect[true].min()),
-            "false_positives": int(np.sum(~true & ours.support_)),
-        })
+        rows.append(
+            {
+                "shape": shape,
+                "n_true": int(true.sum()),
+                "ours": _row("SparseSGDRegressor", ours, X_te, y_te, true, [t_ours]),
+                "lasso_cv": _row("LassoCV", lasso, X_te, y_te, true, [t_lasso]),
+                "oracle_r2": float(oracle.score(X_te[:, true], y_te)),
+                # how much each missed true feature matters: c^2 / sigma^2
+                "missed_effect_over_noise_var": [float(effect[j]) for j in missed],
+                "smallest_true_effect": float(effect[true].min()),
+                "false_positives": int(np.sum(~true & ours.support_)),
+            }
+        )
     return rows
 
 
@@ -212,9 +236,11 @@ def stream_worker(cfg, which):
             model = SparseSGDRegressor(random_state=0)
             X, y = _stream_chunk(cfg, coef, 0)
             model.fit(X, y)
-            first = {"support_f1": float(f1_score(true, model.support_)),
-                     "r2": float(model.score(X_test, y_test)),
-                     "nnz": int(model.n_nonzero_)}
+            first = {
+                "support_f1": float(f1_score(true, model.support_)),
+                "r2": float(model.score(X_test, y_test)),
+                "nnz": int(model.n_nonzero_),
+            }
             del X, y
             rest = range(1, n_chunks)
         else:
@@ -230,16 +256,19 @@ def stream_worker(cfg, which):
     tracemalloc.stop()
     coef_hat = np.ravel(model.coef_)
     out = {
-        "model": ("SparseSGDRegressor fit(chunk 0) + partial_fit"
-                  if which == "sparse" else
-                  f"SGDRegressor(penalty='l1', alpha={float(which):g}).partial_fit"),
+        "model": (
+            "SparseSGDRegressor fit(chunk 0) + partial_fit"
+            if which == "sparse"
+            else f"SGDRegressor(penalty='l1', alpha={float(which):g}).partial_fit"
+        ),
         "rows": n_chunks * cfg["chunk"],
         "seconds": seconds,
         "support_f1": float(f1_score(true, coef_hat != 0)),
         "nnz": int(np.count_nonzero(coef_hat)),
         "r2": float(model.score(X_test, y_test)),
         "pruned_exactly_zero": bool(np.all(coef_hat[~true] == 0))
-        if which == "sparse" else None,
+        if which == "sparse"
+        else None,
         "after_first_chunk": first,
         "tracemalloc_peak_mb": traced_peak / 2**20,
         "max_rss_mb": _peak_rss_mb(),
@@ -252,7 +281,10 @@ def bench_streaming(cfg):
     for which in ["sparse", "0.0001", "0.1"]:
         proc = subprocess.run(
             [sys.executable, __file__, "--stream-worker", json.dumps(cfg), which],
-            check=True, capture_output=True, text=True)
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return rows
 
@@ -280,24 +312,38 @@ def bench_predict(repeats, n_rows=20000, n_features=1000):
     rows = []
     for density in DENSITIES:
         k = max(1, int(round(density * n_features)))
-        ours = SparseSGDRegressor(prune_ratio=1 - k / n_features, n_prune_steps=1,
-                                  max_iter=1, tol=None, refit=False, random_state=0)
+        ours = SparseSGDRegressor(
+            prune_ratio=1 - k / n_features,
+            n_prune_steps=1,
+            max_iter=1,
+            tol=None,
+            refit=False,
+            random_state=0,
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             ours.fit(X[:2000], y[:2000])
         ref = SGDRegressor().fit(X[:10], y[:10])
         ref.coef_, ref.intercept_ = ours.coef_.copy(), ours.intercept_.copy()
         row = {"density": density, "n_nonzero": int(ours.n_nonzero_)}
-        cases = [("dense", X, False), ("dense_assume_finite", X, True),
-                 ("csr_5pct", X_csr, False)]
+        cases = [
+            ("dense", X, False),
+            ("dense_assume_finite", X, True),
+            ("csr_5pct", X_csr, False),
+        ]
         for label, data, assume in cases:
             with sklearn.config_context(assume_finite=assume):
-                np.testing.assert_allclose(ours.predict(data), ref.predict(data),
-                                           rtol=1e-9, atol=1e-9)
-                t_ref, t_new = _median_ratio(lambda: ref.predict(data),
-                                             lambda: ours.predict(data), repeats)
-            row[label] = {"sklearn_ms": t_ref * 1e3, "skprune_ms": t_new * 1e3,
-                          "speedup": t_ref / t_new}
+                np.testing.assert_allclose(
+                    ours.predict(data), ref.predict(data), rtol=1e-9, atol=1e-9
+                )
+                t_ref, t_new = _median_ratio(
+                    lambda: ref.predict(data), lambda: ours.predict(data), repeats
+                )
+            row[label] = {
+                "sklearn_ms": t_ref * 1e3,
+                "skprune_ms": t_new * 1e3,
+                "speedup": t_ref / t_new,
+            }
         rows.append(row)
     return rows
 
@@ -312,60 +358,83 @@ def print_tables(results):
         print("| model | support F1 | test R^2 | non-zeros | fit s (median) |")
         print("|---|---|---|---|---|")
         for r in case["rows"]:
-            print(f"| {r['model']} | {r['support_f1']:.3f} | {r['r2']:.6f} | "
-                  f"{r['nnz']} | {r['fit_seconds']:.1f} |")
-        print(f"| OLS on the true support (oracle) | 1.000 | {case['oracle_r2']:.6f} "
-              "| 20 | |")
+            print(
+                f"| {r['model']} | {r['support_f1']:.3f} | {r['r2']:.6f} | "
+                f"{r['nnz']} | {r['fit_seconds']:.1f} |"
+            )
+        print(
+            f"| OLS on the true support (oracle) | 1.000 | {case['oracle_r2']:.6f} "
+            "| 20 | |"
+        )
         lasso = next(r for r in case["rows"] if r["model"] == "LassoCV()")
         ours = case["rows"][0]
         f1_ok = ours["support_f1"] >= 0.99
         r2_ok = ours["r2"] >= lasso["r2"] - 0.0005
-        print(f"\nTarget: support F1 {ours['support_f1']:.4f} (>= 0.99) -> "
-              f"{'met' if f1_ok else 'MISSED'}; R^2 {ours['r2']:.6f} vs LassoCV "
-              f"{lasso['r2']:.6f} - 0.0005 = {lasso['r2'] - 0.0005:.6f} -> "
-              f"{'met' if r2_ok else 'MISSED'}")
+        print(
+            f"\nTarget: support F1 {ours['support_f1']:.4f} (>= 0.99) -> "
+            f"{'met' if f1_ok else 'MISSED'}; R^2 {ours['r2']:.6f} vs LassoCV "
+            f"{lasso['r2']:.6f} - 0.0005 = {lasso['r2'] - 0.0005:.6f} -> "
+            f"{'met' if r2_ok else 'MISSED'}"
+        )
     shapes = results.get("shapes")
     if shapes:
         print("\n### Other shapes (default SparseSGDRegressor vs LassoCV)\n")
-        print("| shape | true | F1 ours | F1 LassoCV | R^2 ours | R^2 LassoCV | "
-              "R^2 ours - LassoCV | nnz ours | nnz LassoCV | missed (c^2/sigma^2) |")
+        print(
+            "| shape | true | F1 ours | F1 LassoCV | R^2 ours | R^2 LassoCV | "
+            "R^2 ours - LassoCV | nnz ours | nnz LassoCV | missed (c^2/sigma^2) |"
+        )
         print("|---|---|---|---|---|---|---|---|---|---|")
         for r in shapes:
             shape = ", ".join(f"{k}={v}" for k, v in r["shape"].items())
             missed = ", ".join(f"{m:.4f}" for m in r["missed_effect_over_noise_var"])
-            print(f"| {shape} | {r['n_true']} | {r['ours']['support_f1']:.3f} | "
-                  f"{r['lasso_cv']['support_f1']:.3f} | {r['ours']['r2']:.6f} | "
-                  f"{r['lasso_cv']['r2']:.6f} | "
-                  f"{r['ours']['r2'] - r['lasso_cv']['r2']:+.6f} | "
-                  f"{r['ours']['nnz']} | {r['lasso_cv']['nnz']} | {missed or '-'} |")
+            print(
+                f"| {shape} | {r['n_true']} | {r['ours']['support_f1']:.3f} | "
+                f"{r['lasso_cv']['support_f1']:.3f} | {r['ours']['r2']:.6f} | "
+                f"{r['lasso_cv']['r2']:.6f} | "
+                f"{r['ours']['r2'] - r['lasso_cv']['r2']:+.6f} | "
+                f"{r['ours']['nnz']} | {r['lasso_cv']['nnz']} | {missed or '-'} |"
+            )
     stream = results.get("streaming")
     if stream:
         cfg = results["streaming_config"]
-        print(f"\n### Streaming: {cfg['n_rows']:,} rows x {cfg['n_features']} "
-              f"features in chunks of {cfg['chunk']:,}\n")
-        print("| model | support F1 | non-zeros | test R^2 | peak RSS MB | "
-              "tracemalloc peak MB | seconds |")
+        print(
+            f"\n### Streaming: {cfg['n_rows']:,} rows x {cfg['n_features']} "
+            f"features in chunks of {cfg['chunk']:,}\n"
+        )
+        print(
+            "| model | support F1 | non-zeros | test R^2 | peak RSS MB | "
+            "tracemalloc peak MB | seconds |"
+        )
         print("|---|---|---|---|---|---|---|")
         for r in stream:
-            print(f"| {r['model']} | {r['support_f1']:.3f} | {r['nnz']} | "
-                  f"{r['r2']:.6f} | {r['max_rss_mb']:.0f} | "
-                  f"{r['tracemalloc_peak_mb']:.0f} | {r['seconds']:.0f} |")
+            print(
+                f"| {r['model']} | {r['support_f1']:.3f} | {r['nnz']} | "
+                f"{r['r2']:.6f} | {r['max_rss_mb']:.0f} | "
+                f"{r['tracemalloc_peak_mb']:.0f} | {r['seconds']:.0f} |"
+            )
         ours = stream[0]
         met = ours["max_rss_mb"] < MEMORY_LIMIT_MB
-        print(f"\nTarget: peak memory {ours['max_rss_mb']:.0f} MB "
-              f"(< {MEMORY_LIMIT_MB}) -> {'met' if met else 'MISSED'}")
+        print(
+            f"\nTarget: peak memory {ours['max_rss_mb']:.0f} MB "
+            f"(< {MEMORY_LIMIT_MB}) -> {'met' if met else 'MISSED'}"
+        )
     pred = results.get("predict")
     if pred:
-        print("\n### predict speedup over SGDRegressor.predict, same coefficients "
-              "(20000 x 1000, one thread)\n")
-        print("| support density | dense X | dense X, assume_finite | "
-              "CSR X (5% dense) |")
+        print(
+            "\n### predict speedup over SGDRegressor.predict, same coefficients "
+            "(20000 x 1000, one thread)\n"
+        )
+        print(
+            "| support density | dense X | dense X, assume_finite | CSR X (5% dense) |"
+        )
         print("|---|---|---|---|")
         for r in pred:
-            print(f"| {r['density']:g} ({r['n_nonzero']}) | "
-                  f"{r['dense']['speedup']:.2f}x | "
-                  f"{r['dense_assume_finite']['speedup']:.2f}x | "
-                  f"{r['csr_5pct']['speedup']:.2f}x |")
+            print(
+                f"| {r['density']:g} ({r['n_nonzero']}) | "
+                f"{r['dense']['speedup']:.2f}x | "
+                f"{r['dense_assume_finite']['speedup']:.2f}x | "
+                f"{r['csr_5pct']['speedup']:.2f}x |"
+            )
 
 
 def main(argv=None):
@@ -373,8 +442,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--parts", default="case,shapes,streaming,predict")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results"
-                                             / "linear.json"))
+    parser.add_argument(
+        "--out", default=str(Path(__file__).parent / "results" / "linear.json")
+    )
     parser.add_argument("--stream-worker", nargs=2, metavar=("CONFIG", "MODEL"))
     args = parser.parse_args(argv)
     if args.stream_worker:
@@ -398,8 +468,10 @@ def main(argv=None):
         if "predict" in parts:
             results["predict"] = bench_predict(5 if args.quick else 20)
     results["versions"] = {
-        "skprune": skprune.__version__, "sklearn": sklearn.__version__,
-        "numpy": np.__version__, "scipy": scipy.__version__,
+        "skprune": skprune.__version__,
+        "sklearn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
         "python": platform.python_version(),
     }
     out.parent.mkdir(parents=True, exist_ok=True)

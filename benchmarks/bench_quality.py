@@ -58,6 +58,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _data import add_data_dir_argument, load_mnist_split
 from joblib import Parallel, delayed
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
@@ -65,8 +66,6 @@ from threadpoolctl import threadpool_limits
 import skprune
 from skprune import PrunedMLPClassifier
 from skprune._compressed import CompressedMLP
-
-from _data import add_data_dir_argument, load_mnist_split
 
 CRITERIA = ["magnitude", "entropy", "gradient", "taylor", "random"]
 SPARSITIES = [0.5, 0.8, 0.9, 0.95, 0.98]
@@ -79,8 +78,12 @@ def _dense(seed, X_train, y_train, X_test, y_test):
         mlp = MLPClassifier(hidden_layer_sizes=(300, 100), random_state=seed)
         mlp.fit(X_train, y_train)
         seconds = time.perf_counter() - start
-    return mlp, {"seed": seed, "accuracy": mlp.score(X_test, y_test),
-                 "fit_seconds": seconds, "n_iter": mlp.n_iter_}
+    return mlp, {
+        "seed": seed,
+        "accuracy": mlp.score(X_test, y_test),
+        "fit_seconds": seconds,
+        "n_iter": mlp.n_iter_,
+    }
 
 
 def _prune(dense, dense_seconds, seed, criterion, sparsity, data):
@@ -88,18 +91,32 @@ def _prune(dense, dense_seconds, seed, criterion, sparsity, data):
     with threadpool_limits(1):
         start = time.perf_counter()
         est = PrunedMLPClassifier.from_estimator(
-            dense, X_train, y_train, prune_ratio=sparsity, prune_criterion=criterion)
+            dense, X_train, y_train, prune_ratio=sparsity, prune_criterion=criterion
+        )
         seconds = time.perf_counter() - start
     # the same pruned weights served in float32: do the predicted labels agree?
-    net32 = CompressedMLP(est.coefs_, est.intercepts_, est.masks_, est.activation,
-                          est.out_activation_, inference_dtype="float32")
-    agree = np.mean(net32.forward(X_test).argmax(axis=1)
-                    == est.predict_proba(X_test).argmax(axis=1))
-    return {"seed": seed, "criterion": criterion, "target_sparsity": sparsity,
-            "float32_label_agreement": float(agree),
-            "sparsity": est.sparsity_, "accuracy": est.score(X_test, y_test),
-            "hidden_layer_sizes": list(est.hidden_layer_sizes_),
-            "prune_seconds": seconds, "fit_seconds": dense_seconds + seconds}
+    net32 = CompressedMLP(
+        est.coefs_,
+        est.intercepts_,
+        est.masks_,
+        est.activation,
+        est.out_activation_,
+        inference_dtype="float32",
+    )
+    agree = np.mean(
+        net32.forward(X_test).argmax(axis=1) == est.predict_proba(X_test).argmax(axis=1)
+    )
+    return {
+        "seed": seed,
+        "criterion": criterion,
+        "target_sparsity": sparsity,
+        "float32_label_agreement": float(agree),
+        "sparsity": est.sparsity_,
+        "accuracy": est.score(X_test, y_test),
+        "hidden_layer_sizes": list(est.hidden_layer_sizes_),
+        "prune_seconds": seconds,
+        "fit_seconds": dense_seconds + seconds,
+    }
 
 
 def _fit_direct(seed, hidden, prune_ratio, data):
@@ -110,14 +127,20 @@ def _fit_direct(seed, hidden, prune_ratio, data):
         if prune_ratio is None:
             est = MLPClassifier(hidden_layer_sizes=hidden, random_state=seed)
         else:
-            est = PrunedMLPClassifier(hidden_layer_sizes=hidden, prune_ratio=prune_ratio,
-                                      random_state=seed)
+            est = PrunedMLPClassifier(
+                hidden_layer_sizes=hidden, prune_ratio=prune_ratio, random_state=seed
+            )
         est.fit(X_train, y_train)
         seconds = time.perf_counter() - start
-    return {"seed": seed, "hidden": list(hidden), "prune_ratio": prune_ratio,
-            "accuracy": est.score(X_test, y_test), "fit_seconds": seconds,
-            "sparsity": getattr(est, "sparsity_", 0.0),
-            "hidden_layer_sizes": list(getattr(est, "hidden_layer_sizes_", hidden))}
+    return {
+        "seed": seed,
+        "hidden": list(hidden),
+        "prune_ratio": prune_ratio,
+        "accuracy": est.score(X_test, y_test),
+        "fit_seconds": seconds,
+        "sparsity": getattr(est, "sparsity_", 0.0),
+        "hidden_layer_sizes": list(getattr(est, "hidden_layer_sizes_", hidden)),
+    }
 
 
 def _cell(values):
@@ -127,23 +150,37 @@ def _cell(values):
 
 def _drop(rows, dense_by_seed):
     """Mean over seeds of (dense - pruned) accuracy, in points."""
-    return float(np.mean([(dense_by_seed[r["seed"]] - r["accuracy"]) * 100 for r in rows]))
+    return float(
+        np.mean([(dense_by_seed[r["seed"]] - r["accuracy"]) * 100 for r in rows])
+    )
 
 
 def _part_variants(args, data, dense, part):
     """Criteria x settings pruned from the same dense models (neuron, noretrain)."""
     if part == "neuron":
-        settings = [{"prune_ratio": r, "prune_granularity": "neuron"} for r in (0.5, 0.75)]
+        settings = [
+            {"prune_ratio": r, "prune_granularity": "neuron"} for r in (0.5, 0.75)
+        ]
     else:
-        settings = [{"prune_ratio": 0.9, "prune_schedule": "oneshot", "finetune_iter": 0}]
-    tasks = [(s, c, st) for s in range(args.seeds) for c in args.criteria for st in settings]
+        settings = [
+            {"prune_ratio": 0.9, "prune_schedule": "oneshot", "finetune_iter": 0}
+        ]
+    tasks = [
+        (s, c, st) for s in range(args.seeds) for c in args.criteria for st in settings
+    ]
     rows = Parallel(n_jobs=args.n_jobs)(
-        delayed(_prune_with)(dense[s][0], s, c, st, data) for s, c, st in tasks)
+        delayed(_prune_with)(dense[s][0], s, c, st, data) for s, c, st in tasks
+    )
     dense_by_seed = {d[1]["seed"]: d[1]["accuracy"] for d in dense}
-    label = (lambda st: f"{st['prune_ratio']:.0%} neurons") if part == "neuron" else (
-        lambda st: "90% one-shot, no re-training")
-    lines = ["| criterion | " + " | ".join(label(st) for st in settings) + " |",
-             "|---" * (len(settings) + 1) + "|"]
+    label = (
+        (lambda st: f"{st['prune_ratio']:.0%} neurons")
+        if part == "neuron"
+        else (lambda st: "90% one-shot, no re-training")
+    )
+    lines = [
+        "| criterion | " + " | ".join(label(st) for st in settings) + " |",
+        "|---" * (len(settings) + 1) + "|",
+    ]
     verdicts = []
     random_acc = {}
     for c in args.criteria:
@@ -157,8 +194,10 @@ def _part_variants(args, data, dense, part):
                 extra = f", hidden {sizes[0]:.0f}-{sizes[1]:.0f}"
             cells.append(f"{_cell([r['accuracy'] for r in sel])} ({-drop:+.2f}{extra})")
             if part == "neuron" and st["prune_ratio"] == 0.5:
-                verdicts.append(f"{c} @ 50% neurons: drop {drop:.2f} points, target <= 0.5"
-                                f" -> {'met' if drop <= 0.5 else 'MISSED'}")
+                verdicts.append(
+                    f"{c} @ 50% neurons: drop {drop:.2f} points, target <= 0.5"
+                    f" -> {'met' if drop <= 0.5 else 'MISSED'}"
+                )
             if part == "noretrain":
                 random_acc[c] = np.mean([r["accuracy"] for r in sel]) * 100
         lines.append(f"| {c} | " + " | ".join(cells) + " |")
@@ -166,7 +205,9 @@ def _part_variants(args, data, dense, part):
         for c, acc in random_acc.items():
             if c != "random":
                 gap = acc - random_acc["random"]
-                verdicts.append(f"{c} beats random by {gap:.2f} points with no re-training")
+                verdicts.append(
+                    f"{c} beats random by {gap:.2f} points with no re-training"
+                )
     return lines, verdicts, rows
 
 
@@ -175,32 +216,50 @@ def _prune_with(dense, seed, criterion, settings, data):
     with threadpool_limits(1):
         start = time.perf_counter()
         est = PrunedMLPClassifier.from_estimator(
-            dense, X_train, y_train, prune_criterion=criterion, **settings)
+            dense, X_train, y_train, prune_criterion=criterion, **settings
+        )
         seconds = time.perf_counter() - start
-    return {"seed": seed, "criterion": criterion, "settings": settings,
-            "accuracy": est.score(X_test, y_test), "sparsity": est.sparsity_,
-            "hidden_layer_sizes": list(est.hidden_layer_sizes_),
-            "prune_seconds": seconds}
+    return {
+        "seed": seed,
+        "criterion": criterion,
+        "settings": settings,
+        "accuracy": est.score(X_test, y_test),
+        "sparsity": est.sparsity_,
+        "hidden_layer_sizes": list(est.hidden_layer_sizes_),
+        "prune_seconds": seconds,
+    }
 
 
 def _part_defaults(args, data):
     hiddens = [(100,), (300, 100)]
-    tasks = [(s, h, r) for h in hiddens for s in range(args.seeds) for r in (None, 0.95)]
-    rows = Parallel(n_jobs=args.n_jobs)(delayed(_fit_direct)(s, h, r, data)
-                                        for s, h, r in tasks)
-    lines = ["| hidden sizes | dense `MLPClassifier` | `PrunedMLPClassifier(prune_ratio=0.95)` "
-             "| change | median fit s (dense / pruned) |", "|---|---|---|---|---|"]
+    tasks = [
+        (s, h, r) for h in hiddens for s in range(args.seeds) for r in (None, 0.95)
+    ]
+    rows = Parallel(n_jobs=args.n_jobs)(
+        delayed(_fit_direct)(s, h, r, data) for s, h, r in tasks
+    )
+    lines = [
+        "| hidden sizes | dense `MLPClassifier` | `PrunedMLPClassifier(prune_ratio=0.95)` "
+        "| change | median fit s (dense / pruned) |",
+        "|---|---|---|---|---|",
+    ]
     verdicts = []
     for h in hiddens:
         dense = [r for r in rows if r["hidden"] == list(h) and r["prune_ratio"] is None]
-        pruned = [r for r in rows if r["hidden"] == list(h) and r["prune_ratio"] is not None]
+        pruned = [
+            r for r in rows if r["hidden"] == list(h) and r["prune_ratio"] is not None
+        ]
         drop = _drop(pruned, {r["seed"]: r["accuracy"] for r in dense})
-        lines.append(f"| {h} | {_cell([r['accuracy'] for r in dense])} | "
-                     f"{_cell([r['accuracy'] for r in pruned])} | {-drop:+.2f} | "
-                     f"{np.median([r['fit_seconds'] for r in dense]):.0f} / "
-                     f"{np.median([r['fit_seconds'] for r in pruned]):.0f} |")
-        verdicts.append(f"defaults, hidden {h}, 95%: drop {drop:.2f} points, target <= 0.5"
-                        f" -> {'met' if drop <= 0.5 else 'MISSED'}")
+        lines.append(
+            f"| {h} | {_cell([r['accuracy'] for r in dense])} | "
+            f"{_cell([r['accuracy'] for r in pruned])} | {-drop:+.2f} | "
+            f"{np.median([r['fit_seconds'] for r in dense]):.0f} / "
+            f"{np.median([r['fit_seconds'] for r in pruned]):.0f} |"
+        )
+        verdicts.append(
+            f"defaults, hidden {h}, 95%: drop {drop:.2f} points, target <= 0.5"
+            f" -> {'met' if drop <= 0.5 else 'MISSED'}"
+        )
     return lines, verdicts, rows
 
 
@@ -208,23 +267,34 @@ def _generality_data(name):
     from sklearn.datasets import load_digits, make_classification
     from sklearn.model_selection import train_test_split
     from sklearn.preprocessing import StandardScaler
+
     if name == "digits":
         X, y = load_digits(return_X_y=True)
         X = X / 16
     else:
-        X, y = make_classification(n_samples=6000, n_features=40, n_informative=15,
-                                   n_redundant=5, n_classes=4, random_state=0)
+        X, y = make_classification(
+            n_samples=6000,
+            n_features=40,
+            n_informative=15,
+            n_redundant=5,
+            n_classes=4,
+            random_state=0,
+        )
         X = StandardScaler().fit_transform(X)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0, stratify=y)
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
     return X_train, y_train, X_test, y_test
 
 
 def _part_generality(args):
     names = ["digits", "make_classification"]
-    tasks = [(n, s, r) for n in names for s in range(args.seeds) for r in (None, 0.9, 0.95)]
+    tasks = [
+        (n, s, r) for n in names for s in range(args.seeds) for r in (None, 0.9, 0.95)
+    ]
     rows = Parallel(n_jobs=args.n_jobs)(
-        delayed(_fit_direct)(s, (100,), r, _generality_data(n)) for n, s, r in tasks)
+        delayed(_fit_direct)(s, (100,), r, _generality_data(n)) for n, s, r in tasks
+    )
     for row, (n, _, _) in zip(rows, tasks):
         row["data"] = n
     lines = ["| data | dense | 90% sparse | 95% sparse |", "|---|---|---|---|"]
@@ -248,12 +318,25 @@ def _write(path, part, header, lines, verdicts, extra):
     print("\n".join(verdicts))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({
-        "benchmark": "bench_quality", "part": part, "header": header, "table": lines,
-        "verdicts": verdicts, **extra,
-        "versions": {"skprune": skprune.__version__, "sklearn": sklearn.__version__,
-                     "numpy": np.__version__, "python": platform.python_version()},
-    }, indent=2))
+    path.write_text(
+        json.dumps(
+            {
+                "benchmark": "bench_quality",
+                "part": part,
+                "header": header,
+                "table": lines,
+                "verdicts": verdicts,
+                **extra,
+                "versions": {
+                    "skprune": skprune.__version__,
+                    "sklearn": sklearn.__version__,
+                    "numpy": np.__version__,
+                    "python": platform.python_version(),
+                },
+            },
+            indent=2,
+        )
+    )
     print(f"wrote {path}\n")
 
 
@@ -262,54 +345,80 @@ def _part_frontier(args, data, dense):
     tasks = [(s, c, sp) for s in seeds for c in args.criteria for sp in args.sparsities]
     rows = Parallel(n_jobs=args.n_jobs, verbose=0)(
         delayed(_prune)(dense[s][0], dense[s][1]["fit_seconds"], s, c, sp, data)
-        for s, c, sp in tasks)
+        for s, c, sp in tasks
+    )
 
     dense_acc = np.array([d[1]["accuracy"] for d in dense]) * 100
     dense_fit = np.median([d[1]["fit_seconds"] for d in dense])
-    lines = ["| criterion | " + " | ".join(f"{sp:.0%} sparse" for sp in args.sparsities)
-             + " | median fit s |",
-             "|---" * (len(args.sparsities) + 2) + "|",
-             f"| dense | {dense_acc.mean():.2f} ± {dense_acc.std():.2f} (0%)"
-             + " |" * len(args.sparsities) + f" {dense_fit:.0f} |"]
+    lines = [
+        "| criterion | "
+        + " | ".join(f"{sp:.0%} sparse" for sp in args.sparsities)
+        + " | median fit s |",
+        "|---" * (len(args.sparsities) + 2) + "|",
+        f"| dense | {dense_acc.mean():.2f} ± {dense_acc.std():.2f} (0%)"
+        + " |" * len(args.sparsities)
+        + f" {dense_fit:.0f} |",
+    ]
     verdicts = []
     for c in args.criteria:
         cells = []
         for sp in args.sparsities:
-            sel = [r for r in rows if r["criterion"] == c and r["target_sparsity"] == sp]
+            sel = [
+                r for r in rows if r["criterion"] == c and r["target_sparsity"] == sp
+            ]
             acc = np.array([r["accuracy"] for r in sel]) * 100
             # drop per seed against that seed's own dense model
             drop = np.mean([dense_acc[r["seed"]] - r["accuracy"] * 100 for r in sel])
             cells.append(f"{acc.mean():.2f} ± {acc.std():.2f} ({-drop:+.2f})")
             if sp in TARGETS:
                 ok = drop <= TARGETS[sp]
-                verdicts.append(f"{c} @ {sp:.0%}: drop {drop:.2f} points, target "
-                                f"<= {TARGETS[sp]} -> {'met' if ok else 'MISSED'}")
+                verdicts.append(
+                    f"{c} @ {sp:.0%}: drop {drop:.2f} points, target "
+                    f"<= {TARGETS[sp]} -> {'met' if ok else 'MISSED'}"
+                )
         fit = np.median([r["fit_seconds"] for r in rows if r["criterion"] == c])
         lines.append(f"| {c} | " + " | ".join(cells) + f" | {fit:.0f} |")
     if 0.9 in args.sparsities and "random" in args.criteria:
-        mean90 = {c: np.mean([r["accuracy"] for r in rows if r["criterion"] == c
-                              and r["target_sparsity"] == 0.9]) * 100
-                  for c in args.criteria}
+        mean90 = {
+            c: np.mean(
+                [
+                    r["accuracy"]
+                    for r in rows
+                    if r["criterion"] == c and r["target_sparsity"] == 0.9
+                ]
+            )
+            * 100
+            for c in args.criteria
+        }
         for c in args.criteria:
             if c != "random":
                 gap = mean90[c] - mean90["random"]
-                verdicts.append(f"{c} beats random @ 90% by {gap:.2f} points, target "
-                                f">= 5 -> {'met' if gap >= 5 else 'MISSED'}")
+                verdicts.append(
+                    f"{c} beats random @ 90% by {gap:.2f} points, target "
+                    f">= 5 -> {'met' if gap >= 5 else 'MISSED'}"
+                )
     agreement = min(r["float32_label_agreement"] for r in rows)
-    verdicts.append(f"float32 vs float64 predicted labels on the test split: "
-                    f"lowest agreement over all runs {agreement:.4%} (target >= "
-                    f"99.9%) -> {'met' if agreement >= 0.999 else 'MISSED'}")
+    verdicts.append(
+        f"float32 vs float64 predicted labels on the test split: "
+        f"lowest agreement over all runs {agreement:.4%} (target >= "
+        f"99.9%) -> {'met' if agreement >= 0.999 else 'MISSED'}"
+    )
     return lines, verdicts, rows
 
 
 SMALL = ["digits-100", "digits-64x64", "mc-4class", "mc-10class-flip", "friedman1"]
-CELLS = {"80% weights": {"prune_ratio": 0.8}, "90% weights": {"prune_ratio": 0.9},
-         "95% weights": {"prune_ratio": 0.95},
-         "50% neurons": {"prune_ratio": 0.5, "prune_granularity": "neuron"}}
+CELLS = {
+    "80% weights": {"prune_ratio": 0.8},
+    "90% weights": {"prune_ratio": 0.9},
+    "95% weights": {"prune_ratio": 0.95},
+    "50% neurons": {"prune_ratio": 0.5, "prune_granularity": "neuron"},
+}
 # candidate recipes compared on validation data: (from_estimator params, patch)
 CANDIDATES = {
-    "fixed (5 steps x 10 epochs, old default)": ({"n_prune_steps": 5, "finetune_iter": 10},
-                                                 None),
+    "fixed (5 steps x 10 epochs, old default)": (
+        {"n_prune_steps": 5, "finetune_iter": 10},
+        None,
+    ),
     "auto, 10 steps, no step-size rule": ({}, {"skprune._recipe.MAX_HALVINGS": 0}),
     "auto, 10 steps (default)": ({}, None),
     "auto, 10 steps, 0.25 D per step": ({}, {"skprune._recipe.STEP_FRACTION": 0.25}),
@@ -318,24 +427,37 @@ CANDIDATES = {
     # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
     # (The first run set the same rates through a since-removed module factor.)
     "auto, 10 steps, re-training at 2x learning rate": (
-        {"learning_rate_init": 0.002}, None),
+        {"learning_rate_init": 0.002},
+        None,
+    ),
     "auto, 10 steps, re-training at 3x learning rate": (
-        {"learning_rate_init": 0.003}, None),
+        {"learning_rate_init": 0.003},
+        None,
+    ),
     "auto, 5 steps, re-training at 3x learning rate": (
-        {"n_prune_steps": 5, "learning_rate_init": 0.003}, None),
+        {"n_prune_steps": 5, "learning_rate_init": 0.003},
+        None,
+    ),
 }
 
 
 def _part_recipe(args):
     """Candidate recipes on the validation split of the small panel datasets."""
     import _runner
+
     cells = ["90% weights", "95% weights", "50% neurons"]
-    settings = [(f"{cand} | {cell}", {**CELLS[cell], **params}, patch)
-                for cand, (params, patch) in CANDIDATES.items() for cell in cells
-                if args.candidates is None or cand in args.candidates]
+    settings = [
+        (f"{cand} | {cell}", {**CELLS[cell], **params}, patch)
+        for cand, (params, patch) in CANDIDATES.items()
+        for cell in cells
+        if args.candidates is None or cand in args.candidates
+    ]
     out = Path(args.out_dir) / "bench_quality_recipe.jsonl"
-    jobs = [(n, s, "validation", settings, None, args.data_dir)
-            for n in args.datasets for s in range(args.seeds)]
+    jobs = [
+        (n, s, "validation", settings, None, args.data_dir)
+        for n in args.datasets
+        for s in range(args.seeds)
+    ]
     if not args.no_run:
         _runner.run(jobs, out, args.n_jobs)
     # the table covers every candidate run so far (the JSON-lines file accumulates)
@@ -350,8 +472,9 @@ def _recipe_table(rows, datasets, cells):
     only the datasets every candidate in the table has (a cut run leaves some
     candidates without the slow datasets), so candidates compare like for like.
     """
-    present = [c for c in CANDIDATES
-               if any(r["setting"].startswith(f"{c} | ") for r in rows)]
+    present = [
+        c for c in CANDIDATES if any(r["setting"].startswith(f"{c} | ") for r in rows)
+    ]
     dense = {(r["dataset"], r["seed"]): r for r in rows if r["setting"] == "dense"}
     change = {}  # (candidate, cell, dataset) -> list of changes over seeds
     epochs = {}
@@ -361,33 +484,57 @@ def _recipe_table(rows, datasets, cells):
         cand, cell = r["setting"].split(" | ")
         ref = dense[(r["dataset"], r["seed"])]
         change.setdefault((cand, cell, r["dataset"]), []).append(
-            100 * (r["score"] - ref["score"]))
+            100 * (r["score"] - ref["score"])
+        )
         epochs.setdefault((cand, cell), []).append(r["epochs"] / ref["epochs"])
-    common = [n for n in datasets
-              if all((c, cell, n) in change for c in present for cell in cells)]
-    lines = ["| candidate | cell | " + " | ".join(datasets) + " | mean, all | mean, "
-             f"common ({len(common)} datasets) | fit epochs / dense |",
-             "|---" * (len(datasets) + 5) + "|"]
+    common = [
+        n
+        for n in datasets
+        if all((c, cell, n) in change for c in present for cell in cells)
+    ]
+    lines = [
+        "| candidate | cell | " + " | ".join(datasets) + " | mean, all | mean, "
+        f"common ({len(common)} datasets) | fit epochs / dense |",
+        "|---" * (len(datasets) + 5) + "|",
+    ]
     for cand in present:
         for cell in cells:
-            cols = [f"{np.mean(change[(cand, cell, n)]):+.2f}"
-                    if (cand, cell, n) in change else "-" for n in datasets]
-            have = [np.mean(change[(cand, cell, n)]) for n in datasets
-                    if (cand, cell, n) in change]
+            cols = [
+                f"{np.mean(change[(cand, cell, n)]):+.2f}"
+                if (cand, cell, n) in change
+                else "-"
+                for n in datasets
+            ]
+            have = [
+                np.mean(change[(cand, cell, n)])
+                for n in datasets
+                if (cand, cell, n) in change
+            ]
             com = [np.mean(change[(cand, cell, n)]) for n in common]
-            lines.append(f"| {cand} | {cell} | " + " | ".join(cols) +
-                         f" | {np.mean(have):+.2f} | "
-                         f"{np.mean(com) if com else float('nan'):+.2f} | "
-                         f"{np.median(epochs[(cand, cell)]):.2f} |")
+            lines.append(
+                f"| {cand} | {cell} | "
+                + " | ".join(cols)
+                + f" | {np.mean(have):+.2f} | "
+                f"{np.mean(com) if com else float('nan'):+.2f} | "
+                f"{np.median(epochs[(cand, cell)]):.2f} |"
+            )
     return lines, [], rows
 
 
 # panel targets (points; R² x 100 for friedman1): allowed drop vs dense per cell
-PANEL_TARGETS = {"80% weights": None, "90% weights": 1.0, "95% weights": 2.0,
-                 "50% neurons": 1.0, "98% weights": None}
+PANEL_TARGETS = {
+    "80% weights": None,
+    "90% weights": 1.0,
+    "95% weights": 2.0,
+    "50% neurons": 1.0,
+    "98% weights": None,
+}
 MNIST_TARGETS = {"95% weights": 0.5, "98% weights": 1.5, "90% weights": 1.0}
-MNIST_CELLS = {"90% weights": {"prune_ratio": 0.9}, "95% weights": {"prune_ratio": 0.95},
-               "98% weights": {"prune_ratio": 0.98}}
+MNIST_CELLS = {
+    "90% weights": {"prune_ratio": 0.9},
+    "95% weights": {"prune_ratio": 0.95},
+    "98% weights": {"prune_ratio": 0.98},
+}
 
 
 def _panel_settings(name, args):
@@ -399,23 +546,34 @@ def _panel_settings(name, args):
     elif args.lean:  # what the targets need: random at 90/95%, no old recipe
         cells, random_cells, old_cells = CELLS, ["90% weights", "95% weights"], []
     else:
-        cells, random_cells, old_cells = CELLS, list(CELLS), ["90% weights", "95% weights"]
+        cells, random_cells, old_cells = (
+            CELLS,
+            list(CELLS),
+            ["90% weights", "95% weights"],
+        )
     settings = [(f"pruned | {c}", p, None) for c, p in cells.items()]
-    settings += [(f"random | {c}", {**cells[c], "prune_criterion": "random"}, None)
-                 for c in random_cells]
-    settings += [(f"old fixed recipe | {c}", {**cells[c], "n_prune_steps": 5,
-                                              "finetune_iter": 10}, None)
-                 for c in old_cells]
-    equal = [f"pruned | {c}" for c in cells
-             if not (args.lean and c == "80% weights")]
+    settings += [
+        (f"random | {c}", {**cells[c], "prune_criterion": "random"}, None)
+        for c in random_cells
+    ]
+    settings += [
+        (
+            f"old fixed recipe | {c}",
+            {**cells[c], "n_prune_steps": 5, "finetune_iter": 10},
+            None,
+        )
+        for c in old_cells
+    ]
+    equal = [f"pruned | {c}" for c in cells if not (args.lean and c == "80% weights")]
     return settings, equal
 
 
 def _part_panel(args):
     import _runner
+
     out = Path(args.out_dir) / (args.panel_name + ".jsonl")
     jobs = []
-    for s in (args.seed_list if args.seed_list else range(args.seeds)):
+    for s in args.seed_list if args.seed_list else range(args.seeds):
         for n in args.datasets:
             settings, equal = _panel_settings(n, args)
             jobs.append((n, s, "test", settings, equal, args.data_dir))
@@ -440,25 +598,42 @@ def _panel_table(rows):
     """Test-split panel table and target verdicts from the JSON-lines rows."""
     rows = [r for r in rows if r.get("split", "test") == "test"]
     names = [n for n in _panel_names() if any(r["dataset"] == n for r in rows)]
-    lines = ["| dataset | cell | dense | pruned (change) | random, same recipe (change) "
-             "| equal-size dense (change) [hidden] | old fixed recipe (change) "
-             "| fit time / dense (thread s) | fit epochs / dense | seeds |",
-             "|---" * 10 + "|"]
+    lines = [
+        "| dataset | cell | dense | pruned (change) | random, same recipe (change) "
+        "| equal-size dense (change) [hidden] | old fixed recipe (change) "
+        "| fit time / dense (thread s) | fit epochs / dense | seeds |",
+        "|---" * 10 + "|",
+    ]
     verdicts = []
     for n in names:
-        dense = {r["seed"]: r for r in rows if r["dataset"] == n and r["setting"] == "dense"}
+        dense = {
+            r["seed"]: r for r in rows if r["dataset"] == n and r["setting"] == "dense"
+        }
         cells = []
         for r in rows:
             if r["dataset"] == n and r["setting"].startswith("pruned | "):
                 c = r["setting"].split(" | ")[1]
                 if c not in cells:
                     cells.append(c)
-        order = ["80% weights", "90% weights", "95% weights", "98% weights", "50% neurons"]
+        order = [
+            "80% weights",
+            "90% weights",
+            "95% weights",
+            "98% weights",
+            "50% neurons",
+        ]
         cells.sort(key=order.index)
         for c in cells:
+
             def pick(setting, key="setting"):
-                return [r for r in rows if r["dataset"] == n and r.get(key) == setting
-                        and r["seed"] in dense]
+                return [
+                    r
+                    for r in rows
+                    if r["dataset"] == n
+                    and r.get(key) == setting
+                    and r["seed"] in dense
+                ]
+
             pruned = pick(f"pruned | {c}")
             seeds = [r["seed"] for r in pruned]
             d = [100 * dense[s]["score"] for s in seeds]
@@ -472,47 +647,70 @@ def _panel_table(rows):
                 v = [100 * r["score"] for r in sel]
                 # change against the dense models of the same seeds
                 ref = np.mean([100 * dense[r["seed"]]["score"] for r in sel])
-                n = f", {len(sel)} seed{'s' if len(sel) > 1 else ''}" \
-                    if len(sel) < len(seeds) else ""
-                return (f"{_mean_std(v)} ({np.mean(v) - ref:+.2f}{n})",
-                        {r["seed"]: 100 * r["score"] for r in sel})
+                n = (
+                    f", {len(sel)} seed{'s' if len(sel) > 1 else ''}"
+                    if len(sel) < len(seeds)
+                    else ""
+                )
+                return (
+                    f"{_mean_std(v)} ({np.mean(v) - ref:+.2f}{n})",
+                    {r["seed"]: 100 * r["score"] for r in sel},
+                )
+
             rnd, rnd_mean = other(pick(f"random | {c}"))
-            eq_rows = [r for r in rows if r["dataset"] == n
-                       and r["setting"] == "equal-size dense" and r.get("of") == f"pruned | {c}"]
+            eq_rows = [
+                r
+                for r in rows
+                if r["dataset"] == n
+                and r["setting"] == "equal-size dense"
+                and r.get("of") == f"pruned | {c}"
+            ]
             eq, eq_mean = other(eq_rows)
             if eq_rows:
                 eq += f" [{'-'.join(map(str, eq_rows[0]['hidden']))}]"
             old, _ = other(pick(f"old fixed recipe | {c}"))
             t = np.median([r["seconds"] / dense[r["seed"]]["seconds"] for r in pruned])
             e = np.median([r["epochs"] / dense[r["seed"]]["epochs"] for r in pruned])
-            lines.append(f"| {n} | {c} | {_mean_std(d)} | {_mean_std(p)} ({change:+.2f}) | "
-                         f"{rnd} | {eq} | {old} | {t:.2f} | {e:.2f} | {len(seeds)} |")
+            lines.append(
+                f"| {n} | {c} | {_mean_std(d)} | {_mean_std(p)} ({change:+.2f}) | "
+                f"{rnd} | {eq} | {old} | {t:.2f} | {e:.2f} | {len(seeds)} |"
+            )
             targets = MNIST_TARGETS if n == "mnist-10k" else PANEL_TARGETS
             allowed = targets.get(c)
             if allowed is not None:
-                verdicts.append(f"{n} {c}: change {change:+.2f}, target >= -{allowed} -> "
-                                f"{'met' if change >= -allowed else 'MISSED'}")
+                verdicts.append(
+                    f"{n} {c}: change {change:+.2f}, target >= -{allowed} -> "
+                    f"{'met' if change >= -allowed else 'MISSED'}"
+                )
             mine = {r["seed"]: 100 * r["score"] for r in pruned}
 
             def gap_to(other_scores):  # mean over the seeds both have
                 return float(np.mean([mine[k] - v for k, v in other_scores.items()]))
+
             if c in ("90% weights", "95% weights"):
                 if eq_mean is not None:
                     gap = gap_to(eq_mean)
-                    verdicts.append(f"{n} {c}: pruned - equal-size dense {gap:+.2f}, target "
-                                    f">= +2 -> {'met' if gap >= 2 else 'MISSED'}")
+                    verdicts.append(
+                        f"{n} {c}: pruned - equal-size dense {gap:+.2f}, target "
+                        f">= +2 -> {'met' if gap >= 2 else 'MISSED'}"
+                    )
                 if rnd_mean is not None:
                     gap = gap_to(rnd_mean)
-                    verdicts.append(f"{n} {c}: pruned - random {gap:+.2f}, target >= +3 -> "
-                                    f"{'met' if gap >= 3 else 'MISSED'}")
+                    verdicts.append(
+                        f"{n} {c}: pruned - random {gap:+.2f}, target >= +3 -> "
+                        f"{'met' if gap >= 3 else 'MISSED'}"
+                    )
             if n == "mnist-10k":
-                verdicts.append(f"{n} {c}: fit time {t:.2f}x dense (epochs {e:.2f}x), "
-                                f"target <= 4 -> {'met' if t <= 4 else 'MISSED'}")
+                verdicts.append(
+                    f"{n} {c}: fit time {t:.2f}x dense (epochs {e:.2f}x), "
+                    f"target <= 4 -> {'met' if t <= 4 else 'MISSED'}"
+                )
     return lines, verdicts, rows
 
 
 def _panel_names():
     from _panel import DATASETS
+
     return list(DATASETS)
 
 
@@ -527,19 +725,37 @@ def main(argv=None):
     parser.add_argument("--sparsities", type=float, nargs="+", default=SPARSITIES)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--datasets", nargs="+", default=SMALL)
-    parser.add_argument("--lean", action="store_true",
-                        help="panel part: random pruning only at 90/95%%, no old recipe, "
-                             "no equal-size dense at 80%%")
-    parser.add_argument("--seed-list", type=int, nargs="+", default=None,
-                        help="panel part: run these seeds (default range(--seeds))")
-    parser.add_argument("--no-run", action="store_true",
-                        help="recipe/panel parts: only rebuild the table from the "
-                             "JSON-lines file of earlier runs")
+    parser.add_argument(
+        "--lean",
+        action="store_true",
+        help="panel part: random pruning only at 90/95%%, no old recipe, "
+        "no equal-size dense at 80%%",
+    )
+    parser.add_argument(
+        "--seed-list",
+        type=int,
+        nargs="+",
+        default=None,
+        help="panel part: run these seeds (default range(--seeds))",
+    )
+    parser.add_argument(
+        "--no-run",
+        action="store_true",
+        help="recipe/panel parts: only rebuild the table from the "
+        "JSON-lines file of earlier runs",
+    )
     parser.add_argument("--mnist-cells", nargs="+", default=list(MNIST_CELLS))
-    parser.add_argument("--panel-name", default="bench_quality_panel",
-                        help="panel part: JSON(-lines) file name under --out-dir")
-    parser.add_argument("--candidates", nargs="+", default=None,
-                        help="recipe part: names of CANDIDATES to run (default all)")
+    parser.add_argument(
+        "--panel-name",
+        default="bench_quality_panel",
+        help="panel part: JSON(-lines) file name under --out-dir",
+    )
+    parser.add_argument(
+        "--candidates",
+        nargs="+",
+        default=None,
+        help="recipe part: names of CANDIDATES to run (default all)",
+    )
     add_data_dir_argument(parser)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out-dir", default=str(Path(__file__).parent / "results"))
@@ -553,47 +769,74 @@ def main(argv=None):
         name = "bench_quality" if part == "frontier" else f"bench_quality_{part}"
         if part == "panel":
             lines, verdicts, rows = _part_panel(args)
-            header = ("Panel on the TEST split: the defaults PrunedMLP*(prune_ratio=r) vs "
-                      "dense MLP* (sklearn defaults, same hidden sizes), accuracy % "
-                      "(R² x 100 for friedman1) mean ± std over seeds; change vs dense in "
-                      "points; fit time = dense + pruning, time.thread_time(), 1 BLAS thread")
-            _write(out_dir / f"{args.panel_name}.json", part, header, lines, verdicts,
-                   {"runs": rows})
+            header = (
+                "Panel on the TEST split: the defaults PrunedMLP*(prune_ratio=r) vs "
+                "dense MLP* (sklearn defaults, same hidden sizes), accuracy % "
+                "(R² x 100 for friedman1) mean ± std over seeds; change vs dense in "
+                "points; fit time = dense + pruning, time.thread_time(), 1 BLAS thread"
+            )
+            _write(
+                out_dir / f"{args.panel_name}.json",
+                part,
+                header,
+                lines,
+                verdicts,
+                {"runs": rows},
+            )
             continue
         if part == "recipe":
             lines, verdicts, rows = _part_recipe(args)
-            header = ("Candidate recipes on the VALIDATION split (20% of each training "
-                      "part), change vs dense in points (accuracy %, R² x 100 for "
-                      f"friedman1), mean over {args.seeds} seed(s)")
-            _write(out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows})
+            header = (
+                "Candidate recipes on the VALIDATION split (20% of each training "
+                "part), change vs dense in points (accuracy %, R² x 100 for "
+                f"friedman1), mean over {args.seeds} seed(s)"
+            )
+            _write(
+                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
+            )
             continue
         if part == "generality":
             lines, verdicts, rows = _part_generality(args)
-            header = (f"sklearn digits and make_classification (40 features, 4 classes), "
-                      f"75/25 split, default PrunedMLPClassifier vs MLPClassifier, test "
-                      f"accuracy % mean ± std over {args.seeds} seed(s)")
-            _write(out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows})
+            header = (
+                f"sklearn digits and make_classification (40 features, 4 classes), "
+                f"75/25 split, default PrunedMLPClassifier vs MLPClassifier, test "
+                f"accuracy % mean ± std over {args.seeds} seed(s)"
+            )
+            _write(
+                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
+            )
             continue
         if data is None:
             X_train, X_test, y_train, y_test = load_mnist_split(args.data_dir)
             data = (X_train, y_train, X_test, y_test)
-        header = (f"MNIST-10k split (8,000 train / 2,000 test), test accuracy % mean ± "
-                  f"std over {args.seeds} seed(s) (change vs dense in points)")
+        header = (
+            f"MNIST-10k split (8,000 train / 2,000 test), test accuracy % mean ± "
+            f"std over {args.seeds} seed(s) (change vs dense in points)"
+        )
         if part == "defaults":
             lines, verdicts, rows = _part_defaults(args, data)
-            _write(out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows})
+            _write(
+                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
+            )
             continue
         if dense is None:
             dense = Parallel(n_jobs=args.n_jobs)(
                 delayed(_dense)(s, X_train, y_train, X_test, y_test)
-                for s in range(args.seeds))
+                for s in range(args.seeds)
+            )
         header = header.replace("test accuracy", "LeNet-300-100, test accuracy")
         if part == "frontier":
             lines, verdicts, rows = _part_frontier(args, data, dense)
         else:
             lines, verdicts, rows = _part_variants(args, data, dense, part)
-        _write(out_dir / f"{name}.json", part, header, lines, verdicts,
-               {"dense": [d[1] for d in dense], "runs": rows})
+        _write(
+            out_dir / f"{name}.json",
+            part,
+            header,
+            lines,
+            verdicts,
+            {"dense": [d[1] for d in dense], "runs": rows},
+        )
 
 
 if __name__ == "__main__":

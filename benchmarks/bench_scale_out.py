@@ -43,10 +43,18 @@ BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 def make_search(n_jobs=None):
     return GridSearchCV(
-        PrunedMLPClassifier(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=60,
-                            n_prune_steps=2, finetune_iter=5, random_state=0),
+        PrunedMLPClassifier(
+            hidden_layer_sizes=(32,),
+            solver="lbfgs",
+            max_iter=60,
+            n_prune_steps=2,
+            finetune_iter=5,
+            random_state=0,
+        ),
         {"prune_ratio": [0.5, 0.8, 0.9, 0.95]},
-        cv=3, refit=sparsest_within(), n_jobs=n_jobs,
+        cv=3,
+        refit=sparsest_within(),
+        n_jobs=n_jobs,
     )
 
 
@@ -67,10 +75,16 @@ def dask_cluster(blas_threads):
     os.environ.update({name: blas_threads for name in BLAS_ENV})
     try:
         with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
-            with LocalCluster(n_workers=N_CPU, threads_per_worker=1,
-                              processes=True, host="127.0.0.1",
-                              dashboard_address=None) as cluster, \
-                    Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=N_CPU,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 yield client
     finally:
         for name, value in saved.items():
@@ -86,10 +100,15 @@ def setups():
         "sequential, BLAS default": (contextlib.nullcontext, None),
         "sequential, 1 BLAS thread": (lambda: threadpool_limits(1), None),
         f"threading x{N_CPU}, BLAS default": (
-            lambda: joblib.parallel_backend("threading", n_jobs=N_CPU), None),
+            lambda: joblib.parallel_backend("threading", n_jobs=N_CPU),
+            None,
+        ),
         f"threading x{N_CPU}, 1 BLAS thread": (
-            lambda: _both(threadpool_limits(1),
-                          joblib.parallel_backend("threading", n_jobs=N_CPU)), None),
+            lambda: _both(
+                threadpool_limits(1), joblib.parallel_backend("threading", n_jobs=N_CPU)
+            ),
+            None,
+        ),
         f"loky x{N_CPU} (joblib limits BLAS)": (contextlib.nullcontext, N_CPU),
     }
 
@@ -128,8 +147,9 @@ def main():
     for label, blas in [("1 BLAS thread", "1"), ("BLAS default", str(N_CPU))]:
         name = f"Dask {N_CPU} worker processes, {label}"
         with dask_cluster(blas) as client:
-            assert set(client.run(lambda: os.environ["OPENBLAS_NUM_THREADS"]).values()) \
-                == {blas}
+            assert set(
+                client.run(lambda: os.environ["OPENBLAS_NUM_THREADS"]).values()
+            ) == {blas}
             backend = lambda: joblib.parallel_backend("dask")  # noqa: E731
             chosen.add(str(timed(backend, None, X, y)[1]))
             for _ in range(args.repeats):
@@ -141,23 +161,41 @@ def main():
 
     reference = np.median(times["sequential, 1 BLAS thread"])
     load = os.getloadavg()
-    print(f"\nGridSearchCV, 12 fits, 900 digits; {N_CPU} CPUs; load average "
-          f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; chosen {chosen.pop()}\n")
+    print(
+        f"\nGridSearchCV, 12 fits, 900 digits; {N_CPU} CPUs; load average "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; chosen {chosen.pop()}\n"
+    )
     print("| set-up | median wall s | time vs sequential, 1 BLAS thread |")
     print("|---|---|---|")
     rows = []
     for name, values in times.items():
         median = float(np.median(values))
-        rows.append({"setup": name, "seconds": values, "median_s": median,
-                     "ratio": median / reference})
+        rows.append(
+            {
+                "setup": name,
+                "seconds": values,
+                "median_s": median,
+                "ratio": median / reference,
+            }
+        )
         print(f"| {name} | {median:.2f} | {median / reference:.2f}x |")
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "rows": rows, "repeats": args.repeats, "cpus": N_CPU, "load_average": load,
-        "python": platform.python_version(), "sklearn": sklearn.__version__,
-        "numpy": np.__version__, "joblib": joblib.__version__,
-        "skprune": skprune.__version__,
-    }, indent=2))
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "repeats": args.repeats,
+                "cpus": N_CPU,
+                "load_average": load,
+                "python": platform.python_version(),
+                "sklearn": sklearn.__version__,
+                "numpy": np.__version__,
+                "joblib": joblib.__version__,
+                "skprune": skprune.__version__,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwritten to {RESULTS}")
 
 

@@ -1,7 +1,8 @@
 """Sphinx configuration: numpydoc API pages and a sphinx-gallery of examples."""
 
-import skprune
 from threadpoolctl import threadpool_limits
+
+import skprune
 
 project = "skprune"
 copyright = "2026, the skprune developers"

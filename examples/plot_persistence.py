@@ -55,8 +55,10 @@ for name, model in [("dense", dense), ("pruned", pruned)]:
 
 loaded = joblib.load(os.path.join(folder, "pruned.joblib"))
 assert np.array_equal(loaded.predict_proba(X_test), pruned.predict_proba(X_test))
-print(f"joblib: dense {sizes['dense joblib']:.0f} KiB, "
-      f"pruned {sizes['pruned joblib']:.0f} KiB; the loaded model predicts identically")
+print(
+    f"joblib: dense {sizes['dense joblib']:.0f} KiB, "
+    f"pruned {sizes['pruned joblib']:.0f} KiB; the loaded model predicts identically"
+)
 
 # %%
 # A loaded model keeps its masks: ``partial_fit`` (solvers 'sgd' and 'adam')
@@ -66,8 +68,10 @@ before = [m.copy() for m in mlp.masks_]
 mlp.partial_fit(loaded[0].transform(X_train), y_train)
 assert all(np.array_equal(a, b) for a, b in zip(before, mlp.masks_))
 assert all(np.all(c[~m] == 0) for c, m in zip(mlp.coefs_, mlp.masks_))
-print(f"after partial_fit: sparsity {mlp.sparsity_:.3f}, "
-      f"accuracy {loaded.score(X_test, y_test):.3f}")
+print(
+    f"after partial_fit: sparsity {mlp.sparsity_:.3f}, "
+    f"accuracy {loaded.score(X_test, y_test):.3f}"
+)
 
 # %%
 # skops

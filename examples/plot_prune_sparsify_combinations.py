@@ -48,20 +48,31 @@ common = dict(hidden_layer_sizes=(64,), max_iter=200, random_state=0)
 settings = {
     "magnitude (plain)": dict(prune_ratio=0.9),
     "entropy + L1": dict(
-        prune_ratio=0.9, prune_criterion="entropy",
-        sparsity_penalty="l1", sparsity_alpha=0.2,
+        prune_ratio=0.9,
+        prune_criterion="entropy",
+        sparsity_penalty="l1",
+        sparsity_alpha=0.2,
     ),
     "magnitude + L2 + threshold": dict(
-        prune_ratio=0.9, prune_criterion="magnitude",
-        sparsity_penalty="l2", sparsity_alpha=0.5, sparsity_threshold=0.02,
+        prune_ratio=0.9,
+        prune_criterion="magnitude",
+        sparsity_penalty="l2",
+        sparsity_alpha=0.5,
+        sparsity_threshold=0.02,
     ),
     "gradient + SGD L1 shrinkage": dict(
-        prune_ratio=0.9, prune_criterion="gradient", solver="sgd",
-        learning_rate_init=0.05, sparsity_penalty="l1", sparsity_alpha=0.2,
+        prune_ratio=0.9,
+        prune_criterion="gradient",
+        solver="sgd",
+        learning_rate_init=0.05,
+        sparsity_penalty="l1",
+        sparsity_alpha=0.2,
         sparsity_threshold=1e-3,
     ),
     "L1 + threshold, no pruning": dict(
-        prune_ratio=0.0, sparsity_penalty="l1", sparsity_alpha=0.2,
+        prune_ratio=0.0,
+        sparsity_penalty="l1",
+        sparsity_alpha=0.2,
         sparsity_threshold=0.01,
     ),
 }
@@ -97,8 +108,13 @@ fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
 bins = np.linspace(-4, 1, 41)
 for name, model in models.items():
     live = np.concatenate([c[c != 0] for c in model.coefs_])
-    ax.hist(np.log10(np.abs(live)), bins=bins, histtype="step", linewidth=1.5,
-            label=f"{name} ({live.size} weights)")
+    ax.hist(
+        np.log10(np.abs(live)),
+        bins=bins,
+        histtype="step",
+        linewidth=1.5,
+        label=f"{name} ({live.size} weights)",
+    )
 ax.set_xlabel("log10 |w| of the non-zero connection weights")
 ax.set_ylabel("count")
 ax.legend(fontsize="small")

@@ -64,5 +64,7 @@ def joblib_kib(model):
 
 
 print(pruned.compressed_)
-print(f"joblib file: dense {joblib_kib(dense):.0f} KiB, "
-      f"pruned {joblib_kib(pruned):.0f} KiB")
+print(
+    f"joblib file: dense {joblib_kib(dense):.0f} KiB, "
+    f"pruned {joblib_kib(pruned):.0f} KiB"
+)

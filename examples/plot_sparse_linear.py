@@ -25,7 +25,11 @@ from sklearn.preprocessing import StandardScaler
 from skprune import SparseSGDRegressor
 
 X, y, true_coef = make_regression(
-    n_samples=6000, n_features=400, n_informative=12, noise=5.0, coef=True,
+    n_samples=6000,
+    n_features=400,
+    n_informative=12,
+    noise=5.0,
+    coef=True,
     random_state=0,
 )
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
@@ -82,7 +86,8 @@ for _ in range(5):
     batch = rng.randint(0, X_train.shape[0], size=500)
     sparse_sgd.partial_fit(X_train[batch], y_train[batch])
 print(
-    "after 5 partial_fit batches: non-zeros", sparse_sgd.n_nonzero_,
+    "after 5 partial_fit batches: non-zeros",
+    sparse_sgd.n_nonzero_,
     "- pruned coefficients all zero:",
     bool(np.all(sparse_sgd.coef_[~sparse_sgd.support_] == 0)),
 )
@@ -99,10 +104,21 @@ if plt is not None:
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
     idx = np.arange(X.shape[1])
     ax0.plot(idx, sgd.coef_, ".", color="tab:gray", label="SGDRegressor l1, alpha=1e-4")
-    ax0.plot(idx, sparse_sgd.coef_, "o", mfc="none", color="tab:blue",
-             label="SparseSGDRegressor")
-    ax0.plot(idx[true_support], true_coef[true_support], "x", color="tab:red",
-             label="true coefficients")
+    ax0.plot(
+        idx,
+        sparse_sgd.coef_,
+        "o",
+        mfc="none",
+        color="tab:blue",
+        label="SparseSGDRegressor",
+    )
+    ax0.plot(
+        idx[true_support],
+        true_coef[true_support],
+        "x",
+        color="tab:red",
+        label="true coefficients",
+    )
     ax0.set_xlabel("feature")
     ax0.set_ylabel("coefficient")
     ax0.legend(loc="upper right", fontsize="small")
@@ -110,9 +126,13 @@ if plt is not None:
     hist = sparse_sgd.pruning_history_
     for accepted, marker, label in [(True, "o", "accepted"), (False, "x", "refused")]:
         rows = [r for r in hist if r["accepted"] == accepted]
-        ax1.plot([r["n_features"] for r in rows],
-                 [1 - r["validation_score"] for r in rows], marker,
-                 linestyle="none", label=label)
+        ax1.plot(
+            [r["n_features"] for r in rows],
+            [1 - r["validation_score"] for r in rows],
+            marker,
+            linestyle="none",
+            label=label,
+        )
     ax1.set_xscale("log")
     ax1.set_yscale("log")
     ax1.set_xlabel("features kept")

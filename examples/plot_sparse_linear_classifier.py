@@ -29,33 +29,43 @@ scaler = StandardScaler().fit(X_train)
 X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
 
 sparse_clf = SparseSGDClassifier(loss="log_loss", random_state=0).fit(X_train, y_train)
-print(f"SparseSGDClassifier: {sparse_clf.support_.sum()} of 64 pixels, "
-      f"{sparse_clf.n_nonzero_} non-zero coefficients, "
-      f"test accuracy {sparse_clf.score(X_test, y_test):.3f}")
+print(
+    f"SparseSGDClassifier: {sparse_clf.support_.sum()} of 64 pixels, "
+    f"{sparse_clf.n_nonzero_} non-zero coefficients, "
+    f"test accuracy {sparse_clf.score(X_test, y_test):.3f}"
+)
 for alpha in (1e-4, 1e-3, 1e-2):
-    l1 = SGDClassifier(loss="log_loss", penalty="l1", alpha=alpha,
-                       random_state=0).fit(X_train, y_train)
+    l1 = SGDClassifier(loss="log_loss", penalty="l1", alpha=alpha, random_state=0).fit(
+        X_train, y_train
+    )
     pixels = int((l1.coef_ != 0).any(axis=0).sum())
-    print(f"SGDClassifier(penalty='l1', alpha={alpha:g}): {pixels} of 64 pixels "
-          f"read, {np.count_nonzero(l1.coef_)} non-zero, "
-          f"test accuracy {l1.score(X_test, y_test):.3f}")
+    print(
+        f"SGDClassifier(penalty='l1', alpha={alpha:g}): {pixels} of 64 pixels "
+        f"read, {np.count_nonzero(l1.coef_)} non-zero, "
+        f"test accuracy {l1.score(X_test, y_test):.3f}"
+    )
 
 # %%
 # The pruning steps: each halves the support until the validation accuracy
 # falls significantly below the best (``max_loss_rise``), then bisects
 for record in sparse_clf.pruning_history_:
-    print(f"step {record['step']}: {record['n_features']:2d} pixels, validation "
-          f"accuracy {record['validation_score']:.3f}"
-          f"{'' if record['accepted'] else '  (refused)'}")
+    print(
+        f"step {record['step']}: {record['n_features']:2d} pixels, validation "
+        f"accuracy {record['validation_score']:.3f}"
+        f"{'' if record['accepted'] else '  (refused)'}"
+    )
 
 # %%
 # A float ``prune_ratio`` asks for a size instead; ``predict_proba`` exists for
 # the log and modified Huber losses, as in SGDClassifier
-fixed = SparseSGDClassifier(loss="log_loss", prune_ratio=0.75,
-                            random_state=0).fit(X_train, y_train)
-print(f"prune_ratio=0.75: {fixed.support_.sum()} pixels, test accuracy "
-      f"{fixed.score(X_test, y_test):.3f}, P(first test digit) = "
-      f"{fixed.predict_proba(X_test[:1]).max():.2f}")
+fixed = SparseSGDClassifier(loss="log_loss", prune_ratio=0.75, random_state=0).fit(
+    X_train, y_train
+)
+print(
+    f"prune_ratio=0.75: {fixed.support_.sum()} pixels, test accuracy "
+    f"{fixed.score(X_test, y_test):.3f}, P(first test digit) = "
+    f"{fixed.predict_proba(X_test[:1]).max():.2f}"
+)
 
 # %%
 # The kept pixels and each class's coefficients on them (white: pruned)
@@ -64,8 +74,9 @@ axes[0].imshow(sparse_clf.support_.reshape(8, 8), cmap="gray_r")
 axes[0].set_title("kept", fontsize=8)
 scale = np.abs(sparse_clf.coef_).max()
 for digit, ax in enumerate(axes[1:]):
-    ax.imshow(sparse_clf.coef_[digit].reshape(8, 8), cmap="RdBu_r",
-              vmin=-scale, vmax=scale)
+    ax.imshow(
+        sparse_clf.coef_[digit].reshape(8, 8), cmap="RdBu_r", vmin=-scale, vmax=scale
+    )
     ax.set_title(str(digit), fontsize=8)
 for ax in axes:
     ax.set_xticks([])

@@ -44,8 +44,9 @@ def labels(X):
 
 
 folder = Path(tempfile.mkdtemp(prefix="skprune-stream-"))
-X_file = np.memmap(folder / "X.dat", dtype=np.float32, mode="w+",
-                   shape=(N_SAMPLES, N_FEATURES))
+X_file = np.memmap(
+    folder / "X.dat", dtype=np.float32, mode="w+", shape=(N_SAMPLES, N_FEATURES)
+)
 y_file = np.memmap(folder / "y.dat", dtype=np.int8, mode="w+", shape=(N_SAMPLES,))
 rng = np.random.default_rng(1)
 for start in range(0, N_SAMPLES, CHUNK_ROWS):
@@ -58,12 +59,15 @@ y_file.flush()
 del X_file, y_file
 
 # read-only views of the files: pages are loaded on access, never all at once
-X = np.memmap(folder / "X.dat", dtype=np.float32, mode="r",
-              shape=(N_SAMPLES, N_FEATURES))
+X = np.memmap(
+    folder / "X.dat", dtype=np.float32, mode="r", shape=(N_SAMPLES, N_FEATURES)
+)
 y = np.memmap(folder / "y.dat", dtype=np.int8, mode="r", shape=(N_SAMPLES,))
 n_chunks = -(-N_SAMPLES // CHUNK_ROWS)
-print(f"file X.dat: {X.nbytes / 1024**2:.1f} MiB; chunk budget "
-      f"{CHUNK_BYTES / 1024**2:.0f} MiB = {CHUNK_ROWS} rows; {n_chunks} chunks")
+print(
+    f"file X.dat: {X.nbytes / 1024**2:.1f} MiB; chunk budget "
+    f"{CHUNK_BYTES / 1024**2:.0f} MiB = {CHUNK_ROWS} rows; {n_chunks} chunks"
+)
 
 # a held-out test set, drawn the same way (small: kept in memory)
 X_test = rng.normal(size=(5000, N_FEATURES)).astype(np.float32)
@@ -76,15 +80,23 @@ y_test = labels(X_test)
 # rows. (It is kept short: the stream does the rest of the training, so
 # sklearn's ConvergenceWarning is silenced.)
 sample = slice(0, 2000)
-clf = PrunedMLPClassifier(hidden_layer_sizes=(128,), prune_ratio=0.9,
-                          max_iter=100, n_prune_steps=3, finetune_iter=5,
-                          inference_batch_size=4096, random_state=0)
+clf = PrunedMLPClassifier(
+    hidden_layer_sizes=(128,),
+    prune_ratio=0.9,
+    max_iter=100,
+    n_prune_steps=3,
+    finetune_iter=5,
+    inference_batch_size=4096,
+    random_state=0,
+)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     clf.fit(X[sample], y[sample])
 masks = [m.copy() for m in clf.masks_]
-print(f"after fit on the sample: test accuracy {clf.score(X_test, y_test):.3f}, "
-      f"sparsity {clf.sparsity_:.3f}, {clf.n_nonzero_} non-zero weights")
+print(
+    f"after fit on the sample: test accuracy {clf.score(X_test, y_test):.3f}, "
+    f"sparsity {clf.sparsity_:.3f}, {clf.n_nonzero_} non-zero weights"
+)
 
 # %%
 # Stream the whole file through ``partial_fit``
@@ -94,8 +106,9 @@ print(f"after fit on the sample: test accuracy {clf.score(X_test, y_test):.3f}, 
 
 
 def pruned_weights_max_abs(est):
-    return max(float(np.abs(c[~m]).max(initial=0.0))
-               for c, m in zip(est.coefs_, est.masks_))
+    return max(
+        float(np.abs(c[~m]).max(initial=0.0)) for c, m in zip(est.coefs_, est.masks_)
+    )
 
 
 for epoch in range(1, 3):
@@ -105,9 +118,11 @@ for epoch in range(1, 3):
         clf.partial_fit(X[part], y[part])
         assert all(np.array_equal(m, k) for m, k in zip(clf.masks_, masks))
         assert pruned_weights_max_abs(clf) == 0.0
-    print(f"epoch {epoch}: {time.perf_counter() - tic:.1f} s, test accuracy "
-          f"{clf.score(X_test, y_test):.3f}, sparsity {clf.sparsity_:.3f}, "
-          f"max |pruned weight| {pruned_weights_max_abs(clf)}")
+    print(
+        f"epoch {epoch}: {time.perf_counter() - tic:.1f} s, test accuracy "
+        f"{clf.score(X_test, y_test):.3f}, sparsity {clf.sparsity_:.3f}, "
+        f"max |pruned weight| {pruned_weights_max_abs(clf)}"
+    )
 
 # %%
 # Predict over the whole file with bounded memory
@@ -119,9 +134,11 @@ tracemalloc.start()
 proba = clf.predict_proba(X)
 peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
-print(f"predict_proba on {N_SAMPLES} rows: output {proba.nbytes / 1024**2:.1f} MiB, "
-      f"other allocations at most {(peak - proba.nbytes) / 1024**2:.1f} MiB "
-      f"(file {X.nbytes / 1024**2:.1f} MiB)")
+print(
+    f"predict_proba on {N_SAMPLES} rows: output {proba.nbytes / 1024**2:.1f} MiB, "
+    f"other allocations at most {(peak - proba.nbytes) / 1024**2:.1f} MiB "
+    f"(file {X.nbytes / 1024**2:.1f} MiB)"
+)
 accuracy = np.mean(clf.classes_[proba.argmax(axis=1)] == y)
 print(f"training accuracy over the file: {accuracy:.3f}")
 

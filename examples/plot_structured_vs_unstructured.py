@@ -43,7 +43,10 @@ common = dict(
 )
 models = {"dense MLPClassifier": MLPClassifier(**common).fit(X_train, y_train)}
 for granularity, ratio in [
-    ("weight", 0.9), ("weight", 0.97), ("neuron", 0.5), ("neuron", 0.75)
+    ("weight", 0.9),
+    ("weight", 0.97),
+    ("neuron", 0.5),
+    ("neuron", 0.75),
 ]:
     models[f"{ratio:.0%} of {granularity}s"] = PrunedMLPClassifier(
         prune_granularity=granularity, prune_ratio=ratio, **common

@@ -34,7 +34,10 @@ X_train, X_test, y_train, y_test = train_test_split(
     X / 16.0, y, random_state=0, stratify=y
 )
 mlp = PrunedMLPClassifier(
-    hidden_layer_sizes=(32,), solver="lbfgs", max_iter=200, prune_ratio=0.8,
+    hidden_layer_sizes=(32,),
+    solver="lbfgs",
+    max_iter=200,
+    prune_ratio=0.8,
     random_state=0,
 )
 selectors = {
@@ -49,8 +52,7 @@ for name, selector in selectors.items():
 def show(support):
     """The 8x8 pixel grid: '#' kept, '.' pruned."""
     return "\n".join(
-        " ".join("#" if kept else "." for kept in row)
-        for row in support.reshape(8, 8)
+        " ".join("#" if kept else "." for kept in row) for row in support.reshape(8, 8)
     )
 
 
@@ -68,11 +70,11 @@ if plt is not None:
     for ax, (name, selector) in zip(axes, selectors.items()):
         ax.imshow(selector.scores_.reshape(8, 8), cmap="viridis")
         rows, cols = np.nonzero(selector.get_support().reshape(8, 8))
-        ax.scatter(cols, rows, marker="s", s=30, facecolors="none",
-                   edgecolors="white")
+        ax.scatter(cols, rows, marker="s", s=30, facecolors="none", edgecolors="white")
         ax.set_title(f"{name} (kept: squares)")
         ax.set_axis_off()
     fig.tight_layout()
+
 
 # %%
 # A downstream model on 16 of the 64 pixels, against 16 random pixels
@@ -90,8 +92,9 @@ random_acc = []
 for _ in range(5):
     cols = rng.choice(64, 16, replace=False)
     random_acc.append(downstream_accuracy(X_train[:, cols], X_test[:, cols]))
-print(f"{'random':>10}: 16 pixels, accuracy {np.mean(random_acc):.3f} "
-      f"(mean of 5 draws)")
+print(
+    f"{'random':>10}: 16 pixels, accuracy {np.mean(random_acc):.3f} (mean of 5 draws)"
+)
 
 # %%
 # Sparsify the kept values: small intensities become exact zeros, and the
@@ -103,30 +106,49 @@ start = time.perf_counter()
 Xt = sparsifier.transform(X_test)
 seconds = time.perf_counter() - start
 density = Xt.nnz / np.prod(Xt.shape)
-print(f"{type(Xt).__name__} of shape {Xt.shape}, density {density:.3f} "
-      f"(training data: {sparsifier.density_:.3f}); transform took "
-      f"{1e3 * seconds:.2f} ms")
+print(
+    f"{type(Xt).__name__} of shape {Xt.shape}, density {density:.3f} "
+    f"(training data: {sparsifier.density_:.3f}); transform took "
+    f"{1e3 * seconds:.2f} ms"
+)
 print(f"kept feature names: {sparsifier.get_feature_names_out()[:6].tolist()} ...")
 
 # %%
 # A Pipeline tuned by GridSearchCV over both prune ratios: the fraction of
 # input pixels dropped and the fraction of the classifier's weights pruned
-small = dict(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=100,
-             n_prune_steps=2, random_state=0)
-pipe = Pipeline([
-    ("prune", PruneSparsifyTransformer(
-        "importance", PrunedMLPClassifier(prune_ratio=0.5, **small))),
-    ("clf", PrunedMLPClassifier(**small)),
-])
+small = dict(
+    hidden_layer_sizes=(32,),
+    solver="lbfgs",
+    max_iter=100,
+    n_prune_steps=2,
+    random_state=0,
+)
+pipe = Pipeline(
+    [
+        (
+            "prune",
+            PruneSparsifyTransformer(
+                "importance", PrunedMLPClassifier(prune_ratio=0.5, **small)
+            ),
+        ),
+        ("clf", PrunedMLPClassifier(**small)),
+    ]
+)
 search = GridSearchCV(
-    pipe, {"prune__prune_ratio": [0.25, 0.5, 0.75],
-           "clf__prune_ratio": [0.5, 0.9]}, cv=3,
+    pipe,
+    {"prune__prune_ratio": [0.25, 0.5, 0.75], "clf__prune_ratio": [0.5, 0.9]},
+    cv=3,
 ).fit(X_train, y_train)
-for params, score in zip(search.cv_results_["params"],
-                         search.cv_results_["mean_test_score"]):
-    print(f"pixels dropped {params['prune__prune_ratio']:.2f}, "
-          f"weights pruned {params['clf__prune_ratio']:.2f}: CV accuracy {score:.3f}")
+for params, score in zip(
+    search.cv_results_["params"], search.cv_results_["mean_test_score"]
+):
+    print(
+        f"pixels dropped {params['prune__prune_ratio']:.2f}, "
+        f"weights pruned {params['clf__prune_ratio']:.2f}: CV accuracy {score:.3f}"
+    )
 best = search.best_estimator_
-print(f"best: {search.best_params_}, test accuracy {best.score(X_test, y_test):.3f}, "
-      f"{best['prune'].get_support().sum()} pixels in, "
-      f"{best['clf'].n_nonzero_} non-zero weights")
+print(
+    f"best: {search.best_params_}, test accuracy {best.score(X_test, y_test):.3f}, "
+    f"{best['prune'].get_support().sum()} pixels in, "
+    f"{best['clf'].n_nonzero_} non-zero weights"
+)

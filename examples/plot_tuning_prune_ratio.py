@@ -53,8 +53,11 @@ prune_ratios = [0.5, 0.8, 0.9, 0.95, 0.98]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     search = GridSearchCV(
-        mlp, {"prune_ratio": prune_ratios}, cv=3,
-        refit=sparsest_within(0.02), n_jobs=2,
+        mlp,
+        {"prune_ratio": prune_ratios},
+        cv=3,
+        refit=sparsest_within(0.02),
+        n_jobs=2,
     ).fit(X_train, y_train)
 
 for ratio, mean, std in zip(

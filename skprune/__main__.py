@@ -38,37 +38,58 @@ def _parser():
         "compare accuracy, sparsity, non-zeros, joblib size and predict time.",
     )
     parser.add_argument(
-        "--prune-ratio", type=float, default=0.9, metavar="R",
+        "--prune-ratio",
+        type=float,
+        default=0.9,
+        metavar="R",
         help="fraction of the connection weights the pruned model removes, in "
         "[0, 1) (default: %(default)s)",
     )
     parser.add_argument(
-        "--hidden", type=int, nargs="+", default=[100], metavar="N",
+        "--hidden",
+        type=int,
+        nargs="+",
+        default=[100],
+        metavar="N",
         help="hidden layer sizes of both networks, e.g. --hidden 300 100 "
         "(default: 100)",
     )
     parser.add_argument(
-        "--random-state", type=int, default=0, metavar="SEED",
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
         help="seed of the train/test split and of both fits (default: %(default)s)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=20, metavar="K",
+        "--repeats",
+        type=int,
+        default=20,
+        metavar="K",
         help="predict calls timed per model; the median is shown "
         "(default: %(default)s)",
     )
     parser.add_argument(
-        "--max-iter", type=int, default=300, metavar="EPOCHS",
+        "--max-iter",
+        type=int,
+        default=300,
+        metavar="EPOCHS",
         help="training epochs of the dense model and the pruned model's final "
         "re-training (default: %(default)s)",
     )
     parser.add_argument(
-        "--blas-threads", type=int, default=1, metavar="T",
+        "--blas-threads",
+        type=int,
+        default=1,
+        metavar="T",
         help="BLAS threads for training and predicting (default: %(default)s; "
         "networks this small only lose time to more threads, up to 60x on a "
         "busy machine)",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true",
+        "-q",
+        "--quiet",
+        action="store_true",
         help="print only the result table, no progress lines",
     )
     return parser
@@ -95,8 +116,10 @@ def _run(args):
         max_iter=args.max_iter,
         random_state=args.random_state,
     )
-    say(f"digits: {len(X_train)} train / {len(X_test)} test samples, 64 pixels, "
-        f"10 classes; hidden layers {tuple(args.hidden)}")
+    say(
+        f"digits: {len(X_train)} train / {len(X_test)} test samples, 64 pixels, "
+        f"10 classes; hidden layers {tuple(args.hidden)}"
+    )
     models = {
         "dense MLPClassifier": MLPClassifier(**common),
         f"PrunedMLPClassifier({args.prune_ratio})": PrunedMLPClassifier(
@@ -136,18 +159,29 @@ def _run(args):
                 f"{fit_s:.1f}",
             )
         )
-    header = ("model", "accuracy", "sparsity", "non-zeros", "joblib KiB",
-              "predict ms", "fit s")
+    header = (
+        "model",
+        "accuracy",
+        "sparsity",
+        "non-zeros",
+        "joblib KiB",
+        "predict ms",
+        "fit s",
+    )
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-    print(f"digits: {len(X_train)} train / {len(X_test)} test samples, "
-          f"predict time = median of {args.repeats} runs on the test set")
+    print(
+        f"digits: {len(X_train)} train / {len(X_test)} test samples, "
+        f"predict time = median of {args.repeats} runs on the test set"
+    )
     for row in [header] + rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)))
     if unconverged:
         # sklearn's ConvergenceWarning, said once and plainly
-        print(f"note: {', '.join(unconverged)} stopped at --max-iter {args.max_iter} "
-              "epochs before sklearn's convergence criterion was met (raise "
-              "--max-iter to train longer); the scores above are of those models.")
+        print(
+            f"note: {', '.join(unconverged)} stopped at --max-iter {args.max_iter} "
+            "epochs before sklearn's convergence criterion was met (raise "
+            "--max-iter to train longer); the scores above are of those models."
+        )
 
 
 if __name__ == "__main__":

@@ -35,9 +35,8 @@ import threading
 import numpy as np
 from scipy import sparse
 
-from ._sklearn_compat import ACTIVATIONS
-
 from . import _kernels
+from ._sklearn_compat import ACTIVATIONS
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
@@ -66,8 +65,10 @@ def choose_format(n_in, n_out, nnz, dtype):
     >>> choose_format(784, 300, 6920, "float32"), choose_format(50, 50, 2500, "float32")
     ('sparse', 'dense')
     """
-    (s_weight, s_row), (d_weight, d_call) = (SPARSE_NS[np.dtype(dtype).name],
-                                             DENSE_NS[np.dtype(dtype).name])
+    (s_weight, s_row), (d_weight, d_call) = (
+        SPARSE_NS[np.dtype(dtype).name],
+        DENSE_NS[np.dtype(dtype).name],
+    )
     sparse_ns = s_weight * nnz + s_row * n_out
     dense_ns = d_weight * n_in * n_out + d_call
     return "sparse" if sparse_ns < dense_ns else "dense"
@@ -172,28 +173,43 @@ class CompressedMLP:
     [[4.5]]
     """
 
-    def __init__(self, coefs, intercepts, masks, activation, out_activation,
-                 inference_format="auto", inference_dtype="float64"):
+    def __init__(
+        self,
+        coefs,
+        intercepts,
+        masks,
+        activation,
+        out_activation,
+        inference_format="auto",
+        inference_dtype="float64",
+    ):
         if inference_format not in FORMATS:
-            raise ValueError(f"inference_format must be one of {FORMATS}, got "
-                             f"{inference_format!r}.")
+            raise ValueError(
+                f"inference_format must be one of {FORMATS}, got {inference_format!r}."
+            )
         if inference_dtype not in DTYPES:
-            raise ValueError(f"inference_dtype must be one of {DTYPES}, got "
-                             f"{inference_dtype!r}.")
+            raise ValueError(
+                f"inference_dtype must be one of {DTYPES}, got {inference_dtype!r}."
+            )
         if activation not in _kernels.HIDDEN_CODES:
-            raise ValueError(f"activation must be one of "
-                             f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}.")
+            raise ValueError(
+                f"activation must be one of "
+                f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}."
+            )
         if out_activation not in _kernels.OUTPUT_CODES:
-            raise ValueError(f"out_activation must be one of "
-                             f"{sorted(_kernels.OUTPUT_CODES)}, got "
-                             f"{out_activation!r}.")
+            raise ValueError(
+                f"out_activation must be one of "
+                f"{sorted(_kernels.OUTPUT_CODES)}, got "
+                f"{out_activation!r}."
+            )
         dtype = np.dtype(inference_dtype)
         self.n_features = coefs[0].shape[0]
         self.activation = activation
         self.out_activation = out_activation
         self.dtype = dtype
         index, weights, structure, biases = _fold_and_drop(
-            coefs, intercepts, masks, activation)
+            coefs, intercepts, masks, activation
+        )
         self.input_index = index
         self.layers, formats = [], []
         for w, s in zip(weights, structure):
@@ -211,10 +227,15 @@ class CompressedMLP:
         self.biases = [np.ascontiguousarray(b, dtype=dtype) for b in biases]
         self.formats = tuple(formats)
         self.layer_sizes = (index.size,) + tuple(b.shape[0] for b in biases)
-        self.n_nonzero = int(sum(
-            w.nnz if sparse.issparse(w) else np.count_nonzero(w) for w in self.layers))
+        self.n_nonzero = int(
+            sum(
+                w.nnz if sparse.issparse(w) else np.count_nonzero(w)
+                for w in self.layers
+            )
+        )
         self.chunk_size = auto_chunk_size(
-            (self.n_features,) + self.layer_sizes, np.float64)
+            (self.n_features,) + self.layer_sizes, np.float64
+        )
         self._args = self._kernel_arguments()
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
@@ -229,10 +250,12 @@ class CompressedMLP:
         parts = [w if s else empty for w, s in zip(self.layers, csr)]
         nnz_before = np.cumsum([0] + [p.nnz for p in parts])
         indptr = np.concatenate(
-            [p.indptr.astype(np.int64) + n for p, n in zip(parts, nnz_before)])
+            [p.indptr.astype(np.int64) + n for p, n in zip(parts, nnz_before)]
+        )
         ip_off = np.cumsum([0] + [p.indptr.size for p in parts])[:-1]
-        dense = [np.zeros(0, dtype) if s else w.ravel() for w, s in
-                 zip(self.layers, csr)]
+        dense = [
+            np.zeros(0, dtype) if s else w.ravel() for w, s in zip(self.layers, csr)
+        ]
         w_off = np.cumsum([0] + [d.size for d in dense])[:-1]
         b_off = np.cumsum([0] + [b.size for b in self.biases])[:-1]
         return dict(
@@ -240,8 +263,7 @@ class CompressedMLP:
             sizes=np.array(self.layer_sizes, dtype=np.int64),
             is_sparse=np.array(csr, dtype=np.bool_),
             indptr=indptr,
-            indices=np.concatenate(
-                [p.indices.astype(np.int32) for p in parts]),
+            indices=np.concatenate([p.indices.astype(np.int32) for p in parts]),
             data=np.concatenate([p.data for p in parts]).astype(dtype),
             dense=np.concatenate(dense).astype(dtype),
             w_off=w_off.astype(np.int64),
@@ -253,9 +275,11 @@ class CompressedMLP:
         )
 
     def __repr__(self):
-        return (f"CompressedMLP(layer_sizes={self.layer_sizes}, "
-                f"formats={self.formats}, dtype={self.dtype.name}, "
-                f"n_nonzero={self.n_nonzero})")
+        return (
+            f"CompressedMLP(layer_sizes={self.layer_sizes}, "
+            f"formats={self.formats}, dtype={self.dtype.name}, "
+            f"n_nonzero={self.n_nonzero})"
+        )
 
     def output_dtype(self, X):
         """dtype of the outputs for input ``X``: as numpy's (and sklearn's)
@@ -270,7 +294,8 @@ class CompressedMLP:
             X, start, stop = X[rows].toarray(), 0, stop - start
         elif not (X.flags.c_contiguous and X.dtype in (np.float32, np.float64)):
             X = np.ascontiguousarray(
-                X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64)
+                X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+            )
             start, stop = 0, stop - start
         tail = (stop - start) % _kernels.TILE
         if self._all_dense and tail > self._tail_max:
@@ -278,8 +303,9 @@ class CompressedMLP:
             # layer beats both a 64-row tile and 8-row ones (measured)
             status = self._run_tiles(X, start, stop - tail, out)
             if not status:
-                status = self._run_dense(X, stop - tail, stop,
-                                         out[stop - tail - start:])
+                status = self._run_dense(
+                    X, stop - tail, stop, out[stop - tail - start :]
+                )
         else:
             status = self._run_tiles(X, start, stop, out)
         if status == 1:
@@ -288,11 +314,13 @@ class CompressedMLP:
             raise ModelInputError(
                 "Input X holds values beyond the float32 range of this network "
                 f"(largest finite float32: {np.finfo(np.float32).max:.4g}); use "
-                "inference_dtype='float64' for such data.")
+                "inference_dtype='float64' for such data."
+            )
         if status == 3:
             raise ModelInputError(
                 "The float32 network overflowed on this input (a non-finite "
-                "output); use inference_dtype='float64' for such data.")
+                "output); use inference_dtype='float64' for such data."
+            )
 
     def _run_dense(self, X, start, stop, out):
         """All-dense network, a few rows: the compiled check-gather-cast of the
@@ -303,10 +331,12 @@ class CompressedMLP:
         buf = getattr(self._scratch, "dense", None)
         if buf is None or buf.shape[0] < n:
             buf = self._scratch.dense = np.empty(
-                (max(n, _kernels.TILE), self.layer_sizes[0]), self.dtype)
+                (max(n, _kernels.TILE), self.layer_sizes[0]), self.dtype
+            )
         A = buf[:n]
-        status = _kernels.gather(X, start, stop, True, self.dtype == np.float32,
-                                 self._args["index"], A)
+        status = _kernels.gather(
+            X, start, stop, True, self.dtype == np.float32, self._args["index"], A
+        )
         if status:
             return status
         act = ACTIVATIONS[self.activation]
@@ -330,11 +360,13 @@ class CompressedMLP:
         tail = tail if tail <= self._tail_max else 0
         rows8 = tail - tail % _kernels.NARROW
         status, at = 0, start
-        for kernel, tile, n in ((_kernels.forward, _kernels.TILE, stop - start - tail),
-                                (_kernels.forward_narrow, _kernels.NARROW, rows8),
-                                (_kernels.forward_row, 1, tail - rows8)):
+        for kernel, tile, n in (
+            (_kernels.forward, _kernels.TILE, stop - start - tail),
+            (_kernels.forward_narrow, _kernels.NARROW, rows8),
+            (_kernels.forward_row, 1, tail - rows8),
+        ):
             if n and not status:
-                status = self._kernel(kernel, tile, X, at, at + n, out[at - start:])
+                status = self._kernel(kernel, tile, X, at, at + n, out[at - start :])
                 at += n
         return status
 
@@ -347,10 +379,27 @@ class CompressedMLP:
             buffers[tile] = _kernels.buffers(max(self.layer_sizes), tile, self.dtype)
         a = self._args
         return kernel(
-            X, start, stop, True, self.dtype == np.float32,
-            a["index"], a["sizes"], a["is_sparse"], a["indptr"], a["indices"],
-            a["data"], a["dense"], a["w_off"], a["bias"], a["b_off"], a["ip_off"],
-            a["act"], a["out_act"], out, *buffers[tile])
+            X,
+            start,
+            stop,
+            True,
+            self.dtype == np.float32,
+            a["index"],
+            a["sizes"],
+            a["is_sparse"],
+            a["indptr"],
+            a["indices"],
+            a["data"],
+            a["dense"],
+            a["w_off"],
+            a["bias"],
+            a["b_off"],
+            a["ip_off"],
+            a["act"],
+            a["out_act"],
+            out,
+            *buffers[tile],
+        )
 
     def chunks(self, X, chunk_size=None):
         """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
@@ -359,11 +408,12 @@ class CompressedMLP:
         step = self.chunk_size if chunk_size is None else int(chunk_size)
         if step < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        buffer = np.empty((min(step, n_samples), self.layer_sizes[-1]),
-                          dtype=self.output_dtype(X))
+        buffer = np.empty(
+            (min(step, n_samples), self.layer_sizes[-1]), dtype=self.output_dtype(X)
+        )
         for start in range(0, n_samples, step):
             rows = slice(start, min(start + step, n_samples))
-            part = buffer[:rows.stop - start]
+            part = buffer[: rows.stop - start]
             self._run(X, rows, part)
             yield rows, part
 

@@ -56,12 +56,20 @@ import warnings
 import numpy as np
 
 ACT_IDENTITY, ACT_LOGISTIC, ACT_TANH, ACT_RELU = 0, 1, 2, 3
-HIDDEN_CODES = {"identity": ACT_IDENTITY, "logistic": ACT_LOGISTIC,
-                "tanh": ACT_TANH, "relu": ACT_RELU}
+HIDDEN_CODES = {
+    "identity": ACT_IDENTITY,
+    "logistic": ACT_LOGISTIC,
+    "tanh": ACT_TANH,
+    "relu": ACT_RELU,
+}
 OUT_IDENTITY, OUT_LOGISTIC, OUT_SOFTMAX, OUT_EXP = 0, 1, 2, 3
 # 'exp': MLPRegressor(loss='poisson')'s output (scikit-learn >= 1.7)
-OUTPUT_CODES = {"identity": OUT_IDENTITY, "logistic": OUT_LOGISTIC,
-                "softmax": OUT_SOFTMAX, "exp": OUT_EXP}
+OUTPUT_CODES = {
+    "identity": OUT_IDENTITY,
+    "logistic": OUT_LOGISTIC,
+    "softmax": OUT_SOFTMAX,
+    "exp": OUT_EXP,
+}
 TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
 NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
 BLOCK = 8  # rows gathered together (a fixed inner loop the compiler unrolls)
@@ -79,16 +87,40 @@ def _jit(function):
     try:
         return numba.njit(cache=True, fastmath=_FASTMATH, nogil=True)(function)
     except RuntimeError as exc:  # "cannot cache function ...: no locator available"
-        warnings.warn(f"skprune: numba cannot cache its compiled kernels ({exc}); "
-                      "they compile once per process. Set NUMBA_CACHE_DIR to a "
-                      "writable directory to keep them.", RuntimeWarning,
-                      stacklevel=2)
+        warnings.warn(
+            f"skprune: numba cannot cache its compiled kernels ({exc}); "
+            "they compile once per process. Set NUMBA_CACHE_DIR to a "
+            "writable directory to keep them.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
         return numba.njit(cache=False, fastmath=_FASTMATH, nogil=True)(function)
 
 
-def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
-             indptr, indices, data, dense, w_off, bias, b_off, ip_off,
-             act, out_act, out, buf_a, buf_b, row):
+def _forward(
+    X,
+    start,
+    stop,
+    check,
+    check_range,
+    index,
+    sizes,
+    is_sparse,
+    indptr,
+    indices,
+    data,
+    dense,
+    w_off,
+    bias,
+    b_off,
+    ip_off,
+    act,
+    out_act,
+    out,
+    buf_a,
+    buf_b,
+    row,
+):
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
     n_read = index.shape[0]
@@ -142,8 +174,9 @@ def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
                         i0, i1 = indices[k], indices[k + 1]
                         i2, i3 = indices[k + 2], indices[k + 3]
                         for t in range(TILE):  # fixed length: kept in registers
-                            row[t] += ((w0 * cur[i0, t] + w1 * cur[i1, t])
-                                       + (w2 * cur[i2, t] + w3 * cur[i3, t]))
+                            row[t] += (w0 * cur[i0, t] + w1 * cur[i1, t]) + (
+                                w2 * cur[i2, t] + w3 * cur[i3, t]
+                            )
                         k += 4
                     while k < k1:
                         w, i = data[k], indices[k]
@@ -156,7 +189,7 @@ def _forward(X, start, stop, check, check_range, index, sizes, is_sparse,
                         z[j, t] = row[t]
             else:
                 w0 = w_off[layer]
-                weights = dense[w0:w0 + n_out * n_in].reshape((n_out, n_in))
+                weights = dense[w0 : w0 + n_out * n_in].reshape((n_out, n_in))
                 np.dot(weights, cur[:n_in], z)
                 for j in range(n_out):
                     bj = bias[b0 + j]
@@ -247,8 +280,9 @@ def _specialised(function, tile):
     """``function`` compiled with ``TILE = tile`` (a compile-time constant, so
     the tile loops have a fixed length), under its own name and cache file."""
     name = f"{function.__name__.lstrip('_')}_{tile}"
-    copy = types.FunctionType(function.__code__, dict(function.__globals__, TILE=tile),
-                              name)
+    copy = types.FunctionType(
+        function.__code__, dict(function.__globals__, TILE=tile), name
+    )
     copy.__qualname__ = copy.__doc__ = name
     return _jit(copy)
 
@@ -256,8 +290,11 @@ def _specialised(function, tile):
 def buffers(width, tile, dtype):
     """Scratch arrays of one call: two ``(width, tile)`` activation tiles and
     the row of the neuron being computed."""
-    return (np.zeros((width, tile), dtype), np.zeros((width, tile), dtype),
-            np.zeros(tile, dtype))
+    return (
+        np.zeros((width, tile), dtype),
+        np.zeros((width, tile), dtype),
+        np.zeros(tile, dtype),
+    )
 
 
 _activate = _jit(_activate_py)

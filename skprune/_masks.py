@@ -139,18 +139,22 @@ def _prune(scores, alive, target, scope, protected):
     """Shared ranking for weights and neurons: returns new alive flags, flat."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}.")
-    prepared = [_prepared(s, a, scope == "global", p)
-                for s, a, p in zip(scores, alive, protected)]
+    prepared = [
+        _prepared(s, a, scope == "global", p)
+        for s, a, p in zip(scores, alive, protected)
+    ]
     if scope == "layer":
         out = []
         for s in prepared:
-            k = _n_to_prune(target, s.size, int(np.sum(s == -np.inf)),
-                            int(np.sum(s == np.inf)))
+            k = _n_to_prune(
+                target, s.size, int(np.sum(s == -np.inf)), int(np.sum(s == np.inf))
+            )
             out.append(_select(s, k))
         return out
     flat = np.concatenate(prepared)
-    k = _n_to_prune(target, flat.size, int(np.sum(flat == -np.inf)),
-                    int(np.sum(flat == np.inf)))
+    k = _n_to_prune(
+        target, flat.size, int(np.sum(flat == -np.inf)), int(np.sum(flat == np.inf))
+    )
     keep = _select(flat, k)
     return np.split(keep, np.cumsum([s.size for s in prepared])[:-1])
 
@@ -200,8 +204,10 @@ def prune_neurons(scores, alive, target, scope="global", masks=None):
 
 def neuron_alive(masks):
     """Per hidden layer: does the neuron keep any incoming or outgoing weight?"""
-    return [m_in.any(axis=0) | m_out.any(axis=1)
-            for m_in, m_out in zip(masks[:-1], masks[1:])]
+    return [
+        m_in.any(axis=0) | m_out.any(axis=1)
+        for m_in, m_out in zip(masks[:-1], masks[1:])
+    ]
 
 
 def neuron_masks(alive, masks):

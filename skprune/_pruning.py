@@ -118,8 +118,9 @@ class Split:
     sw_val: object = None
 
 
-def validation_split(X, y, sample_weight, *, fraction, random_state, stratify=None,
-                     needed_by):
+def validation_split(
+    X, y, sample_weight, *, fraction, random_state, stratify=None, needed_by
+):
     """Hold out ``fraction`` of the samples, once per fit.
 
     ``random_state`` goes to :func:`sklearn.model_selection.train_test_split`
@@ -163,8 +164,18 @@ def validation_split(X, y, sample_weight, *, fraction, random_state, stratify=No
 # -- history ------------------------------------------------------------------
 
 
-def make_record(step, *, phase, target_sparsity, sparsity, n_nonzero, loss=None,
-                validation_score=None, accepted=True, **extras):
+def make_record(
+    step,
+    *,
+    phase,
+    target_sparsity,
+    sparsity,
+    n_nonzero,
+    loss=None,
+    validation_score=None,
+    accepted=True,
+    **extras,
+):
     """One ``pruning_history_`` record: the :data:`COMMON_KEYS`, then extras.
 
     ``step``: 0 for the unpruned model; ``phase``: 'dense' or 'retrain';
@@ -183,7 +194,8 @@ def make_record(step, *, phase, target_sparsity, sparsity, n_nonzero, loss=None,
         "sparsity": float(sparsity),
         "n_nonzero": int(n_nonzero),
         "loss": None if loss is None else float(loss),
-        "validation_score": None if validation_score is None
+        "validation_score": None
+        if validation_score is None
         else float(validation_score),
         "accepted": bool(accepted),
     }
@@ -292,9 +304,7 @@ class MaxLossRise(AcceptAll):
         mean = float(w @ d / total)
         best = float(w @ best_losses / total)
         n_eff = total**2 / float(w @ w)
-        se = math.sqrt(
-            max(float(w @ (d - mean) ** 2) / total, 0.0) / max(n_eff - 1, 1)
-        )
+        se = math.sqrt(max(float(w @ (d - mean) ** 2) / total, 0.0) / max(n_eff - 1, 1))
         return not (mean > self.max_loss_rise * best and mean > 2.0 * se)
 
     def accepted(self, candidate):
@@ -370,8 +380,10 @@ class ProgressLog:
     def note(self, message):
         """One more line (e.g. the final refit), same prefix and clock."""
         if self.verbose:
-            print(f"[{self.name}] {message}, "
-                  f"{time.perf_counter() - self.start:.2f} s", flush=True)
+            print(
+                f"[{self.name}] {message}, {time.perf_counter() - self.start:.2f} s",
+                flush=True,
+            )
 
 
 # -- the loops ------------------------------------------------------------------

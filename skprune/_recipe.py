@@ -68,7 +68,10 @@ def retrain_budgets(dense_n_iter, max_iter=None):
     (1, 2)
     """
     d = max(1, int(dense_n_iter))
-    step, final = max(1, math.ceil(STEP_FRACTION * d)), max(1, math.ceil(FINAL_FACTOR * d))
+    step, final = (
+        max(1, math.ceil(STEP_FRACTION * d)),
+        max(1, math.ceil(FINAL_FACTOR * d)),
+    )
     if max_iter is not None:
         step, final = min(step, max_iter), min(final, max_iter)
     return step, final
@@ -118,7 +121,6 @@ def next_target(current, planned, halve):
     if halve:
         return current + (planned - current) / 2.0
     return planned
-
 
 
 class StepPlan:

@@ -146,8 +146,14 @@ def ensure_best_copy(mlp):
 
 # an MLP's record of its last training run (see reset_mlp_stopping_state)
 MLP_TRAINING_RECORD = (
-    "loss_", "loss_curve_", "validation_scores_", "best_loss_",
-    "best_validation_score_", "n_iter_", "t_", "_no_improvement_count",
+    "loss_",
+    "loss_curve_",
+    "validation_scores_",
+    "best_loss_",
+    "best_validation_score_",
+    "n_iter_",
+    "t_",
+    "_no_improvement_count",
 )
 
 

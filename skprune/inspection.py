@@ -26,7 +26,6 @@ from . import _sklearn_compat as compat
 from .criteria import BASELINE, baseline
 
 
-
 def _check_matplotlib(caller):
     """Import matplotlib.pyplot, or raise an ImportError saying what to install."""
     try:
@@ -104,9 +103,7 @@ def _as_ratios(prune_ratios):
             f"got {prune_ratios!r}."
         )
     if not np.all((ratios >= 0) & (ratios < 1)):
-        raise ValueError(
-            f"prune_ratios must lie in [0, 1), got {ratios.tolist()}."
-        )
+        raise ValueError(f"prune_ratios must lie in [0, 1), got {ratios.tolist()}.")
     return np.unique(ratios)  # sorted: the curves are drawn left to right
 
 
@@ -294,20 +291,26 @@ default='fill_between'
                 style = {"color": next(colors, None), "marker": "o"}
                 label = criterion
             if use_lines:
-                (line,) = ax.plot(
-                    x, mean, label=label, **{**style, **(line_kw or {})}
-                )
+                (line,) = ax.plot(x, mean, label=label, **{**style, **(line_kw or {})})
                 self.lines_[criterion] = line
                 style["color"] = line.get_color()
             if std_display_style == "fill_between":
                 self.fill_between_[criterion] = ax.fill_between(
-                    x, mean - std, mean + std,
-                    **{"alpha": 0.2, "color": style["color"],
-                       **(fill_between_kw or {})},
+                    x,
+                    mean - std,
+                    mean + std,
+                    **{
+                        "alpha": 0.2,
+                        "color": style["color"],
+                        **(fill_between_kw or {}),
+                    },
                 )
             elif std_display_style == "errorbar":
                 self.errorbar_[criterion] = ax.errorbar(
-                    x, mean, std, label=label,
+                    x,
+                    mean,
+                    std,
+                    label=label,
                     **{**style, "capsize": 3, **(errorbar_kw or {})},
                 )
 
@@ -466,9 +469,7 @@ default='fill_between'
             folds = np.column_stack(
                 [results[f"split{k}_test_{metric}"] for k in range(n_folds)]
             )
-            return {
-                c: folds[[index[(c, float(r))] for r in ratios]] for c in criteria
-            }
+            return {c: folds[[index[(c, float(r))] for r in ratios]] for c in criteria}
 
         display = cls(
             prune_ratios=ratios,
@@ -620,11 +621,13 @@ class PruningHistoryDisplay:
         top, bottom = axes
         if self.target_sparsity is not None:
             (self.lines_["target_sparsity"],) = top.plot(
-                steps, self.target_sparsity,
+                steps,
+                self.target_sparsity,
                 **{"linestyle": "--", "color": "0.4", "label": "target", **kw},
             )
         (self.lines_["sparsity"],) = top.plot(
-            steps, self.sparsity,
+            steps,
+            self.sparsity,
             **{"marker": "o", "color": "C0", "label": "achieved", **kw},
         )
         rejected = (
@@ -632,8 +635,12 @@ class PruningHistoryDisplay:
         )
         if rejected is not None and rejected.any():
             (self.lines_["rejected"],) = top.plot(
-                steps[rejected], np.asarray(self.sparsity)[rejected],
-                linestyle="none", marker="X", markersize=10, color="C3",
+                steps[rejected],
+                np.asarray(self.sparsity)[rejected],
+                linestyle="none",
+                marker="X",
+                markersize=10,
+                color="C3",
                 label="refused",
             )
         top.set_ylabel("Sparsity")
@@ -642,7 +649,8 @@ class PruningHistoryDisplay:
         handles = []
         if self.loss is not None and not np.all(np.isnan(self.loss)):
             (self.lines_["loss"],) = bottom.plot(
-                steps, self.loss,
+                steps,
+                self.loss,
                 **{"marker": "o", "color": "C1", "label": "training loss", **kw},
             )
             handles.append(self.lines_["loss"])
@@ -652,16 +660,20 @@ class PruningHistoryDisplay:
         if score is not None and not np.all(np.isnan(score)):
             self.score_ax_ = bottom.twinx()
             (self.lines_["validation_score"],) = self.score_ax_.plot(
-                steps, score,
-                **{"marker": "s", "color": "C2", "label": "validation score",
-                   **kw},
+                steps,
+                score,
+                **{"marker": "s", "color": "C2", "label": "validation score", **kw},
             )
             self.score_ax_.set_ylabel("Validation score")
             handles.append(self.lines_["validation_score"])
             if rejected is not None and rejected.any():
                 (self.lines_["rejected_score"],) = self.score_ax_.plot(
-                    steps[rejected], np.asarray(score)[rejected],
-                    linestyle="none", marker="X", markersize=10, color="C3",
+                    steps[rejected],
+                    np.asarray(score)[rejected],
+                    linestyle="none",
+                    marker="X",
+                    markersize=10,
+                    color="C3",
                     label="refused",
                 )
                 handles.append(self.lines_["rejected_score"])

@@ -52,9 +52,14 @@ from ._pruning import (
 )
 from ._schedules import sparsity_schedule
 from ._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
-from .criteria import LINEAR_CRITERIA, constraint, feature_statistics, linear_scores
+from .criteria import (
+    LINEAR_CRITERIA,
+    constraint,
+    feature_statistics,
+    linear_scores,
+    loss_value,
+)
 from .criteria import describe as describe_criteria
-from .criteria import loss_value
 
 # predict on dense X reads only the support columns at or below this density,
 # GATHER_ROWS rows at a time (bounded memory, cache-sized blocks);
@@ -142,15 +147,24 @@ class _SGDAdapter:
 
     def fit(self, idx, coef, intercept, *, quiet=True):
         """Fit on the columns ``idx`` from the full-width ``coef``, ``intercept``."""
-        return self.est._fit_support(self.X, self.y, self.sample_weight, idx, coef,
-                                     intercept, self.seed, quiet=quiet)
+        return self.est._fit_support(
+            self.X,
+            self.y,
+            self.sample_weight,
+            idx,
+            coef,
+            intercept,
+            self.seed,
+            quiet=quiet,
+        )
 
     def evaluate(self, candidate=None):
         if self.split is None:
             return None
         split = self.split
-        return self.est._evaluate(split.X_val, split.y_val, split.sw_val,
-                                  candidate or self.current)
+        return self.est._evaluate(
+            split.X_val, split.y_val, split.sw_val, candidate or self.current
+        )
 
     def record(self, step, target, evaluation, accepted, candidate=None):
         fitted = candidate or self.current
@@ -158,8 +172,9 @@ class _SGDAdapter:
         # counted over coefficients (one row per class of a multiclass
         # model); a regressor has one coefficient per kept feature
         n_nonzero = int(np.count_nonzero(fitted.coef))
-        train = self.est._evaluate(self.X, self.y, self.sample_weight, fitted,
-                                   training=True)
+        train = self.est._evaluate(
+            self.X, self.y, self.sample_weight, fitted, training=True
+        )
         return make_record(
             step,
             phase="dense" if step == 0 else "retrain",
@@ -178,8 +193,9 @@ class _SGDAdapter:
         """The current support minus its ``n_remove`` lowest-scored features."""
         fitted = self.current
         kept = np.flatnonzero(fitted.mask)
-        scores = self.est._scores(self.X, self.y, self.sample_weight, kept, fitted,
-                                  self.stats, self.rng)
+        scores = self.est._scores(
+            self.X, self.y, self.sample_weight, kept, fitted, self.stats, self.rng
+        )
         order = np.argsort(scores, kind="stable")
         return np.sort(kept[order[n_remove:]])
 
@@ -200,16 +216,18 @@ class _SGDAdapter:
     # -- schedule --------------------------------------------------------------------
 
     def prune(self, target):
-        n_keep = max(1, self.n_features
-                     - int(np.floor(target * self.n_features + 1e-9)))
+        n_keep = max(
+            1, self.n_features - int(np.floor(target * self.n_features + 1e-9))
+        )
         n_remove = max(0, self.n_kept() - n_keep)
         self._next_idx = self._lowest(n_remove)
 
     def retrain(self, step, final):
         # the last fit of a run without refit is the model: it may warn
         quiet = not (final and not self.est.refit and self.split is None)
-        self.current = self.fit(self._next_idx, self.current.coef,
-                                self.current.intercept, quiet=quiet)
+        self.current = self.fit(
+            self._next_idx, self.current.coef, self.current.intercept, quiet=quiet
+        )
 
     def snapshot(self):
         return self.current
@@ -251,8 +269,9 @@ class _SparseSGDMixin:
 
     def _sgd(self, **overrides):
         """A plain SGD estimator with this estimator's SGD parameters."""
-        params = {name: getattr(self, name)
-                  for name in compat.param_names(self._sgd_class)}
+        params = {
+            name: getattr(self, name) for name in compat.param_names(self._sgd_class)
+        }
         params["verbose"] = sklearn_verbose(self.verbose)
         params.update(getattr(self, "_fit_params", {}))
         params.update(overrides)
@@ -263,8 +282,19 @@ class _SparseSGDMixin:
         ``y`` and ``sample_weight`` in hand)."""
         return {}
 
-    def _fit_support(self, X, y, sample_weight, idx, coef, intercept, seed, *,
-                     penalised=True, quiet=True):
+    def _fit_support(
+        self,
+        X,
+        y,
+        sample_weight,
+        idx,
+        coef,
+        intercept,
+        seed,
+        *,
+        penalised=True,
+        quiet=True,
+    ):
         """Fit SGD on the columns ``idx`` from ``coef[:, idx]``, ``intercept``."""
         overrides = {"random_state": seed.get()}
         if not penalised:
@@ -358,8 +388,11 @@ class _SparseSGDMixin:
 
     def _acceptance_rule(self):
         """The driver's rule for this fit (see :mod:`skprune._pruning`)."""
-        score_rule = (AcceptAll() if self.max_score_drop is None
-                      else MaxScoreDrop(self.max_score_drop))
+        score_rule = (
+            AcceptAll()
+            if self.max_score_drop is None
+            else MaxScoreDrop(self.max_score_drop)
+        )
         if self.prune_ratio == "auto":
             return AllOf(MaxLossRise(self.max_loss_rise), score_rule)
         return score_rule
@@ -386,8 +419,7 @@ class _SparseSGDMixin:
         X, y, sample_weight = self._validated(X, y, sample_weight, reset=True)
         self._fit_params = self._params_of_fit(y, sample_weight)
         try:
-            return self._fit_validated(X, y, coef_init, intercept_init,
-                                       sample_weight)
+            return self._fit_validated(X, y, coef_init, intercept_init, sample_weight)
         finally:
             del self._fit_params
 
@@ -417,26 +449,33 @@ class _SparseSGDMixin:
         split = None
         if rule.needs_validation:
             split = validation_split(
-                X, y, sample_weight,
+                X,
+                y,
+                sample_weight,
                 fraction=self.validation_fraction,
                 random_state=check_random_state(seed.get()),
                 stratify=self._stratify(y),
                 needed_by="prune_ratio='auto'" if auto else "max_score_drop",
             )
             self._check_split(split, y)
-        data = (X, y, sample_weight) if split is None else (
-            split.X_train, split.y_train, split.sw_train)
+        data = (
+            (X, y, sample_weight)
+            if split is None
+            else (split.X_train, split.y_train, split.sw_train)
+        )
         adapter = _SGDAdapter(self, *data, split, seed)
         all_columns = np.arange(n_features)
         last = not auto and split is None and self.prune_ratio == 0 and not self.refit
-        adapter.current = adapter.fit(all_columns, coef, intercept_init,
-                                      quiet=not last)
+        adapter.current = adapter.fit(all_columns, coef, intercept_init, quiet=not last)
         if auto:
             log = ProgressLog(self, "auto")
             history = search_support(adapter, rule, log)
         else:
-            targets = (sparsity_schedule(self.prune_ratio, self.n_prune_steps, "cubic")
-                       if self.prune_ratio > 0 else [])
+            targets = (
+                sparsity_schedule(self.prune_ratio, self.n_prune_steps, "cubic")
+                if self.prune_ratio > 0
+                else []
+            )
             log = ProgressLog(self, len(targets))
             history = run_schedule(adapter, targets, rule, log)
 
@@ -444,11 +483,21 @@ class _SparseSGDMixin:
         if split is not None or self.refit:
             # the final model: all of X, unpenalised with refit=True
             idx = np.flatnonzero(fitted.mask)
-            fitted = self._fit_support(X, y, sample_weight, idx, fitted.coef,
-                                       fitted.intercept, seed,
-                                       penalised=not self.refit, quiet=False)
-            log.note(f"final fit on {idx.shape[0]} features"
-                     f"{' (unpenalised)' if self.refit else ''}")
+            fitted = self._fit_support(
+                X,
+                y,
+                sample_weight,
+                idx,
+                fitted.coef,
+                fitted.intercept,
+                seed,
+                penalised=not self.refit,
+                quiet=False,
+            )
+            log.note(
+                f"final fit on {idx.shape[0]} features"
+                f"{' (unpenalised)' if self.refit else ''}"
+            )
 
         # all fitted state is set here, at once: a failed fit changes nothing
         sgd = fitted.sgd
@@ -583,8 +632,9 @@ class _SparseSGDMixin:
         if not sparse.issparse(X) and idx.shape[0] <= GATHER_DENSITY * W.shape[0]:
             # read only the support columns of a dense X
             w = W[idx]
-            out = np.empty((X.shape[0],) + w.shape[1:],
-                           dtype=np.result_type(X.dtype, w.dtype))
+            out = np.empty(
+                (X.shape[0],) + w.shape[1:], dtype=np.result_type(X.dtype, w.dtype)
+            )
             for start in range(0, X.shape[0], GATHER_ROWS):
                 rows = slice(start, start + GATHER_ROWS)
                 out[rows] = X[rows, idx] @ w
@@ -834,7 +884,6 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         self.max_score_drop = max_score_drop
         self.refit = refit
 
-
     _sgd_class = SGDRegressor
     _max_score_drop_renamed = True
 
@@ -875,11 +924,15 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             return Evaluation(loss=float(np.average(losses, weights=sample_weight)))
         losses = (np.asarray(y, dtype=float) - pred) ** 2
         loss = float(np.average(losses, weights=sample_weight))
-        total = float(np.average(
-            (y - np.average(y, weights=sample_weight)) ** 2, weights=sample_weight))
+        total = float(
+            np.average(
+                (y - np.average(y, weights=sample_weight)) ** 2, weights=sample_weight
+            )
+        )
         score = 1.0 - loss / total if total > 0 else (1.0 if loss == 0 else 0.0)
-        return Evaluation(score=float(score), loss=loss, losses=losses,
-                          sample_weight=sample_weight)
+        return Evaluation(
+            score=float(score), loss=loss, losses=losses, sample_weight=sample_weight
+        )
 
     # -- streaming ---------------------------------------------------------------------
 
@@ -904,8 +957,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(self._partial_fit_support, X, y,
-                                        sample_weight)
+        return self._unchanged_on_error(self._partial_fit_support, X, y, sample_weight)
 
     def predict(self, X):
         """Predict with the sparse linear model.
@@ -1228,7 +1280,8 @@ warm_start, average
 
     def _loss_weights(self, y, sample_weight):
         class_weight = getattr(self, "_fit_params", {}).get(
-            "class_weight", self.class_weight)
+            "class_weight", self.class_weight
+        )
         if class_weight is None:
             return sample_weight
         weights = compute_sample_weight(class_weight, y)
@@ -1258,13 +1311,15 @@ warm_start, average
         """
         idx = fitted.idx
         classes = fitted.sgd.classes_
-        decision = (safe_sparse_dot(_columns(X, idx), fitted.coef[:, idx].T,
-                                    dense_output=True)
-                    + fitted.sgd.intercept_)
+        decision = (
+            safe_sparse_dot(_columns(X, idx), fitted.coef[:, idx].T, dense_output=True)
+            + fitted.sgd.intercept_
+        )
         weights = self._loss_weights(y, sample_weight)
         if training:
-            losses = loss_value(self.loss, decision, self._targets(y, classes),
-                                self.epsilon).sum(axis=1)
+            losses = loss_value(
+                self.loss, decision, self._targets(y, classes), self.epsilon
+            ).sum(axis=1)
             return Evaluation(loss=float(np.average(losses, weights=weights)))
         if decision.shape[1] == 1:
             pred = classes[(decision[:, 0] > 0).astype(int)]
@@ -1305,8 +1360,9 @@ warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(self._partial_fit_support, X, y,
-                                        sample_weight, classes=classes)
+        return self._unchanged_on_error(
+            self._partial_fit_support, X, y, sample_weight, classes=classes
+        )
 
     # -- prediction ------------------------------------------------------------------
 

@@ -178,8 +178,9 @@ class SparsestWithin:
         index : int
         """
         if "params" not in cv_results:
-            raise ValueError("cv_results has no 'params' entry: pass a search's "
-                             "cv_results_.")
+            raise ValueError(
+                "cv_results has no 'params' entry: pass a search's cv_results_."
+            )
         params = list(cv_results["params"])
         name = self._metric_name(cv_results)
         means = np.asarray(cv_results[f"mean_test_{name}"], dtype=float)
@@ -204,15 +205,14 @@ class SparsestWithin:
 
     def _metric_name(self, cv_results):
         metrics = sorted(
-            key[len("mean_test_"):]
+            key[len("mean_test_") :]
             for key in cv_results
             if key.startswith("mean_test_")
         )
         if self.metric is not None:
             if self.metric not in metrics:
                 raise ValueError(
-                    f"metric={self.metric!r} is not among the scored metrics "
-                    f"{metrics}."
+                    f"metric={self.metric!r} is not among the scored metrics {metrics}."
                 )
             return self.metric
         if metrics == ["score"]:
@@ -269,7 +269,7 @@ class SparsestWithin:
     def _sparsity_key(self, params):
         name = self.sparsity
         if name.startswith("param_"):
-            name = name[len("param_"):]
+            name = name[len("param_") :]
         names = {key for p in params for key in p}
         if name in names:
             return name

@@ -21,24 +21,29 @@ import numpy as np
 from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils import assert_all_finite
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
     unique_labels,
 )
 from sklearn.utils.validation import (
-    column_or_1d,
     check_is_fitted,
     check_random_state,
+    column_or_1d,
     validate_data,
 )
 
 from . import _doc_link, _recipe
 from . import _sklearn_compat as compat
-from .exceptions import PruningConvergenceWarning
-from ._compressed import DTYPES, FORMATS, CompressedMLP, ModelInputError, auto_chunk_size
+from ._compressed import (
+    DTYPES,
+    FORMATS,
+    CompressedMLP,
+    ModelInputError,
+    auto_chunk_size,
+)
 from ._kernels import HIDDEN_CODES as HIDDEN_ACTIVATIONS
 from ._kernels import OUTPUT_CODES as OUTPUT_ACTIVATIONS
 from ._masks import (
@@ -49,6 +54,7 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
+from ._persistence import compact_state, expand_state
 from ._pruning import (
     AcceptAll,
     Evaluation,
@@ -60,7 +66,6 @@ from ._pruning import (
     sklearn_verbose,
     validation_split,
 )
-from ._persistence import compact_state, expand_state
 from ._schedules import SCHEDULES, sparsity_schedule
 from ._sklearn_compat import (
     Interval,
@@ -69,6 +74,7 @@ from ._sklearn_compat import (
     _fit_context,
 )
 from .criteria import GRANULARITIES, MLP_CRITERIA, compute_scores, constraint, describe
+from .exceptions import PruningConvergenceWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
@@ -336,7 +342,10 @@ class _MLPAdapter:
                 self.dense_n_iter or 1, estimator.max_iter
             )
         else:
-            self.step_iter, self.final_iter = estimator.finetune_iter, estimator.max_iter
+            self.step_iter, self.final_iter = (
+                estimator.finetune_iter,
+                estimator.max_iter,
+            )
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
         self.unrecovered = []  # failed steps whose next cut could not be halved
         self.final_n_iter = None  # epochs of the final re-training, once run
@@ -388,7 +397,10 @@ class _MLPAdapter:
             masks = prune_weights(scores, est.masks_, target, est.prune_scope)
         else:
             alive = prune_neurons(
-                scores, neuron_alive(est.masks_), target, est.prune_scope,
+                scores,
+                neuron_alive(est.masks_),
+                target,
+                est.prune_scope,
                 masks=est.masks_,
             )
             masks = neuron_masks(alive, est.masks_)
@@ -407,8 +419,8 @@ class _MLPAdapter:
         recovered (:func:`skprune._recipe.recovered`).
         """
         est = self.est
-        n_iter = 0 if self.step_iter == 0 else (
-            self.final_iter if final else self.step_iter
+        n_iter = (
+            0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
         if n_iter == 0:
             self.last = (None, None)
@@ -418,15 +430,20 @@ class _MLPAdapter:
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
         with (
-            _overridden(est, max_iter=n_iter, warm_start=True,
-                        verbose=sklearn_verbose(est.verbose)),
+            _overridden(
+                est,
+                max_iter=n_iter,
+                warm_start=True,
+                verbose=sklearn_verbose(est.verbose),
+            ),
             warnings.catch_warnings(),
         ):
             # intermediate re-trainings never converge; the final one is
             # reported by _warn_convergence, with what to change
             warnings.simplefilter("ignore", ConvergenceWarning)
-            compat.mlp_fit(super(_PruningMixin, est), self.X, self.y,
-                           self.sample_weight)
+            compat.mlp_fit(
+                super(_PruningMixin, est), self.X, self.y, self.sample_weight
+            )
         est._set_masks(est.masks_)
         ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
@@ -527,8 +544,10 @@ def _check_packed_state(state, name):
         bad(f"intercepts_ must be a list of {len(coefs)} arrays")
     for i, (b, packed) in enumerate(zip(intercepts, coefs)):
         if np.shape(b) != (packed["shape"][1],):
-            bad(f"intercepts_[{i}] has shape {np.shape(b)}, expected "
-                f"({packed['shape'][1]},)")
+            bad(
+                f"intercepts_[{i}] has shape {np.shape(b)}, expected "
+                f"({packed['shape'][1]},)"
+            )
     for key, allowed in (
         ("activation", HIDDEN_ACTIVATIONS),
         ("_network_activation", HIDDEN_ACTIVATIONS),
@@ -768,7 +787,8 @@ class _PruningMixin:
         multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
         if (type_of_target(y) == "multilabel-indicator") != multilabel:
             raise ValueError(
-                "y is " + ("not " if multilabel else "")
+                "y is "
+                + ("not " if multilabel else "")
                 + "a multilabel indicator matrix but the source network was "
                 + ("" if multilabel else "not ")
                 + "trained on one: from_estimator needs targets of the kind "
@@ -832,7 +852,9 @@ class _PruningMixin:
         split = None
         if rule.needs_validation:
             split = validation_split(
-                X, y, sample_weight,
+                X,
+                y,
+                sample_weight,
                 fraction=self.validation_fraction,
                 random_state=check_random_state(self.random_state),
                 stratify=y if is_classifier(self) and y.ndim == 1 else None,
@@ -842,9 +864,9 @@ class _PruningMixin:
 
         pruning = self.prune_ratio > 0 or self.sparsity_threshold is not None
         targets = (
-            sparsity_schedule(self.prune_ratio, self.n_prune_steps,
-                              self.prune_schedule)
-            if pruning else []
+            sparsity_schedule(self.prune_ratio, self.n_prune_steps, self.prune_schedule)
+            if pruning
+            else []
         )
         # the step-size rule adapts the targets with finetune_iter='auto'
         plan = _recipe.StepPlan(

@@ -198,8 +198,9 @@ def _dense_layer(scope, container, x, weight, bias, proto, activation):
     return out
 
 
-def _classifier_outputs(scope, container, operator, proba, classes, proto,
-                        complete=False):
+def _classifier_outputs(
+    scope, container, operator, proba, classes, proto, complete=False
+):
     """Write skl2onnx's classifier outputs: label (argmax over ``classes``) and
     probabilities (two columns from one positive-class column, unless
     ``complete``: ``proba`` already has one column per class)."""
@@ -366,14 +367,20 @@ def _convert_sparse_sgd_classifier(scope, operator, container):
     if binary:
         negative = _node(scope, container, "Neg", [scores], "negative")
         scores = _node(scope, container, "Concat", [negative, scores], "scores", axis=1)
-    _classifier_outputs(scope, container, operator, scores, model.classes_, proto,
-                        complete=True)
+    _classifier_outputs(
+        scope, container, operator, scores, model.classes_, proto, complete=True
+    )
 
 
 def _reduce_sum(scope, container, x):
     """Row sums of ``x``, shape (n, 1) (ReduceSum with its axes as an input)."""
-    axes = _constant(scope, container, "axes", np.array([1], dtype=np.int64),
-                     onnx_proto.TensorProto.INT64)
+    axes = _constant(
+        scope,
+        container,
+        "axes",
+        np.array([1], dtype=np.int64),
+        onnx_proto.TensorProto.INT64,
+    )
     return _node(scope, container, "ReduceSum", [x, axes], "total", keepdims=1)
 
 

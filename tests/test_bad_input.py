@@ -13,19 +13,19 @@ To cover a new estimator, add one :class:`Spec` line to ``ESTIMATORS``.
 
 import copy
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pytest
-from sklearn.linear_model import SGDClassifier
 from scipy import sparse
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import SGDClassifier
 
 from skprune import (
-    PruneSparsifyTransformer,
     PrunedMLPClassifier,
     PrunedMLPRegressor,
+    PruneSparsifyTransformer,
     SparseSGDClassifier,
     SparseSGDRegressor,
 )
@@ -56,8 +56,14 @@ def ratio_cases(param="prune_ratio"):
     return tuple(({param: v}, ValueError, param) for v in (-0.1, 1.0, 1.5))
 
 
-MLP = dict(hidden_layer_sizes=(6,), max_iter=5, n_prune_steps=2, finetune_iter=1,
-           prune_ratio=0.5, random_state=0)
+MLP = dict(
+    hidden_layer_sizes=(6,),
+    max_iter=5,
+    n_prune_steps=2,
+    finetune_iter=1,
+    prune_ratio=0.5,
+    random_state=0,
+)
 NO_NEURON = "hidden_layer_sizes must hold positive integers .*at least one neuron"
 
 
@@ -71,17 +77,36 @@ MLP_BAD_PARAMS = ratio_cases() + (
     ({"hidden_layer_sizes": (0,)}, ValueError, NO_NEURON),
     ({"hidden_layer_sizes": (4, 0)}, ValueError, NO_NEURON),
     ({"hidden_layer_sizes": (2.5,)}, ValueError, NO_NEURON),
-    ({"hidden_layer_sizes": (), "prune_granularity": "neuron"}, ValueError,
-     "prune_granularity='neuron' needs at least one hidden layer"),
-    ({"max_score_drop": 0.1, "validation_fraction": 0.0}, ValueError,
-     "max_score_drop needs a validation split"),
+    (
+        {"hidden_layer_sizes": (), "prune_granularity": "neuron"},
+        ValueError,
+        "prune_granularity='neuron' needs at least one hidden layer",
+    ),
+    (
+        {"max_score_drop": 0.1, "validation_fraction": 0.0},
+        ValueError,
+        "max_score_drop needs a validation split",
+    ),
 )
 MLP_VALID_PARAMS = (
     # pruning never removes the last neuron of a hidden layer ...
-    ({"hidden_layer_sizes": (1,), "prune_granularity": "neuron",
-      "prune_ratio": 0.99}, _hidden_layers_kept),
-    ({"hidden_layer_sizes": (3, 2), "prune_granularity": "neuron",
-      "prune_scope": "layer", "prune_ratio": 0.99}, _hidden_layers_kept),
+    (
+        {
+            "hidden_layer_sizes": (1,),
+            "prune_granularity": "neuron",
+            "prune_ratio": 0.99,
+        },
+        _hidden_layers_kept,
+    ),
+    (
+        {
+            "hidden_layer_sizes": (3, 2),
+            "prune_granularity": "neuron",
+            "prune_scope": "layer",
+            "prune_ratio": 0.99,
+        },
+        _hidden_layers_kept,
+    ),
     # ... nor the last connected path of weights, whatever the threshold
     ({"hidden_layer_sizes": (4, 3), "prune_ratio": 0.99}, _hidden_layers_kept),
     ({"sparsity_threshold": 1e6}, _hidden_layers_kept),
@@ -95,25 +120,57 @@ MLP_VALID_PARAMS = (
 #   Spec(lambda: PruneSparsifyTransformer(...), "classification", "transform",
 #        ratio_cases()),
 ESTIMATORS = [
-    Spec(lambda: PrunedMLPClassifier(**MLP), "classification", "predict_proba",
-         MLP_BAD_PARAMS, MLP_VALID_PARAMS),
-    Spec(lambda: PrunedMLPRegressor(**MLP), "regression", "predict",
-         MLP_BAD_PARAMS, MLP_VALID_PARAMS),
+    Spec(
+        lambda: PrunedMLPClassifier(**MLP),
+        "classification",
+        "predict_proba",
+        MLP_BAD_PARAMS,
+        MLP_VALID_PARAMS,
+    ),
+    Spec(
+        lambda: PrunedMLPRegressor(**MLP),
+        "regression",
+        "predict",
+        MLP_BAD_PARAMS,
+        MLP_VALID_PARAMS,
+    ),
     # a float prune_ratio: 'auto' needs a validation split (tested below)
-    Spec(lambda: SparseSGDRegressor(prune_ratio=0.5, max_iter=5, tol=None,
-                                    random_state=0), "regression",
-         "predict", ratio_cases()),
+    Spec(
+        lambda: SparseSGDRegressor(
+            prune_ratio=0.5, max_iter=5, tol=None, random_state=0
+        ),
+        "regression",
+        "predict",
+        ratio_cases(),
+    ),
     # float prune_ratios ('auto' needs a validation split with every class in
     # its training part: tested below)
-    Spec(lambda: SparseSGDClassifier(loss="log_loss", prune_ratio=0.3, max_iter=5,
-                                     tol=None, random_state=0), "classification",
-         "predict_proba", ratio_cases(), single_class=False),
-    Spec(lambda: SparseSGDClassifier(prune_ratio=0.5, max_iter=5, tol=None,
-                                     random_state=0), "classification",
-         "decision_function", ratio_cases(), single_class=False),
-    Spec(lambda: PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**MLP),
-                                          prune_ratio=0.5, sparse_output=False),
-         "classification", "transform", ratio_cases()),
+    Spec(
+        lambda: SparseSGDClassifier(
+            loss="log_loss", prune_ratio=0.3, max_iter=5, tol=None, random_state=0
+        ),
+        "classification",
+        "predict_proba",
+        ratio_cases(),
+        single_class=False,
+    ),
+    Spec(
+        lambda: SparseSGDClassifier(
+            prune_ratio=0.5, max_iter=5, tol=None, random_state=0
+        ),
+        "classification",
+        "decision_function",
+        ratio_cases(),
+        single_class=False,
+    ),
+    Spec(
+        lambda: PruneSparsifyTransformer(
+            "gradient", PrunedMLPClassifier(**MLP), prune_ratio=0.5, sparse_output=False
+        ),
+        "classification",
+        "transform",
+        ratio_cases(),
+    ),
 ]
 SPECS = [pytest.param(s, id=s.name) for s in ESTIMATORS]
 
@@ -139,46 +196,113 @@ def _objects(X):
 
 # name, (X, y) -> (X, y), exception, message, tasks
 FIT_CASES = [
-    ("NaN in X", lambda X, y: (_with(X, 2, 1, np.nan), y), ValueError,
-     "Input X contains NaN", None),
-    ("inf in X", lambda X, y: (_with(X, 2, 1, np.inf), y), ValueError,
-     "Input X contains infinity", None),
-    ("-inf in sparse X", lambda X, y: (sparse.csr_matrix(_with(X, 0, 0, -np.inf)), y),
-     ValueError, "Input X contains infinity", None),
-    ("NaN in y", lambda X, y: (X, _with(y[:, None], 0, 0, np.nan).ravel()),
-     ValueError, "Input y contains NaN", None),
+    (
+        "NaN in X",
+        lambda X, y: (_with(X, 2, 1, np.nan), y),
+        ValueError,
+        "Input X contains NaN",
+        None,
+    ),
+    (
+        "inf in X",
+        lambda X, y: (_with(X, 2, 1, np.inf), y),
+        ValueError,
+        "Input X contains infinity",
+        None,
+    ),
+    (
+        "-inf in sparse X",
+        lambda X, y: (sparse.csr_matrix(_with(X, 0, 0, -np.inf)), y),
+        ValueError,
+        "Input X contains infinity",
+        None,
+    ),
+    (
+        "NaN in y",
+        lambda X, y: (X, _with(y[:, None], 0, 0, np.nan).ravel()),
+        ValueError,
+        "Input y contains NaN",
+        None,
+    ),
     ("empty X", lambda X, y: (X[:0], y[:0]), ValueError, "0 sample", None),
     ("no feature", lambda X, y: (X[:, :0], y), ValueError, "0 feature", None),
-    ("3-D X", lambda X, y: (X[:, :4].reshape(len(X), 2, 2), y), ValueError,
-     "dim 3", None),
+    (
+        "3-D X",
+        lambda X, y: (X[:, :4].reshape(len(X), 2, 2), y),
+        ValueError,
+        "dim 3",
+        None,
+    ),
     ("1-D X", lambda X, y: (X[:, 0], y), ValueError, "Expected 2D array", None),
-    ("string dtype", lambda X, y: (np.full(X.shape, "a"), y), ValueError,
-     "could not convert string to float|not compatible with arrays of bytes/strings", None),
-    ("object dtype", lambda X, y: (_objects(X), y), TypeError,
-     r"float\(\) argument must be", None),
-    ("complex dtype", lambda X, y: (X + 1j, y), ValueError,
-     "Complex data not supported", None),
-    ("y length mismatch", lambda X, y: (X, y[:-1]), ValueError,
-     "inconsistent numbers of samples", None),
-    ("continuous y for a classifier", lambda X, y: (X, y + 0.5), ValueError,
-     "Unknown label type", "classification"),
-    ("non-numeric y", lambda X, y: (X, np.array(["a", "b"])[np.arange(len(y)) % 2]),
-     ValueError, "numeric", "regression"),
+    (
+        "string dtype",
+        lambda X, y: (np.full(X.shape, "a"), y),
+        ValueError,
+        "could not convert string to float|not compatible with arrays of bytes/strings",
+        None,
+    ),
+    (
+        "object dtype",
+        lambda X, y: (_objects(X), y),
+        TypeError,
+        r"float\(\) argument must be",
+        None,
+    ),
+    (
+        "complex dtype",
+        lambda X, y: (X + 1j, y),
+        ValueError,
+        "Complex data not supported",
+        None,
+    ),
+    (
+        "y length mismatch",
+        lambda X, y: (X, y[:-1]),
+        ValueError,
+        "inconsistent numbers of samples",
+        None,
+    ),
+    (
+        "continuous y for a classifier",
+        lambda X, y: (X, y + 0.5),
+        ValueError,
+        "Unknown label type",
+        "classification",
+    ),
+    (
+        "non-numeric y",
+        lambda X, y: (X, np.array(["a", "b"])[np.arange(len(y)) % 2]),
+        ValueError,
+        "numeric",
+        "regression",
+    ),
 ]
 
 # name, X -> X, exception, message (the estimator is fitted on 5 features)
 PREDICT_CASES = [
-    ("wrong width", lambda X: X[:, :-1], ValueError,
-     r"X has 4 features, but \w+ is expecting 5 features"),
-    ("wrong width, sparse", lambda X: sparse.csr_matrix(X[:, :-1]), ValueError,
-     r"X has 4 features, but \w+ is expecting 5 features"),
+    (
+        "wrong width",
+        lambda X: X[:, :-1],
+        ValueError,
+        r"X has 4 features, but \w+ is expecting 5 features",
+    ),
+    (
+        "wrong width, sparse",
+        lambda X: sparse.csr_matrix(X[:, :-1]),
+        ValueError,
+        r"X has 4 features, but \w+ is expecting 5 features",
+    ),
     ("NaN in X", lambda X: _with(X, 0, 0, np.nan), ValueError, "Input X contains NaN"),
     ("inf in X", lambda X: _with(X, 0, 0, np.inf), ValueError, "infinity"),
     ("empty X", lambda X: X[:0], ValueError, "0 sample"),
     ("3-D X", lambda X: X[:, :4].reshape(len(X), 2, 2), ValueError, "dim 3"),
     ("1-D X", lambda X: X[0], ValueError, "Expected 2D array"),
-    ("string dtype", lambda X: np.full(X.shape, "a"), ValueError,
-     "not compatible with arrays of bytes/strings"),
+    (
+        "string dtype",
+        lambda X: np.full(X.shape, "a"),
+        ValueError,
+        "not compatible with arrays of bytes/strings",
+    ),
 ]
 
 # name, (X, y) -> (X, y), tasks: unusual but valid
@@ -195,12 +319,18 @@ VALID_CASES = [
     ("integer X", lambda X, y: ((X * 10).astype(int), y), None),
     ("float32 X", lambda X, y: (X.astype(np.float32), y), None),
     ("boolean X", lambda X, y: (X > 0, y), None),
-    ("sparse CSR X", lambda X, y: (sparse.csr_matrix(np.where(X < 0, 0.0, X)), y),
-     None),
+    (
+        "sparse CSR X",
+        lambda X, y: (sparse.csr_matrix(np.where(X < 0, 0.0, X)), y),
+        None,
+    ),
     ("Fortran-ordered X", lambda X, y: (np.asfortranarray(X), y), None),
     ("lists", lambda X, y: (X.tolist(), y.tolist()), None),
-    ("string class labels", lambda X, y: (X, np.array(["a", "b", "c"])[y]),
-     "classification"),
+    (
+        "string class labels",
+        lambda X, y: (X, np.array(["a", "b", "c"])[y]),
+        "classification",
+    ),
     ("numeric strings as y", lambda X, y: (X, y.astype(str)), "regression"),
 ]
 
@@ -208,8 +338,16 @@ VALID_CASES = [
 # was not raised early
 # (``_forward_pass_fast`` is not listed: it validates X before any arithmetic)
 TRAINING_FRAMES = {
-    "_fit_stochastic", "_fit_lbfgs", "_backprop", "_forward_pass", "prune",
-    "retrain", "compute_scores", "forward", "_hidden", "_plain_sgd",
+    "_fit_stochastic",
+    "_fit_lbfgs",
+    "_backprop",
+    "_forward_pass",
+    "prune",
+    "retrain",
+    "compute_scores",
+    "forward",
+    "_hidden",
+    "_plain_sgd",
 }
 
 
@@ -224,7 +362,8 @@ def _table(cases, task_index=None):
         for spec in ESTIMATORS
         for case in cases
         if task_index is None or case[task_index] in (None, spec.task)
-        if spec.single_class or spec.task != "classification"
+        if spec.single_class
+        or spec.task != "classification"
         or case[0] not in SINGLE_CLASS_CASES
     ]
 
@@ -233,10 +372,12 @@ def assert_raised_early(excinfo):
     frames = traceback.extract_tb(excinfo.tb)
     where = frames[-1].filename.replace("\\", "/")
     assert "/skprune/" in where or "/sklearn/" in where, (
-        f"raised from {where}:{frames[-1].lineno}, not from input validation")
+        f"raised from {where}:{frames[-1].lineno}, not from input validation"
+    )
     assert not {f.name for f in frames} & TRAINING_FRAMES, (
         "raised inside training/inference: "
-        + " <- ".join(f.name for f in reversed(frames)))
+        + " <- ".join(f.name for f in reversed(frames))
+    )
 
 
 def _equal(a, b, path="", depth=0):
@@ -265,8 +406,12 @@ def _equal(a, b, path="", depth=0):
 
 def _fitted_state(est):
     return copy.deepcopy(
-        {k: v for k, v in vars(est).items() if k.endswith("_") and not
-         k.startswith("__")})
+        {
+            k: v
+            for k, v in vars(est).items()
+            if k.endswith("_") and not k.startswith("__")
+        }
+    )
 
 
 def _output(est, spec, X):
@@ -381,15 +526,18 @@ def test_edge_settings_fit(spec):
         check(est)
 
 
-@pytest.mark.parametrize("spec", [s for s in SPECS
-                                  if hasattr(s.values[0].make(), "partial_fit")])
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if hasattr(s.values[0].make(), "partial_fit")]
+)
 def test_failed_partial_fit_keeps_the_model(spec):
     est, X, out = _fit_good(spec)
     state = _fitted_state(est)
     _, y = _data(spec.task)
-    for X_bad, match in [(_with(X, 0, 0, np.nan), "NaN"),
-                         (X[:, :-1], "4 features"),
-                         (X[:, :4].reshape(len(X), 2, 2), "dim 3")]:
+    for X_bad, match in [
+        (_with(X, 0, 0, np.nan), "NaN"),
+        (X[:, :-1], "4 features"),
+        (X[:, :4].reshape(len(X), 2, 2), "dim 3"),
+    ]:
         with pytest.raises(ValueError, match=match):
             est.partial_fit(X_bad, y)
         _assert_intact(spec, est, state, X, out)
@@ -403,7 +551,8 @@ def test_sgd_classifier_refuses_a_single_class_as_its_parent(prune_ratio):
         SGDClassifier().fit(X, np.zeros_like(y))
     with pytest.raises(ValueError, match="only one class"):
         SparseSGDClassifier(prune_ratio=prune_ratio, random_state=0).fit(
-            X, np.zeros_like(y))
+            X, np.zeros_like(y)
+        )
 
 
 def test_auto_prune_ratio_on_one_sample_per_class_names_the_problem():

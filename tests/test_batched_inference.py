@@ -12,10 +12,10 @@ import tracemalloc
 import numpy as np
 import pytest
 from sklearn.datasets import make_regression
-from skprune._sklearn_compat import InvalidParameterError
 from threadpoolctl import threadpool_limits
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
+from skprune._sklearn_compat import InvalidParameterError
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -48,8 +48,15 @@ def digits(digits):
 
 
 def classifier(X, y, **params):
-    base = dict(hidden_layer_sizes=(64, 32), solver="lbfgs", max_iter=30,
-                n_prune_steps=1, finetune_iter=2, prune_ratio=0.8, random_state=0)
+    base = dict(
+        hidden_layer_sizes=(64, 32),
+        solver="lbfgs",
+        max_iter=30,
+        n_prune_steps=1,
+        finetune_iter=2,
+        prune_ratio=0.8,
+        random_state=0,
+    )
     return PrunedMLPClassifier(**{**base, **params}).fit(X, y)
 
 
@@ -70,8 +77,9 @@ def big(n, n_features, dtype=np.float64, seed=0):
     return np.random.default_rng(seed).random((n, n_features)).astype(dtype)
 
 
-@pytest.mark.parametrize("name", ["multiclass", "binary", "multiclass, CSR layers",
-                                  "binary, float32"])
+@pytest.mark.parametrize(
+    "name", ["multiclass", "binary", "multiclass, CSR layers", "binary, float32"]
+)
 def test_extra_memory_does_not_grow_with_n_samples(models, name):
     clf = models[name].set_params(inference_batch_size=500)
     binary = name.startswith("binary")
@@ -92,8 +100,14 @@ def test_extra_memory_does_not_grow_with_n_samples(models, name):
 def test_auto_batches_are_bounded_too(digits):
     X, y = digits
     # a wide hidden layer: 'auto' batches of 4 MiB / (512 * 8 B) = 1024 rows
-    clf = classifier(X[:300], y[:300], hidden_layer_sizes=(512,), prune_ratio=0.5,
-                     max_iter=5, finetune_iter=0)
+    clf = classifier(
+        X[:300],
+        y[:300],
+        hidden_layer_sizes=(512,),
+        prune_ratio=0.5,
+        max_iter=5,
+        finetune_iter=0,
+    )
     rows = clf.compressed_.chunk_size
     assert rows == 1024
     small, _ = extra_peak(clf.predict_proba, big(4 * rows, 64))
@@ -104,19 +118,27 @@ def test_auto_batches_are_bounded_too(digits):
 
 def test_regressor_predict_and_memmap_input(tmp_path):
     X, y = make_regression(n_samples=300, n_features=20, random_state=0)
-    reg = PrunedMLPRegressor(hidden_layer_sizes=(64,), solver="lbfgs",
-                             max_iter=50, prune_ratio=0.7, n_prune_steps=1,
-                             inference_batch_size=256, random_state=0)
+    reg = PrunedMLPRegressor(
+        hidden_layer_sizes=(64,),
+        solver="lbfgs",
+        max_iter=50,
+        prune_ratio=0.7,
+        n_prune_steps=1,
+        inference_batch_size=256,
+        random_state=0,
+    )
     reg.fit(X, y / np.std(y))
     n = 20_000
     extras = []
     for rows in (n, 4 * n):
-        data = np.memmap(tmp_path / f"X{rows}.dat", dtype=np.float32, mode="w+",
-                         shape=(rows, 20))
+        data = np.memmap(
+            tmp_path / f"X{rows}.dat", dtype=np.float32, mode="w+", shape=(rows, 20)
+        )
         data[:] = big(rows, 20, np.float32)
         data.flush()
-        Xm = np.memmap(tmp_path / f"X{rows}.dat", dtype=np.float32, mode="r",
-                       shape=(rows, 20))
+        Xm = np.memmap(
+            tmp_path / f"X{rows}.dat", dtype=np.float32, mode="r", shape=(rows, 20)
+        )
         extra, pred = extra_peak(reg.predict, Xm)
         assert pred.shape == (rows,)
         np.testing.assert_allclose(pred[:1000], reg.predict(np.asarray(Xm[:1000])))
@@ -149,16 +171,14 @@ def test_outputs_do_not_depend_on_the_batch_size(digits, models, size):
     reference = clf.predict_proba(X)
     labels = clf.predict(X)
     clf.set_params(inference_batch_size=size)  # no refit needed
-    np.testing.assert_allclose(clf.predict_proba(X), reference, rtol=1e-12,
-                               atol=1e-15)
+    np.testing.assert_allclose(clf.predict_proba(X), reference, rtol=1e-12, atol=1e-15)
     np.testing.assert_array_equal(clf.predict(X), labels)
     # binary problems take the two-column path
     binary = models["binary"].set_params(inference_batch_size=size)
     proba = binary.predict_proba(X)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     binary.set_params(inference_batch_size="auto")
-    np.testing.assert_allclose(proba, binary.predict_proba(X), rtol=1e-12,
-                               atol=1e-15)
+    np.testing.assert_allclose(proba, binary.predict_proba(X), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("size", [0, -1, 2.5, "big", None])

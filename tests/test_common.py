@@ -37,8 +37,13 @@ def _settings(cls):
 
 def _transformer_settings():
     mlp = PrunedMLPRegressor(
-        hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50, prune_ratio=0.5,
-        n_prune_steps=1, finetune_iter=5, random_state=0,
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        max_iter=50,
+        prune_ratio=0.5,
+        n_prune_steps=1,
+        finetune_iter=5,
+        random_state=0,
     )
     return [
         PruneSparsifyTransformer(),
@@ -46,16 +51,23 @@ def _transformer_settings():
             criterion="importance", estimator=Ridge(), prune_ratio=0.3
         ),
         PruneSparsifyTransformer(
-            criterion="importance", estimator=DecisionTreeRegressor(random_state=0),
-            max_features=1, sparse_output=False,
+            criterion="importance",
+            estimator=DecisionTreeRegressor(random_state=0),
+            max_features=1,
+            sparse_output=False,
         ),
         PruneSparsifyTransformer(
-            criterion="gradient", estimator=mlp, sparsity_threshold=0.1,
+            criterion="gradient",
+            estimator=mlp,
+            sparsity_threshold=0.1,
             scale_by_std=True,
         ),
         PruneSparsifyTransformer(
-            criterion="gradient", estimator=Ridge(), max_features=1,
-            sparsity_threshold=0.5, sparse_output=True,
+            criterion="gradient",
+            estimator=Ridge(),
+            max_features=1,
+            sparsity_threshold=0.5,
+            sparse_output=True,
         ),
     ]
 
@@ -79,16 +91,12 @@ from skprune import SparseSGDClassifier, SparseSGDRegressor  # noqa: E402
 # same two failures of SGDRegressor.
 EXPECTED_FAILED_CHECKS = {
     "SparseSGDRegressor": {
-        "check_sample_weight_equivalence_on_dense_data":
-            "SGD: sample_weight is not equivalent to removing/repeating samples.",
-        "check_sample_weight_equivalence_on_sparse_data":
-            "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_dense_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_sparse_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
     },
     "SparseSGDClassifier": {
-        "check_sample_weight_equivalence_on_dense_data":
-            "SGD: sample_weight is not equivalent to removing/repeating samples.",
-        "check_sample_weight_equivalence_on_sparse_data":
-            "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_dense_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_sparse_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
     },
 }
 
@@ -106,23 +114,44 @@ def _expected_failed_checks(estimator):
 def _linear_settings():
     return [
         SparseSGDRegressor(random_state=0),
-        SparseSGDRegressor(prune_ratio=0.5, prune_criterion="gradient",
-                           penalty="l1", random_state=0),
-        SparseSGDRegressor(prune_criterion="entropy", penalty="elasticnet",
-                           sparsity_threshold=0.01, refit=False, random_state=0),
-        SparseSGDRegressor(prune_ratio=0.3, n_prune_steps=2, average=True,
-                           random_state=0),
-        SparseSGDRegressor(prune_ratio=0.5, prune_criterion="random",
-                           max_score_drop=0.5, random_state=0),
+        SparseSGDRegressor(
+            prune_ratio=0.5, prune_criterion="gradient", penalty="l1", random_state=0
+        ),
+        SparseSGDRegressor(
+            prune_criterion="entropy",
+            penalty="elasticnet",
+            sparsity_threshold=0.01,
+            refit=False,
+            random_state=0,
+        ),
+        SparseSGDRegressor(
+            prune_ratio=0.3, n_prune_steps=2, average=True, random_state=0
+        ),
+        SparseSGDRegressor(
+            prune_ratio=0.5,
+            prune_criterion="random",
+            max_score_drop=0.5,
+            random_state=0,
+        ),
         SparseSGDClassifier(random_state=0),
-        SparseSGDClassifier(loss="log_loss", prune_ratio=0.4,
-                            prune_criterion="gradient", penalty="l1",
-                            random_state=0),
-        SparseSGDClassifier(loss="squared_hinge", prune_criterion="entropy",
-                            sparsity_threshold=0.01, refit=False, average=True,
-                            random_state=0),
-        SparseSGDClassifier(prune_ratio=0.3, n_prune_steps=2, max_score_drop=0.5,
-                            random_state=0),
+        SparseSGDClassifier(
+            loss="log_loss",
+            prune_ratio=0.4,
+            prune_criterion="gradient",
+            penalty="l1",
+            random_state=0,
+        ),
+        SparseSGDClassifier(
+            loss="squared_hinge",
+            prune_criterion="entropy",
+            sparsity_threshold=0.01,
+            refit=False,
+            average=True,
+            random_state=0,
+        ),
+        SparseSGDClassifier(
+            prune_ratio=0.3, n_prune_steps=2, max_score_drop=0.5, random_state=0
+        ),
     ]
 
 
@@ -134,8 +163,15 @@ def test_sklearn_compatible_linear_estimator(estimator, check):
     check(estimator)
 
 
-@pytest.mark.parametrize("name", ["PrunedMLPClassifier", "PrunedMLPRegressor",
-                                  "SparseSGDRegressor", "PruneSparsifyTransformer"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PrunedMLPClassifier",
+        "PrunedMLPRegressor",
+        "SparseSGDRegressor",
+        "PruneSparsifyTransformer",
+    ],
+)
 def test_html_repr_links_to_the_api_page(name, monkeypatch):
     import skprune
     from skprune import _doc_link

@@ -39,14 +39,18 @@ def test_equals_masked_dense_forward(fmt, density, activation):
     np.testing.assert_allclose(
         net.forward(X),
         masked_forward(coefs, intercepts, masks, activation, "softmax", X),
-        rtol=1e-10, atol=1e-300)
+        rtol=1e-10,
+        atol=1e-300,
+    )
 
 
 def test_constant_neurons_are_folded_and_dead_ones_dropped():
     # 3 inputs -> 3 hidden -> 1 output; hidden 0 has no input (constant relu(2)),
     # hidden 2 has no output (dead), input 1 feeds only the dead neuron
-    coefs = [np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 5.0], [0.0, -1.0, 0.0]]),
-             np.array([[3.0], [2.0], [0.0]])]
+    coefs = [
+        np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 5.0], [0.0, -1.0, 0.0]]),
+        np.array([[3.0], [2.0], [0.0]]),
+    ]
     masks = [c != 0 for c in coefs]
     intercepts = [np.array([2.0, 0.5, 1.0]), np.array([0.25])]
     net = CompressedMLP(coefs, intercepts, masks, "relu", "identity")
@@ -56,8 +60,8 @@ def test_constant_neurons_are_folded_and_dead_ones_dropped():
     np.testing.assert_allclose(net.biases[-1].ravel(), [6.25])
     X = np.array([[1.0, 100.0, 0.5], [-2.0, 3.0, 1.0]])
     np.testing.assert_allclose(
-        net.forward(X), masked_forward(coefs, intercepts, masks, "relu",
-                                       "identity", X))
+        net.forward(X), masked_forward(coefs, intercepts, masks, "relu", "identity", X)
+    )
 
 
 def test_everything_pruned_gives_a_constant_output():
@@ -88,8 +92,9 @@ def test_float32_agrees_with_float64():
     coefs, intercepts, masks = random_net(rng, [50, 30, 10], 0.1)
     X = rng.randn(500, 50)
     net64 = CompressedMLP(coefs, intercepts, masks, "relu", "softmax")
-    net32 = CompressedMLP(coefs, intercepts, masks, "relu", "softmax",
-                          inference_dtype="float32")
+    net32 = CompressedMLP(
+        coefs, intercepts, masks, "relu", "softmax", inference_dtype="float32"
+    )
     assert net32.layers[0].dtype == np.float32
     np.testing.assert_allclose(net32.forward(X), net64.forward(X), atol=1e-5)
     assert np.mean(net32.forward(X).argmax(1) == net64.forward(X).argmax(1)) > 0.999
@@ -100,20 +105,30 @@ def test_invalid_format_and_dtype():
     with pytest.raises(ValueError, match="inference_format"):
         CompressedMLP(coefs, intercepts, masks, "relu", "identity", "csr")
     with pytest.raises(ValueError, match="inference_dtype"):
-        CompressedMLP(coefs, intercepts, masks, "relu", "identity",
-                      inference_dtype="float16")
+        CompressedMLP(
+            coefs, intercepts, masks, "relu", "identity", inference_dtype="float16"
+        )
 
 
 # -- the estimators ------------------------------------------------------------
 
-FAST = dict(hidden_layer_sizes=(32,), max_iter=60, n_prune_steps=3, finetune_iter=3,
-            random_state=0)
+FAST = dict(
+    hidden_layer_sizes=(32,),
+    max_iter=60,
+    n_prune_steps=3,
+    finetune_iter=3,
+    random_state=0,
+)
 
 
-@pytest.mark.parametrize("params", [
-    dict(prune_ratio=0.9), dict(prune_granularity="neuron", prune_ratio=0.6),
-    dict(prune_ratio=0.9, inference_format="dense"),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(prune_ratio=0.9),
+        dict(prune_granularity="neuron", prune_ratio=0.6),
+        dict(prune_ratio=0.9, inference_format="dense"),
+    ],
+)
 def test_estimator_predicts_with_the_compressed_network(digits, params):
     X, y = digits
     est = PrunedMLPClassifier(**FAST, **params).fit(X, y)
@@ -121,15 +136,15 @@ def test_estimator_predicts_with_the_compressed_network(digits, params):
     assert est.compressed_.layer_sizes[1] == est.hidden_layer_sizes_[0]
     dense = BaseMultilayerPerceptron._forward_pass_fast(est, X)
     np.testing.assert_allclose(est.predict_proba(X), dense, rtol=1e-10)
-    np.testing.assert_array_equal(est.predict(X),
-                                  est.classes_[dense.argmax(axis=1)])
+    np.testing.assert_array_equal(est.predict(X), est.classes_[dense.argmax(axis=1)])
 
 
 def test_float32_inference_in_the_estimator(digits):
     X, y = digits
     est64 = PrunedMLPClassifier(**FAST, prune_ratio=0.9).fit(X, y)
-    est32 = PrunedMLPClassifier(**FAST, prune_ratio=0.9,
-                                inference_dtype="float32").fit(X, y)
+    est32 = PrunedMLPClassifier(**FAST, prune_ratio=0.9, inference_dtype="float32").fit(
+        X, y
+    )
     assert est32.compressed_.dtype == np.float32
     assert np.mean(est32.predict(X) == est64.predict(X)) >= 0.999
     assert est32.predict_proba(X).dtype == np.float64
@@ -146,14 +161,21 @@ def test_file_holds_the_compact_form_only(digits):
     params = dict(FAST, hidden_layer_sizes=(128,))
     est = PrunedMLPClassifier(**params, prune_ratio=0.95).fit(X, y)
     state = est.__getstate__()
-    for key in ("compressed_", "_optimizer", "_best_coefs", "_best_intercepts",
-                "_random_state", "masks_"):
+    for key in (
+        "compressed_",
+        "_optimizer",
+        "_best_coefs",
+        "_best_intercepts",
+        "_random_state",
+        "masks_",
+    ):
         assert key not in state
     assert all(isinstance(c, dict) for c in state["coefs_"])
     nnz = sum(m.sum() for m in est.masks_)
     assert sum(c["data"].size for c in state["coefs_"]) == nnz
-    plain = MLPClassifier(**{k: v for k, v in params.items()
-                             if k in MLPClassifier().get_params()}).fit(X, y)
+    plain = MLPClassifier(
+        **{k: v for k, v in params.items() if k in MLPClassifier().get_params()}
+    ).fit(X, y)
     assert len(_dumped(est)) * 20 < len(_dumped(plain))
     # the live fitted estimator was not modified by writing it
     assert hasattr(est, "_optimizer") and isinstance(est.coefs_[0], np.ndarray)
@@ -175,13 +197,16 @@ def test_loaded_model_predicts_identically_and_keeps_training(digits):
         assert np.all(coef[~mask] == 0.0)
     np.testing.assert_allclose(
         loaded.predict_proba(X),
-        BaseMultilayerPerceptron._forward_pass_fast(loaded, X), rtol=1e-10)
+        BaseMultilayerPerceptron._forward_pass_fast(loaded, X),
+        rtol=1e-10,
+    )
 
 
 def test_loaded_model_warm_start_with_early_stopping(digits):
     X, y = digits
-    est = PrunedMLPClassifier(**FAST, prune_ratio=0.8, early_stopping=True,
-                              warm_start=True).fit(X, y)
+    est = PrunedMLPClassifier(
+        **FAST, prune_ratio=0.8, early_stopping=True, warm_start=True
+    ).fit(X, y)
     loaded = pickle.loads(pickle.dumps(est))
     loaded.fit(X, y)
     for coef, mask in zip(loaded.coefs_, loaded.masks_):
@@ -193,11 +218,14 @@ def test_regressor_compressed_and_float32_data():
     rng = np.random.RandomState(0)
     X = rng.randn(200, 6).astype(np.float32)
     y = X[:, 0] - 2 * X[:, 1]
-    est = PrunedMLPRegressor(hidden_layer_sizes=(16,), max_iter=100,
-                             prune_ratio=0.5, random_state=0).fit(X, y)
+    est = PrunedMLPRegressor(
+        hidden_layer_sizes=(16,), max_iter=100, prune_ratio=0.5, random_state=0
+    ).fit(X, y)
     assert est.coefs_[0].dtype == np.float32
     np.testing.assert_allclose(
         est.predict(X),
-        BaseMultilayerPerceptron._forward_pass_fast(est, X).ravel(), rtol=1e-5)
+        BaseMultilayerPerceptron._forward_pass_fast(est, X).ravel(),
+        rtol=1e-5,
+    )
     loaded = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))

@@ -4,15 +4,15 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from skprune.criteria import _stats
 from skprune.criteria import (
+    _stats,
     activation_entropy,
     compute_scores,
     entropy_from_counts,
     feature_entropy,
     forward,
-    linear_magnitude,
     linear_importance,
+    linear_magnitude,
     mlp_input_gradient,
     mlp_input_importance,
 )
@@ -30,7 +30,9 @@ def test_entropy_binning_edges():
     # 10 equal-width bins on [0, 1]: 0.05 and 0.09 share bin 0, 1.0 falls in bin 9
     A = np.array([[0.0], [0.05], [0.09], [0.5], [1.0]])
     p = np.array([3, 1, 1]) / 5
-    np.testing.assert_allclose(activation_entropy(A, n_bins=10), [-(p * np.log(p)).sum()])
+    np.testing.assert_allclose(
+        activation_entropy(A, n_bins=10), [-(p * np.log(p)).sum()]
+    )
 
 
 def test_entropy_sample_weight_equals_repetition():
@@ -97,8 +99,10 @@ def _finite_difference_grads(coefs, intercepts, X, Y, sw=None, eps=1e-6):
             minus = [c.copy() for c in coefs]
             plus[layer][idx] += eps
             minus[layer][idx] -= eps
-            g[idx] = (_log_loss(plus, intercepts, X, Y, sw)
-                      - _log_loss(minus, intercepts, X, Y, sw)) / (2 * eps)
+            g[idx] = (
+                _log_loss(plus, intercepts, X, Y, sw)
+                - _log_loss(minus, intercepts, X, Y, sw)
+            ) / (2 * eps)
         grads.append(g)
     return grads
 
@@ -114,8 +118,9 @@ def test_taylor_matches_finite_differences():
         np.testing.assert_allclose(score, np.abs(coef * g), rtol=1e-5, atol=1e-9)
     # neuron j: |sum_k w_jk g_jk| over the outgoing weights
     neuron = compute_scores("taylor", "neuron", coefs, intercepts, X, Y, **kw)
-    np.testing.assert_allclose(neuron[0], np.abs((coefs[1] * fd[1]).sum(axis=1)),
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        neuron[0], np.abs((coefs[1] * fd[1]).sum(axis=1)), rtol=1e-5
+    )
 
 
 def test_gradient_accumulates_absolute_per_sample_gradients():
@@ -126,7 +131,7 @@ def test_gradient_accumulates_absolute_per_sample_gradients():
     # G = (1/N) sum_n |g_n| with g_n the finite-difference gradient of sample n
     expected = [np.zeros_like(c) for c in coefs]
     for n in range(len(X)):
-        fd = _finite_difference_grads(coefs, intercepts, X[n:n + 1], Y[n:n + 1])
+        fd = _finite_difference_grads(coefs, intercepts, X[n : n + 1], Y[n : n + 1])
         for e, g in zip(expected, fd):
             e += np.abs(g) / len(X)
     for got, exp in zip(G, expected):
@@ -141,8 +146,9 @@ def test_gradient_on_sparse_input_equals_dense():
     X[X < 0] = 0
     dense = compute_scores("gradient", "weight", coefs, intercepts, X, Y)
     for matrix in (sparse.csr_matrix, sparse.csc_matrix):
-        for a, b in zip(dense, compute_scores("gradient", "weight", coefs,
-                                              intercepts, matrix(X), Y)):
+        for a, b in zip(
+            dense, compute_scores("gradient", "weight", coefs, intercepts, matrix(X), Y)
+        ):
             np.testing.assert_allclose(a, b)
 
 
@@ -153,20 +159,26 @@ def test_magnitude_and_random():
     np.testing.assert_array_equal(w[1], [[4.0], [1.0]])
     # a hidden neuron's importance: sum of |w| over its outgoing weights
     np.testing.assert_array_equal(
-        compute_scores("magnitude", "neuron", coefs, intercepts)[0], [4.0, 1.0])
-    r1 = compute_scores("random", "weight", coefs, intercepts,
-                        random_state=np.random.RandomState(0))
-    r2 = compute_scores("random", "weight", coefs, intercepts,
-                        random_state=np.random.RandomState(0))
+        compute_scores("magnitude", "neuron", coefs, intercepts)[0], [4.0, 1.0]
+    )
+    r1 = compute_scores(
+        "random", "weight", coefs, intercepts, random_state=np.random.RandomState(0)
+    )
+    r2 = compute_scores(
+        "random", "weight", coefs, intercepts, random_state=np.random.RandomState(0)
+    )
     assert [r.shape for r in r1] == [(2, 2), (2, 1)]
     for a, b in zip(r1, r2):
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(criterion="size", granularity="weight"), "criterion"),
-    (dict(criterion="magnitude", granularity="layer"), "granularity"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(criterion="size", granularity="weight"), "criterion"),
+        (dict(criterion="magnitude", granularity="layer"), "granularity"),
+    ],
+)
 def test_invalid_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         compute_scores(coefs=[np.ones((2, 2))], intercepts=[np.zeros(2)], **kwargs)
@@ -180,8 +192,9 @@ def test_zero_weight_samples_do_not_set_the_entropy_bins():
     X[0, 0] = 1e3  # an outlier that carries no weight
     sw = np.ones(200)
     sw[0] = 0.0
-    weighted = compute_scores("entropy", "weight", coefs, intercepts, X,
-                              sample_weight=sw)
+    weighted = compute_scores(
+        "entropy", "weight", coefs, intercepts, X, sample_weight=sw
+    )
     dropped = compute_scores("entropy", "weight", coefs, intercepts, X[1:])
     for a, b in zip(weighted, dropped):
         np.testing.assert_allclose(a, b)
@@ -233,11 +246,13 @@ def _input_fd(coefs, intercepts, X, Y, eps=1e-6):
     G = np.zeros_like(X)
     for n in range(X.shape[0]):
         for j in range(X.shape[1]):
-            plus, minus = X[n:n + 1].copy(), X[n:n + 1].copy()
+            plus, minus = X[n : n + 1].copy(), X[n : n + 1].copy()
             plus[0, j] += eps
             minus[0, j] -= eps
-            G[n, j] = (_log_loss(coefs, intercepts, plus, Y[n:n + 1])
-                       - _log_loss(coefs, intercepts, minus, Y[n:n + 1])) / (2 * eps)
+            G[n, j] = (
+                _log_loss(coefs, intercepts, plus, Y[n : n + 1])
+                - _log_loss(coefs, intercepts, minus, Y[n : n + 1])
+            ) / (2 * eps)
     return G
 
 
@@ -248,16 +263,20 @@ def test_mlp_input_gradient_matches_finite_differences():
     G = np.abs(_input_fd(coefs, intercepts, X, Y))
     kw = dict(activation="tanh", out_activation="softmax")
     np.testing.assert_allclose(
-        mlp_input_gradient(X, Y, coefs, intercepts, **kw), G.mean(axis=0),
-        rtol=1e-5)
+        mlp_input_gradient(X, Y, coefs, intercepts, **kw), G.mean(axis=0), rtol=1e-5
+    )
     np.testing.assert_allclose(
-        mlp_input_gradient(X, Y, coefs, intercepts, sample_weight=sw,
-                           chunk_size=2, **kw),
-        (sw[:, None] * G).sum(axis=0) / sw.sum(), rtol=1e-5)
+        mlp_input_gradient(
+            X, Y, coefs, intercepts, sample_weight=sw, chunk_size=2, **kw
+        ),
+        (sw[:, None] * G).sum(axis=0) / sw.sum(),
+        rtol=1e-5,
+    )
     X[X < 0] = 0
     np.testing.assert_allclose(
         mlp_input_gradient(sparse.csr_matrix(X), Y, coefs, intercepts, **kw),
-        mlp_input_gradient(X, Y, coefs, intercepts, **kw))
+        mlp_input_gradient(X, Y, coefs, intercepts, **kw),
+    )
 
 
 def test_mlp_input_gradient_by_hand():
@@ -277,30 +296,36 @@ def test_linear_scores():
     np.testing.assert_array_equal(linear_importance(coef), [2.0, 1.0, 4.0])
     np.testing.assert_array_equal(linear_importance(coef[0]), [2.0, 0.0, 3.0])
     np.testing.assert_array_equal(
-        linear_importance(sparse.csr_matrix(coef[:1])), [2.0, 0.0, 3.0])
+        linear_importance(sparse.csr_matrix(coef[:1])), [2.0, 0.0, 3.0]
+    )
     # std of (0, 2) is 1, of (1, 1) is 0, of (0, 4) is 2 (population std)
     X = np.array([[0.0, 1.0, 0.0], [2.0, 1.0, 4.0]])
     np.testing.assert_allclose(linear_magnitude(coef, X), [2.0, 0.0, 8.0])
-    np.testing.assert_allclose(linear_magnitude(coef, sparse.csr_matrix(X)),
-                               [2.0, 0.0, 8.0])
+    np.testing.assert_allclose(
+        linear_magnitude(coef, sparse.csr_matrix(X)), [2.0, 0.0, 8.0]
+    )
     # sample weights act as repetitions
     X3 = np.array([[0.0, 1.0, 0.0], [2.0, 1.0, 4.0], [2.0, 1.0, 4.0]])
     for data in (X, sparse.csr_matrix(X)):
         np.testing.assert_allclose(
             linear_magnitude(coef, data, np.array([1.0, 2.0])),
-            linear_magnitude(coef, X3))
+            linear_magnitude(coef, X3),
+        )
 
 
 # -- the registries feed the estimators -----------------------------------------
 
 
-@pytest.mark.parametrize("cls, param, registry", [
-    ("PrunedMLPClassifier", "prune_criterion", "MLP_CRITERIA"),
-    ("PrunedMLPRegressor", "prune_criterion", "MLP_CRITERIA"),
-    ("SparseSGDRegressor", "prune_criterion", "LINEAR_CRITERIA"),
-    ("SparseSGDClassifier", "prune_criterion", "LINEAR_CRITERIA"),
-    ("PruneSparsifyTransformer", "criterion", "FEATURE_CRITERIA"),
-])
+@pytest.mark.parametrize(
+    "cls, param, registry",
+    [
+        ("PrunedMLPClassifier", "prune_criterion", "MLP_CRITERIA"),
+        ("PrunedMLPRegressor", "prune_criterion", "MLP_CRITERIA"),
+        ("SparseSGDRegressor", "prune_criterion", "LINEAR_CRITERIA"),
+        ("SparseSGDClassifier", "prune_criterion", "LINEAR_CRITERIA"),
+        ("PruneSparsifyTransformer", "criterion", "FEATURE_CRITERIA"),
+    ],
+)
 def test_constraints_and_docs_come_from_the_registry(cls, param, registry):
     import skprune
     from skprune import criteria

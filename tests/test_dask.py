@@ -31,21 +31,30 @@ TIMEOUT_S = 300
 # it travels to the workers by value: this test module is not importable there)
 PID_SCORER = lambda estimator, X, y: os.getpid()  # noqa: E731
 
-SMALL = dict(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=40,
-             n_prune_steps=2, finetune_iter=5, random_state=0)
+SMALL = dict(
+    hidden_layer_sizes=(16,),
+    solver="lbfgs",
+    max_iter=40,
+    n_prune_steps=2,
+    finetune_iter=5,
+    random_state=0,
+)
 
 
 @pytest.fixture(scope="module")
 def client():
     faulthandler.dump_traceback_later(TIMEOUT_S, exit=True)
     try:
-        with distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster, distributed.Client(cluster, timeout=60) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as cluster,
+            distributed.Client(cluster, timeout=60) as client,
+        ):
             client.wait_for_workers(2, timeout=60)
             yield client
     finally:
@@ -62,8 +71,10 @@ def run_both(client, make_search, X, y):
     worker_pids = set(client.run(os.getpid).values())
     assert os.getpid() not in worker_pids
     pids = lambda search: {  # noqa: E731
-        int(v) for k, col in search.cv_results_.items()
-        if re.fullmatch(r"split\d+_test_pid", k) for v in col
+        int(v)
+        for k, col in search.cv_results_.items()
+        if re.fullmatch(r"split\d+_test_pid", k)
+        for v in col
     }
     assert pids(local) == {os.getpid()}
     assert pids(remote) and pids(remote) <= worker_pids
@@ -72,12 +83,16 @@ def run_both(client, make_search, X, y):
 
 def assert_same_results(local, remote, metric):
     assert local.cv_results_["params"] == remote.cv_results_["params"]
-    split_keys = [k for k in local.cv_results_
-                  if re.fullmatch(rf"split\d+_test_{metric}", k)]
+    split_keys = [
+        k for k in local.cv_results_ if re.fullmatch(rf"split\d+_test_{metric}", k)
+    ]
     assert len(split_keys) == 3
     for key in split_keys + [f"mean_test_{metric}", f"rank_test_{metric}"]:
         np.testing.assert_allclose(
-            remote.cv_results_[key], local.cv_results_[key], rtol=1e-9, atol=0,
+            remote.cv_results_[key],
+            local.cv_results_[key],
+            rtol=1e-9,
+            atol=0,
             err_msg=key,
         )
     assert remote.best_index_ == local.best_index_
@@ -87,12 +102,13 @@ def assert_same_results(local, remote, metric):
 def test_grid_search_on_dask_equals_local(client):
     X, y = load_digits(return_X_y=True)
     X, y = X[:450] / 16.0, y[:450]
-    grid = {"prune_ratio": [0.0, 0.5, 0.9],
-            "prune_criterion": ["magnitude", "entropy"]}
+    grid = {"prune_ratio": [0.0, 0.5, 0.9], "prune_criterion": ["magnitude", "entropy"]}
 
     def search():
         return GridSearchCV(
-            PrunedMLPClassifier(**SMALL), grid, cv=3,
+            PrunedMLPClassifier(**SMALL),
+            grid,
+            cv=3,
             scoring={"accuracy": "accuracy", "pid": PID_SCORER},
             refit=sparsest_within(metric="accuracy"),
         )
@@ -107,18 +123,26 @@ def test_grid_search_on_dask_equals_local(client):
 def test_randomized_search_on_dask_equals_local(client):
     X, y = make_regression(n_samples=300, n_features=10, noise=5.0, random_state=0)
     y = y / np.std(y)
-    distributions = {"prune_ratio": uniform(0.0, 0.95),
-                     "prune_granularity": ["weight", "neuron"]}
+    distributions = {
+        "prune_ratio": uniform(0.0, 0.95),
+        "prune_granularity": ["weight", "neuron"],
+    }
 
     def search():
         return RandomizedSearchCV(
-            PrunedMLPRegressor(**SMALL), distributions, n_iter=5, cv=3,
-            random_state=0, scoring={"r2": "r2", "pid": PID_SCORER}, refit="r2",
+            PrunedMLPRegressor(**SMALL),
+            distributions,
+            n_iter=5,
+            cv=3,
+            random_state=0,
+            scoring={"r2": "r2", "pid": PID_SCORER},
+            refit="r2",
         )
 
     local, remote = run_both(client, search, X, y)
     assert_same_results(local, remote, "r2")
     # continuous scores (R^2): equal to float precision, not just in rank
     assert len(np.unique(local.cv_results_["mean_test_r2"])) == 5
-    np.testing.assert_allclose(remote.best_estimator_.predict(X),
-                               local.best_estimator_.predict(X), rtol=1e-9)
+    np.testing.assert_allclose(
+        remote.best_estimator_.predict(X), local.best_estimator_.predict(X), rtol=1e-9
+    )

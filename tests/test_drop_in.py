@@ -36,8 +36,12 @@ def three_classes():
 def test_early_stopping_attributes_describe_the_returned_weights(three_classes):
     X, y = three_classes
     est = PrunedMLPClassifier(
-        prune_ratio=0.5, early_stopping=True, max_iter=50, random_state=42,
-        n_prune_steps=5, finetune_iter=10,
+        prune_ratio=0.5,
+        early_stopping=True,
+        max_iter=50,
+        random_state=42,
+        n_prune_steps=5,
+        finetune_iter=10,
     ).fit(X, y)
     assert len(est.validation_scores_) == est.n_iter_ == len(est.loss_curve_)
     assert est.n_iter_ <= est.max_iter
@@ -80,7 +84,9 @@ def test_loss_attributes_describe_the_final_run(three_classes, finetune_iter):
     same = PrunedMLPClassifier(prune_ratio=0.0, **params).fit(X, y)
     assert same.loss_curve_ == dense.loss_curve_
     assert (same.n_iter_, same.t_, same.best_loss_) == (
-        dense.n_iter_, dense.t_, dense.best_loss_
+        dense.n_iter_,
+        dense.t_,
+        dense.best_loss_,
     )
 
 
@@ -88,8 +94,13 @@ def test_loss_attributes_describe_the_final_run(three_classes, finetune_iter):
 def test_lbfgs_n_iter_is_the_final_run(three_classes):
     X, y = three_classes
     est = PrunedMLPRegressor(
-        solver="lbfgs", hidden_layer_sizes=(8,), max_iter=40, prune_ratio=0.5,
-        n_prune_steps=2, finetune_iter=3, random_state=0,
+        solver="lbfgs",
+        hidden_layer_sizes=(8,),
+        max_iter=40,
+        prune_ratio=0.5,
+        n_prune_steps=2,
+        finetune_iter=3,
+        random_state=0,
     ).fit(X, y.astype(float))
     assert [r["n_iter"] for r in est.pruning_history_][1:] == [3, est.n_iter_]
     assert est.n_iter_ <= est.max_iter
@@ -99,8 +110,13 @@ def test_lbfgs_n_iter_is_the_final_run(three_classes):
 def test_undone_step_restores_its_training_record(three_classes):
     X, y = three_classes
     est = PrunedMLPClassifier(
-        hidden_layer_sizes=(8,), max_iter=40, prune_ratio=0.99, n_prune_steps=4,
-        finetune_iter=5, max_score_drop=0.0, random_state=0,
+        hidden_layer_sizes=(8,),
+        max_iter=40,
+        prune_ratio=0.99,
+        n_prune_steps=4,
+        finetune_iter=5,
+        max_score_drop=0.0,
+        random_state=0,
     ).fit(X, y)
     history = est.pruning_history_
     assert not history[-1]["accepted"]  # 99% of an 8-unit net: refused
@@ -135,8 +151,12 @@ def test_single_class_y_with_a_validation_split():
     rng = np.random.RandomState(0)
     X, y = rng.randn(40, 5), np.zeros(40, dtype=int)
     est = PrunedMLPClassifier(
-        hidden_layer_sizes=(8,), max_iter=20, prune_ratio=0.5, max_score_drop=0.0,
-        early_stopping=True, random_state=0,
+        hidden_layer_sizes=(8,),
+        max_iter=20,
+        prune_ratio=0.5,
+        max_score_drop=0.0,
+        early_stopping=True,
+        random_state=0,
     ).fit(X, y)
     assert all(r["validation_score"] == 1.0 for r in est.pruning_history_)
     assert est.sparsity_ == pytest.approx(0.5, abs=0.02)
@@ -157,22 +177,34 @@ def source():
 
 UNSEEN = r"y holds labels the source network was never trained on: \[{}\]"
 FROM_ESTIMATOR_CASES = [
-    ("string labels", lambda y: np.array(["a", "b", "c"])[y],
-     UNSEEN.format("'a', 'b', 'c'")),
+    (
+        "string labels",
+        lambda y: np.array(["a", "b", "c"])[y],
+        UNSEEN.format("'a', 'b', 'c'"),
+    ),
     ("a new class", lambda y: np.where(y == 2, 7, y), UNSEEN.format("7")),
     ("a superset", lambda y: np.r_[y[:-1], 3], UNSEEN.format("3")),
-    ("a subset", lambda y: y % 2,
-     r"y has no sample of the source network's classes \[2\] "
-     r"\(its classes_ are \[0, 1, 2\]\)"),
-    ("multilabel", lambda y: np.c_[y == 0, y == 1, y == 2].astype(int),
-     "y is a multilabel indicator matrix but the source network was not"),
+    (
+        "a subset",
+        lambda y: y % 2,
+        r"y has no sample of the source network's classes \[2\] "
+        r"\(its classes_ are \[0, 1, 2\]\)",
+    ),
+    (
+        "multilabel",
+        lambda y: np.c_[y == 0, y == 1, y == 2].astype(int),
+        "y is a multilabel indicator matrix but the source network was not",
+    ),
 ]
 
 
 @QUIET
 @pytest.mark.parametrize("finetune_iter", [0, 2])
-@pytest.mark.parametrize("name, make_y, message", FROM_ESTIMATOR_CASES,
-                         ids=[c[0] for c in FROM_ESTIMATOR_CASES])
+@pytest.mark.parametrize(
+    "name, make_y, message",
+    FROM_ESTIMATOR_CASES,
+    ids=[c[0] for c in FROM_ESTIMATOR_CASES],
+)
 def test_from_estimator_refuses_targets_the_network_does_not_output(
     source, name, make_y, message, finetune_iter
 ):
@@ -189,8 +221,11 @@ def test_from_estimator_refuses_targets_the_network_does_not_output(
 @QUIET
 def test_from_estimator_keeps_the_fitted_architecture(source):
     mlp, X, y = source
-    with pytest.raises(ValueError, match=r"hidden_layer_sizes=\(4,\) differs from "
-                       r"the fitted network's \(8,\): from_estimator"):
+    with pytest.raises(
+        ValueError,
+        match=r"hidden_layer_sizes=\(4,\) differs from "
+        r"the fitted network's \(8,\): from_estimator",
+    ):
         PrunedMLPClassifier.from_estimator(mlp, X, y, hidden_layer_sizes=(4,))
     # a warm-started sklearn MLP can hold weights of an earlier
     # hidden_layer_sizes: the weights decide
@@ -201,8 +236,11 @@ def test_from_estimator_keeps_the_fitted_architecture(source):
     assert pruned.hidden_layer_sizes == (8,)
     reg = MLPRegressor(hidden_layer_sizes=(8,), max_iter=5, random_state=0)
     reg.fit(X, X[:, 0])
-    with pytest.raises(ValueError, match=r"y has 2 output\(s\) but the fitted "
-                       "network has 1: from_estimator"):
+    with pytest.raises(
+        ValueError,
+        match=r"y has 2 output\(s\) but the fitted "
+        "network has 1: from_estimator",
+    ):
         PrunedMLPRegressor.from_estimator(reg, X, X[:, :2], prune_ratio=0.5)
 
 
@@ -214,18 +252,28 @@ def test_from_estimator_keeps_the_fitted_architecture(source):
 @pytest.mark.parametrize("new_sizes", [(4,), (8, 4), ()])
 def test_warm_start_refuses_another_architecture(source, Estimator, new_sizes):
     _, X, y = source
-    est = Estimator(hidden_layer_sizes=(8,), max_iter=10, prune_ratio=0.5,
-                    n_prune_steps=1, warm_start=True, random_state=0).fit(X, y)
+    est = Estimator(
+        hidden_layer_sizes=(8,),
+        max_iter=10,
+        prune_ratio=0.5,
+        n_prune_steps=1,
+        warm_start=True,
+        random_state=0,
+    ).fit(X, y)
     before = copy.deepcopy(vars(est))
     est.set_params(hidden_layer_sizes=new_sizes)
-    with pytest.raises(ValueError, match=(
-        rf"hidden_layer_sizes={re.escape(repr(new_sizes))} differs from the "
-        r"fitted network's \(8,\): warm_start=True .*set warm_start=False"
-    )):
+    with pytest.raises(
+        ValueError,
+        match=(
+            rf"hidden_layer_sizes={re.escape(repr(new_sizes))} differs from the "
+            r"fitted network's \(8,\): warm_start=True .*set warm_start=False"
+        ),
+    ):
         est.fit(X, y)
     after = {k: v for k, v in vars(est).items() if k != "hidden_layer_sizes"}
-    _assert_same_state(after, {k: v for k, v in before.items()
-                               if k != "hidden_layer_sizes"})
+    _assert_same_state(
+        after, {k: v for k, v in before.items() if k != "hidden_layer_sizes"}
+    )
     # the same architecture, spelled differently, continues
     est.set_params(hidden_layer_sizes=8).fit(X, y)
     est.set_params(warm_start=False, hidden_layer_sizes=new_sizes).fit(X, y)
@@ -235,11 +283,20 @@ def test_warm_start_refuses_another_architecture(source, Estimator, new_sizes):
 @QUIET
 def test_warm_start_refuses_another_number_of_outputs(source):
     _, X, _ = source
-    est = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=10, prune_ratio=0.5,
-                             n_prune_steps=1, warm_start=True, random_state=0)
+    est = PrunedMLPRegressor(
+        hidden_layer_sizes=(8,),
+        max_iter=10,
+        prune_ratio=0.5,
+        n_prune_steps=1,
+        warm_start=True,
+        random_state=0,
+    )
     est.fit(X, X[:, 0])
-    with pytest.raises(ValueError, match=r"y has 2 output\(s\) but the fitted "
-                       "network has 1: warm_start=True"):
+    with pytest.raises(
+        ValueError,
+        match=r"y has 2 output\(s\) but the fitted "
+        "network has 1: warm_start=True",
+    ):
         est.fit(X, X[:, :2])
 
 

@@ -32,34 +32,54 @@ from skprune import (
 from skprune._pruning import COMMON_KEYS
 from skprune.model_selection import sparsest_within
 
-MLP = dict(hidden_layer_sizes=(10,), solver="adam", max_iter=25, n_prune_steps=2,
-           finetune_iter=3)
+MLP = dict(
+    hidden_layer_sizes=(10,),
+    solver="adam",
+    max_iter=25,
+    n_prune_steps=2,
+    finetune_iter=3,
+)
 
 # name -> (factory(random_state), task)
 ESTIMATORS = {
     "PrunedMLPClassifier": (
-        lambda rs: PrunedMLPClassifier(random_state=rs, **MLP), "classification"),
+        lambda rs: PrunedMLPClassifier(random_state=rs, **MLP),
+        "classification",
+    ),
     "PrunedMLPRegressor": (
-        lambda rs: PrunedMLPRegressor(random_state=rs, **MLP), "regression"),
+        lambda rs: PrunedMLPRegressor(random_state=rs, **MLP),
+        "regression",
+    ),
     "SparseSGDRegressor": (
-        lambda rs: SparseSGDRegressor(random_state=rs, max_iter=50), "regression"),
+        lambda rs: SparseSGDRegressor(random_state=rs, max_iter=50),
+        "regression",
+    ),
     "SparseSGDRegressor-ratio": (
-        lambda rs: SparseSGDRegressor(random_state=rs, prune_ratio=0.5,
-                                      prune_criterion="random", max_iter=50),
-        "regression"),
+        lambda rs: SparseSGDRegressor(
+            random_state=rs, prune_ratio=0.5, prune_criterion="random", max_iter=50
+        ),
+        "regression",
+    ),
     "SparseSGDClassifier": (
         lambda rs: SparseSGDClassifier(random_state=rs, max_iter=50),
-        "classification"),
+        "classification",
+    ),
     "SparseSGDClassifier-ratio": (
-        lambda rs: SparseSGDClassifier(random_state=rs, loss="log_loss",
-                                       prune_ratio=0.5, prune_criterion="gradient",
-                                       max_iter=50),
-        "classification"),
+        lambda rs: SparseSGDClassifier(
+            random_state=rs,
+            loss="log_loss",
+            prune_ratio=0.5,
+            prune_criterion="gradient",
+            max_iter=50,
+        ),
+        "classification",
+    ),
     "PruneSparsifyTransformer": (
         lambda rs: PruneSparsifyTransformer(
-            "gradient", PrunedMLPRegressor(random_state=rs, **MLP),
-            prune_ratio=0.5),
-        "regression"),
+            "gradient", PrunedMLPRegressor(random_state=rs, **MLP), prune_ratio=0.5
+        ),
+        "regression",
+    ),
 }
 PRUNING = [n for n in ESTIMATORS if n != "PruneSparsifyTransformer"]
 
@@ -109,8 +129,10 @@ def test_same_random_state_same_model_other_seed_other_model(name):
     X, y = _data(task)
     _assert_same(factory(7).fit(X, y), factory(7).fit(X, y))
     # fresh RandomState instances with the same seed agree too
-    _assert_same(factory(np.random.RandomState(3)).fit(X, y),
-                 factory(np.random.RandomState(3)).fit(X, y))
+    _assert_same(
+        factory(np.random.RandomState(3)).fit(X, y),
+        factory(np.random.RandomState(3)).fit(X, y),
+    )
     assert _differs(factory(7).fit(X, y), factory(8).fit(X, y))
 
 
@@ -140,9 +162,11 @@ def _coefs(est):
 
 
 @pytest.mark.parametrize("name", PRUNING)
-@settings(max_examples=4, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                 HealthCheck.too_slow])
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(ratio=st.sampled_from([0.0, 0.3, 0.6, 0.9]), seed=st.integers(0, 3))
 def test_pruned_fit_invariants(name, ratio, seed):
     factory, task = ESTIMATORS[name]
@@ -160,8 +184,11 @@ def test_pruned_fit_invariants(name, ratio, seed):
     assert nnz >= 1
     if est.prune_ratio != "auto":
         # the SGD estimators prune features (one support shared by the rows)
-        unit = len(est.support_) if hasattr(est, "support_") else min(
-            c.size for c in coefs)
+        unit = (
+            len(est.support_)
+            if hasattr(est, "support_")
+            else min(c.size for c in coefs)
+        )
         assert est.sparsity_ >= est.prune_ratio - 1.0 / unit
     # exact zeros outside the masks / support
     if hasattr(est, "masks_"):
@@ -179,7 +206,8 @@ def test_pruned_fit_invariants(name, ratio, seed):
         assert record["loss"] is None or math.isfinite(record["loss"])
     accepted = [r for r in history if r["accepted"]]
     assert accepted[-1]["sparsity"] <= est.sparsity_ + 1e-12 or hasattr(
-        est, "support_")  # a final SGD refit may zero a few more
+        est, "support_"
+    )  # a final SGD refit may zero a few more
     # predictions: the parent's shape, finite
     pred = est.predict(X)
     assert pred.shape == y.shape and np.all(np.isfinite(pred.astype(float)))

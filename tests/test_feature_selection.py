@@ -22,9 +22,9 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeRegressor
-from skprune._sklearn_compat import InvalidParameterError
 
 from skprune import PrunedMLPClassifier, PruneSparsifyTransformer
+from skprune._sklearn_compat import InvalidParameterError
 from skprune.criteria import mlp_input_gradient
 from skprune.feature_selection import SPARSE_OUTPUT_MAX_DENSITY
 
@@ -48,8 +48,9 @@ def exact_linear():
 def _toy():
     # column 0 takes two values (entropy log 2), column 1 is constant (0),
     # column 2 four evenly spaced values, one per bin of the 32 (log 4)
-    return np.array([[0.0, 5.0, 0.0], [0.0, 5.0, 1.0], [1.0, 5.0, 2.0],
-                     [1.0, 5.0, 3.0]])
+    return np.array(
+        [[0.0, 5.0, 0.0], [0.0, 5.0, 1.0], [1.0, 5.0, 2.0], [1.0, 5.0, 3.0]]
+    )
 
 
 # -- scores, checked by hand ---------------------------------------------------
@@ -69,8 +70,9 @@ def test_importance_of_an_mlp_by_hand():
     X, y = make_regression(n_samples=30, n_features=3, random_state=0)
     mlp = MLPRegressor(hidden_layer_sizes=(2,), max_iter=5).fit(X, y)
     mlp.coefs_[0][:] = [[1.0, -2.0], [0.0, 0.0], [0.5, 0.5]]
-    sel = PruneSparsifyTransformer(
-        "importance", mlp, prefit=True, max_features=2).fit(X)
+    sel = PruneSparsifyTransformer("importance", mlp, prefit=True, max_features=2).fit(
+        X
+    )
     np.testing.assert_array_equal(sel.scores_, [3.0, 0.0, 1.0])
     np.testing.assert_array_equal(sel.get_support(indices=True), [0, 2])
     assert sel.estimator_ is not mlp  # a deep copy
@@ -80,12 +82,14 @@ def test_importance_of_an_mlp_by_hand():
 def test_importance_of_linear_models_by_hand(exact_linear):
     X, Y = exact_linear
     single = PruneSparsifyTransformer(
-        "importance", LinearRegression(), max_features=2).fit(X, Y[:, 0])
+        "importance", LinearRegression(), max_features=2
+    ).fit(X, Y[:, 0])
     np.testing.assert_allclose(single.scores_, [2.0, 0.0, 3.0], atol=1e-10)
     np.testing.assert_array_equal(single.get_support(), [True, False, True])
     # multi-output: |coef_| summed over the outputs
     multi = PruneSparsifyTransformer(
-        "importance", LinearRegression(), max_features=2).fit(X, Y)
+        "importance", LinearRegression(), max_features=2
+    ).fit(X, Y)
     np.testing.assert_allclose(multi.scores_, [2.0, 1.0, 4.0], atol=1e-10)
     np.testing.assert_array_equal(multi.get_support(), [True, False, True])
 
@@ -104,16 +108,16 @@ def test_feature_importances_are_used_otherwise():
 def test_linear_gradient_by_hand(exact_linear):
     X, Y = exact_linear
     sel = PruneSparsifyTransformer("gradient", LinearRegression()).fit(X, Y[:, 0])
-    np.testing.assert_allclose(sel.scores_, [2.0, 0.0, 3.0] * X.std(axis=0),
-                               atol=1e-10)
+    np.testing.assert_allclose(sel.scores_, [2.0, 0.0, 3.0] * X.std(axis=0), atol=1e-10)
 
 
 def test_mlp_gradient_by_hand():
     # identity network a = 3 (2 x0 - x1), half squared error against y = 0:
     # mean |dL/dx| over the samples (1, 0) and (0, 1) is (27, 13.5)
     X, y = np.eye(2), np.zeros(2)
-    mlp = MLPRegressor(hidden_layer_sizes=(1,), activation="identity",
-                       max_iter=2).fit(X, y)
+    mlp = MLPRegressor(hidden_layer_sizes=(1,), activation="identity", max_iter=2).fit(
+        X, y
+    )
     mlp.coefs_ = [np.array([[2.0], [-1.0]]), np.array([[3.0]])]
     mlp.intercepts_ = [np.zeros(1), np.zeros(1)]
     sel = PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X, y)
@@ -126,34 +130,41 @@ def test_mlp_classifier_gradient_uses_the_encoded_labels(digits, n_classes):
     X_train, _, y_train, _ = digits
     keep = y_train < n_classes
     X, y = X_train[keep], y_train[keep]
-    mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=30,
-                        random_state=0).fit(X, y)
+    mlp = MLPClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0).fit(X, y)
     sel = PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X, y)
     Y = np.eye(n_classes)[y] if n_classes > 2 else y[:, None].astype(float)
-    expected = mlp_input_gradient(X, Y, mlp.coefs_, mlp.intercepts_, "relu",
-                                  mlp.out_activation_)
+    expected = mlp_input_gradient(
+        X, Y, mlp.coefs_, mlp.intercepts_, "relu", mlp.out_activation_
+    )
     np.testing.assert_allclose(sel.scores_, expected)
-    assert sel.scores_[sel.get_support()].min() >= sel.scores_[
-        ~sel.get_support()].max()
+    assert sel.scores_[sel.get_support()].min() >= sel.scores_[~sel.get_support()].max()
 
 
 def test_pruned_mlp_importance_uses_the_masked_weights(digits):
     X_train, _, y_train, _ = digits
-    mlp = PrunedMLPClassifier(hidden_layer_sizes=(16,), max_iter=40,
-                              prune_ratio=0.95, n_prune_steps=2, finetune_iter=2,
-                              random_state=0).fit(X_train, y_train)
+    mlp = PrunedMLPClassifier(
+        hidden_layer_sizes=(16,),
+        max_iter=40,
+        prune_ratio=0.95,
+        n_prune_steps=2,
+        finetune_iter=2,
+        random_state=0,
+    ).fit(X_train, y_train)
     dead = ~mlp.masks_[0].any(axis=1)  # inputs with every outgoing weight pruned
     assert 16 < dead.sum() < 64
-    sel = PruneSparsifyTransformer("importance", mlp, prefit=True,
-                                   max_features=int((~dead).sum())).fit(X_train)
+    sel = PruneSparsifyTransformer(
+        "importance", mlp, prefit=True, max_features=int((~dead).sum())
+    ).fit(X_train)
     np.testing.assert_allclose(sel.scores_, np.abs(mlp.coefs_[0]).sum(axis=1))
     np.testing.assert_array_equal(sel.scores_[dead], 0.0)
     # exactly the inputs the pruned network still reads are kept
     np.testing.assert_array_equal(sel.get_support(), ~dead)
 
 
-@pytest.mark.parametrize("estimator", [
-    SGDRegressor(random_state=0), Ridge(), LogisticRegression(max_iter=200)])
+@pytest.mark.parametrize(
+    "estimator",
+    [SGDRegressor(random_state=0), Ridge(), LogisticRegression(max_iter=200)],
+)
 def test_any_linear_model_with_coef(digits, estimator):
     X_train, _, y_train, _ = digits
     sel = PruneSparsifyTransformer("importance", estimator, max_features=10)
@@ -164,14 +175,14 @@ def test_any_linear_model_with_coef(digits, estimator):
     assert not hasattr(estimator, "coef_")  # the given estimator is not fitted
     grad = PruneSparsifyTransformer("gradient", estimator).fit(X_train, y_train)
     np.testing.assert_allclose(
-        grad.scores_, np.abs(np.atleast_2d(grad.estimator_.coef_)).sum(axis=0)
-        * X_train.std(axis=0))
+        grad.scores_,
+        np.abs(np.atleast_2d(grad.estimator_.coef_)).sum(axis=0) * X_train.std(axis=0),
+    )
 
 
 def test_prefit_sparsified_linear_model(digits):
     X_train, _, y_train, _ = digits
-    sgd = SGDRegressor(penalty="l1", alpha=0.01, random_state=0).fit(
-        X_train, y_train)
+    sgd = SGDRegressor(penalty="l1", alpha=0.01, random_state=0).fit(X_train, y_train)
     dense_scores = np.abs(sgd.coef_)
     sgd.sparsify()  # coef_ becomes a (1, n_features) CSR matrix
     sel = PruneSparsifyTransformer("importance", sgd, prefit=True).fit(X_train)
@@ -185,19 +196,23 @@ def test_scale_by_std(exact_linear):
     mlp = MLPRegressor(hidden_layer_sizes=(2,), max_iter=5).fit(X, Y[:, 0])
     mlp.coefs_[0][:] = [[1.0, -2.0], [0.0, 1.0], [0.5, 0.5]]
     scaled = PruneSparsifyTransformer(
-        "importance", mlp, prefit=True, scale_by_std=True).fit(X)
+        "importance", mlp, prefit=True, scale_by_std=True
+    ).fit(X)
     np.testing.assert_allclose(scaled.scores_, [3.0, 1.0, 1.0] * std)
     grad = PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X, Y[:, 0])
     grad_scaled = PruneSparsifyTransformer(
-        "gradient", mlp, prefit=True, scale_by_std=True).fit(X, Y[:, 0])
+        "gradient", mlp, prefit=True, scale_by_std=True
+    ).fit(X, Y[:, 0])
     np.testing.assert_allclose(grad_scaled.scores_, grad.scores_ * std)
     # linear: scaled importance is the gradient, which has the factor already
     lin = LinearRegression().fit(X, Y[:, 0])
-    imp = PruneSparsifyTransformer("importance", lin, prefit=True,
-                                   scale_by_std=True).fit(X)
+    imp = PruneSparsifyTransformer(
+        "importance", lin, prefit=True, scale_by_std=True
+    ).fit(X)
     for flag in (False, True):
-        g = PruneSparsifyTransformer("gradient", lin, prefit=True,
-                                     scale_by_std=flag).fit(X)
+        g = PruneSparsifyTransformer(
+            "gradient", lin, prefit=True, scale_by_std=flag
+        ).fit(X)
         np.testing.assert_allclose(g.scores_, imp.scores_)
         np.testing.assert_allclose(g.scores_, np.abs(lin.coef_) * std)
 
@@ -205,20 +220,24 @@ def test_scale_by_std(exact_linear):
 # -- how many features are kept ------------------------------------------------
 
 
-@pytest.mark.parametrize("prune_ratio, max_features, n_kept", [
-    (None, None, 32),  # default: half
-    (0.25, None, 48),  # 64 - floor(16)
-    (0.999, None, 1),
-    (0.0, None, 64),
-    (None, 10, 10),  # max_features alone: no ratio limit
-    (None, 64, 64),
-    (0.5, 10, 10),  # both: the stricter
-    (0.9, 10, 7),  # 64 - floor(57.6) = 7
-])
+@pytest.mark.parametrize(
+    "prune_ratio, max_features, n_kept",
+    [
+        (None, None, 32),  # default: half
+        (0.25, None, 48),  # 64 - floor(16)
+        (0.999, None, 1),
+        (0.0, None, 64),
+        (None, 10, 10),  # max_features alone: no ratio limit
+        (None, 64, 64),
+        (0.5, 10, 10),  # both: the stricter
+        (0.9, 10, 7),  # 64 - floor(57.6) = 7
+    ],
+)
 def test_number_of_kept_features(digits, prune_ratio, max_features, n_kept):
     X_train = digits[0]
-    sel = PruneSparsifyTransformer(prune_ratio=prune_ratio,
-                                   max_features=max_features).fit(X_train)
+    sel = PruneSparsifyTransformer(
+        prune_ratio=prune_ratio, max_features=max_features
+    ).fit(X_train)
     assert sel.get_support().sum() == n_kept
     assert sel.transform(X_train).shape == (X_train.shape[0], n_kept)
     # the kept features are exactly the best scored ones
@@ -239,16 +258,18 @@ def test_ties_keep_the_lower_index():
 def test_sparsity_threshold_zeroes_small_values_only():
     X = np.array([[0.05, -0.2, 3.0], [-0.5, 0.09, 0.1], [1.0, 2.0, -0.099]])
     original = X.copy()
-    sel = PruneSparsifyTransformer(prune_ratio=0.0, sparsity_threshold=0.1,
-                                   sparse_output=False).fit(X)
+    sel = PruneSparsifyTransformer(
+        prune_ratio=0.0, sparsity_threshold=0.1, sparse_output=False
+    ).fit(X)
     expected = np.where(np.abs(X) < 0.1, 0.0, X)
     np.testing.assert_array_equal(sel.transform(X), expected)
     np.testing.assert_array_equal(X, original)  # the input is not modified
     assert sel.density_ == np.count_nonzero(expected) / X.size
 
 
-@pytest.mark.parametrize("container", [sparse.csr_matrix, sparse.csc_matrix,
-                                       sparse.csr_array])
+@pytest.mark.parametrize(
+    "container", [sparse.csr_matrix, sparse.csc_matrix, sparse.csr_array]
+)
 def test_sparse_input_and_output(digits, container):
     X_train, X_test, _, _ = digits
     dense = PruneSparsifyTransformer(sparsity_threshold=0.3, sparse_output=False)
@@ -296,7 +317,8 @@ def test_auto_sparse_output_follows_the_training_density():
     assert not dense_sel.sparse_output_ and dense_sel.density_ == 1.0
     # a threshold can bring the density under the bound
     thresholded = PruneSparsifyTransformer(
-        prune_ratio=0.0, sparsity_threshold=0.96).fit(X)
+        prune_ratio=0.0, sparsity_threshold=0.96
+    ).fit(X)
     assert thresholded.density_ < 0.1 and thresholded.sparse_output_
 
 
@@ -329,8 +351,11 @@ def test_pandas_output_and_feature_names(digits):
     low.set_output(transform="pandas")
     assert isinstance(low.fit_transform(df), pd.DataFrame)
     assert low.sparse_output_
-    forced = PruneSparsifyTransformer(sparse_output=True).set_output(
-        transform="pandas").fit(df)
+    forced = (
+        PruneSparsifyTransformer(sparse_output=True)
+        .set_output(transform="pandas")
+        .fit(df)
+    )
     with pytest.raises(ValueError, match="sparse_output=False"):
         forced.transform(df)
 
@@ -353,8 +378,8 @@ def test_inverse_transform(digits):
 def test_pickle_round_trip(digits):
     X_train, X_test, y_train, _ = digits
     sel = PruneSparsifyTransformer(
-        "gradient", MLPClassifier(hidden_layer_sizes=(8,), max_iter=20,
-                                  random_state=0)).fit(X_train, y_train)
+        "gradient", MLPClassifier(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+    ).fit(X_train, y_train)
     loaded = pickle.loads(pickle.dumps(sel))
     np.testing.assert_array_equal(loaded.transform(X_test), sel.transform(X_test))
 
@@ -364,13 +389,25 @@ def test_pickle_round_trip(digits):
 
 def test_pipeline_tuned_over_both_prune_ratios(digits):
     X_train, X_test, y_train, y_test = digits
-    mlp = dict(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=60,
-               n_prune_steps=1, finetune_iter=5, random_state=0)
-    pipe = Pipeline([
-        ("prune", PruneSparsifyTransformer(
-            "importance", PrunedMLPClassifier(prune_ratio=0.5, **mlp))),
-        ("clf", PrunedMLPClassifier(**mlp)),
-    ])
+    mlp = dict(
+        hidden_layer_sizes=(16,),
+        solver="lbfgs",
+        max_iter=60,
+        n_prune_steps=1,
+        finetune_iter=5,
+        random_state=0,
+    )
+    pipe = Pipeline(
+        [
+            (
+                "prune",
+                PruneSparsifyTransformer(
+                    "importance", PrunedMLPClassifier(prune_ratio=0.5, **mlp)
+                ),
+            ),
+            ("clf", PrunedMLPClassifier(**mlp)),
+        ]
+    )
     grid = {"prune__prune_ratio": [0.25, 0.75], "clf__prune_ratio": [0.5, 0.8]}
     search = GridSearchCV(pipe, grid, cv=2).fit(X_train, y_train)
     assert len(search.cv_results_["params"]) == 4
@@ -385,17 +422,18 @@ def test_pipeline_tuned_over_both_prune_ratios(digits):
 
 def test_criterion_can_be_tuned_with_an_estimator_set(digits):
     X_train, _, y_train, _ = digits
-    pipe = Pipeline([
-        ("prune", PruneSparsifyTransformer(estimator=Ridge(), max_features=16)),
-        ("reg", Ridge()),
-    ])
+    pipe = Pipeline(
+        [
+            ("prune", PruneSparsifyTransformer(estimator=Ridge(), max_features=16)),
+            ("reg", Ridge()),
+        ]
+    )
     search = GridSearchCV(
         pipe, {"prune__criterion": ["entropy", "importance", "gradient"]}, cv=2
     ).fit(X_train, y_train)
     assert len(search.cv_results_["params"]) == 3
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
-    entropy = clone(pipe).set_params(prune__criterion="entropy").fit(
-        X_train, y_train)
+    entropy = clone(pipe).set_params(prune__criterion="entropy").fit(X_train, y_train)
     assert not hasattr(entropy["prune"], "estimator_")  # entropy ignores it
 
 
@@ -403,7 +441,8 @@ def test_sample_weight_is_passed_to_the_estimator_and_the_scores(digits):
     X_train, _, y_train, _ = digits
     sw = np.r_[np.ones(300), np.full(300, 2.0)]
     sel = PruneSparsifyTransformer("gradient", Ridge()).fit(
-        X_train, y_train, sample_weight=sw)
+        X_train, y_train, sample_weight=sw
+    )
     ridge = Ridge().fit(X_train, y_train, sample_weight=sw)
     np.testing.assert_allclose(sel.estimator_.coef_, ridge.coef_)
     mean = np.average(X_train, axis=0, weights=sw)
@@ -422,25 +461,48 @@ def test_prefit_with_an_unfitted_estimator():
     assert not hasattr(sel, "support_")
 
 
-@pytest.mark.parametrize("params, fit_args, error, match", [
-    (dict(criterion="importance"), "Xy", ValueError, "needs an estimator"),
-    (dict(criterion="gradient", estimator=Ridge()), "X", ValueError,
-     "requires y to be passed"),
-    (dict(criterion="importance", estimator=KNeighborsRegressor(n_neighbors=2)),
-     "Xy", ValueError, "coef_"),
-    (dict(criterion="gradient", estimator=DecisionTreeRegressor()), "Xy",
-     ValueError, "needs an MLP"),
-    (dict(max_features=4), "X", ValueError, "max_features=4 must be <= "),
-    (dict(max_features=0), "X", InvalidParameterError, "max_features"),
-    (dict(prune_ratio=1.0), "X", InvalidParameterError, "prune_ratio"),
-    (dict(criterion="magnitude"), "X", InvalidParameterError, "criterion"),
-    (dict(sparse_output="yes"), "X", InvalidParameterError, "sparse_output"),
-    (dict(sparsity_threshold=-1), "X", InvalidParameterError, "sparsity_threshold"),
-    (dict(estimator="ridge", criterion="importance"), "Xy", InvalidParameterError,
-     "estimator"),
-    (dict(criterion="importance", estimator=Lars()), "Xyw", ValueError,
-     "does not accept sample_weight"),
-])
+@pytest.mark.parametrize(
+    "params, fit_args, error, match",
+    [
+        (dict(criterion="importance"), "Xy", ValueError, "needs an estimator"),
+        (
+            dict(criterion="gradient", estimator=Ridge()),
+            "X",
+            ValueError,
+            "requires y to be passed",
+        ),
+        (
+            dict(criterion="importance", estimator=KNeighborsRegressor(n_neighbors=2)),
+            "Xy",
+            ValueError,
+            "coef_",
+        ),
+        (
+            dict(criterion="gradient", estimator=DecisionTreeRegressor()),
+            "Xy",
+            ValueError,
+            "needs an MLP",
+        ),
+        (dict(max_features=4), "X", ValueError, "max_features=4 must be <= "),
+        (dict(max_features=0), "X", InvalidParameterError, "max_features"),
+        (dict(prune_ratio=1.0), "X", InvalidParameterError, "prune_ratio"),
+        (dict(criterion="magnitude"), "X", InvalidParameterError, "criterion"),
+        (dict(sparse_output="yes"), "X", InvalidParameterError, "sparse_output"),
+        (dict(sparsity_threshold=-1), "X", InvalidParameterError, "sparsity_threshold"),
+        (
+            dict(estimator="ridge", criterion="importance"),
+            "Xy",
+            InvalidParameterError,
+            "estimator",
+        ),
+        (
+            dict(criterion="importance", estimator=Lars()),
+            "Xyw",
+            ValueError,
+            "does not accept sample_weight",
+        ),
+    ],
+)
 def test_bad_parameters(params, fit_args, error, match):
     X, y = _toy(), np.arange(4.0)
     args = {"X": (X,), "Xy": (X, y), "Xyw": (X, y, np.ones(4))}[fit_args]
@@ -457,8 +519,7 @@ def test_prefit_estimator_on_other_data():
     with pytest.raises(ValueError, match="requires y"):
         PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X)
     with pytest.raises(ValueError, match="y has 2 output"):
-        PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(
-            X, np.c_[y, y])
+        PruneSparsifyTransformer("gradient", mlp, prefit=True).fit(X, np.c_[y, y])
     clf = MLPClassifier(hidden_layer_sizes=(2,), max_iter=5).fit(X, [0, 1, 0, 1])
     with pytest.raises(ValueError, match=re.escape("not fitted on: [7]")):
         PruneSparsifyTransformer("gradient", clf, prefit=True).fit(X, [0, 1, 7, 1])
@@ -502,19 +563,29 @@ def test_skops_round_trip_trusts_the_transformer(digits, tmp_path):
 
     X_train, X_test, y_train, _ = digits
     mlp = dict(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
-    pipe = Pipeline([
-        ("prune", PruneSparsifyTransformer(
-            "gradient", PrunedMLPClassifier(**mlp), sparsity_threshold=0.2,
-            sparse_output=True)),
-        ("clf", PrunedMLPClassifier(**mlp)),
-    ]).fit(X_train, y_train)
+    pipe = Pipeline(
+        [
+            (
+                "prune",
+                PruneSparsifyTransformer(
+                    "gradient",
+                    PrunedMLPClassifier(**mlp),
+                    sparsity_threshold=0.2,
+                    sparse_output=True,
+                ),
+            ),
+            ("clf", PrunedMLPClassifier(**mlp)),
+        ]
+    ).fit(X_train, y_train)
     path = tmp_path / "pipe.skops"
     io.dump(pipe, path)
     loaded = io.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X_test),
-                                  pipe.predict_proba(X_test))
-    np.testing.assert_array_equal(loaded["prune"].get_support(),
-                                  pipe["prune"].get_support())
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), pipe.predict_proba(X_test)
+    )
+    np.testing.assert_array_equal(
+        loaded["prune"].get_support(), pipe["prune"].get_support()
+    )
 
 
 def test_pipeline_into_sparse_sgd_regressor_tuned_over_both_prune_ratios():
@@ -525,17 +596,31 @@ def test_pipeline_into_sparse_sgd_regressor_tuned_over_both_prune_ratios():
 
     from skprune import SparseSGDRegressor
 
-    X, y, coef = make_regression(n_samples=400, n_features=30, n_informative=5,
-                                 noise=1.0, coef=True, random_state=0)
-    pipe = Pipeline([
-        ("scale", StandardScaler()),
-        ("prune", PruneSparsifyTransformer(
-            "gradient", SparseSGDRegressor(prune_ratio=0.0, random_state=0),
-            sparse_output=False)),
-        ("reg", SparseSGDRegressor(random_state=0)),
-    ])
-    grid = GridSearchCV(pipe, {"prune__prune_ratio": [0.5, 0.8],
-                               "reg__prune_ratio": [0.0, 0.5]}, cv=3).fit(X, y)
+    X, y, coef = make_regression(
+        n_samples=400,
+        n_features=30,
+        n_informative=5,
+        noise=1.0,
+        coef=True,
+        random_state=0,
+    )
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            (
+                "prune",
+                PruneSparsifyTransformer(
+                    "gradient",
+                    SparseSGDRegressor(prune_ratio=0.0, random_state=0),
+                    sparse_output=False,
+                ),
+            ),
+            ("reg", SparseSGDRegressor(random_state=0)),
+        ]
+    )
+    grid = GridSearchCV(
+        pipe, {"prune__prune_ratio": [0.5, 0.8], "reg__prune_ratio": [0.0, 0.5]}, cv=3
+    ).fit(X, y)
     assert set(grid.best_params_) == {"prune__prune_ratio", "reg__prune_ratio"}
     best = grid.best_estimator_
     kept = best["prune"].get_support()

@@ -27,8 +27,13 @@ from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._compressed import CompressedMLP, ModelInputError, choose_format
 from skprune.neural_network import _pack
 
-FAST = dict(hidden_layer_sizes=(32,), max_iter=40, n_prune_steps=2, finetune_iter=2,
-            random_state=0)
+FAST = dict(
+    hidden_layer_sizes=(32,),
+    max_iter=40,
+    n_prune_steps=2,
+    finetune_iter=2,
+    random_state=0,
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +57,11 @@ def masked_dense(est, X):
 
 # -- issue 15 item 1: dtype preserved ------------------------------------------
 
-@pytest.mark.parametrize("cls, parent", [(PrunedMLPClassifier, MLPClassifier),
-                                         (PrunedMLPRegressor, MLPRegressor)])
+
+@pytest.mark.parametrize(
+    "cls, parent",
+    [(PrunedMLPClassifier, MLPClassifier), (PrunedMLPRegressor, MLPRegressor)],
+)
 def test_float32_fit_predicts_float32_as_sklearn(digits, cls, parent):
     X, y = digits
     X32 = X.astype(np.float32)
@@ -78,31 +86,40 @@ def test_explicit_inference_dtype_wins_over_auto(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est = PrunedMLPClassifier(**FAST, inference_dtype="float64").fit(
-            X.astype(np.float32), y)
+            X.astype(np.float32), y
+        )
     assert est.compressed_.dtype == np.float64
     assert est.predict_proba(X.astype(np.float32)).dtype == np.float64
 
 
 # -- the compiled pass equals the masked dense pass ----------------------------
 
+
 @pytest.mark.parametrize("fmt", ["auto", "dense", "sparse"])
 @pytest.mark.parametrize("n", [1, 7, 64, 65, 200])
 def test_outputs_equal_masked_dense_at_every_batch(fitted, digits, fmt, n):
     X, _ = digits
     est = copy.deepcopy(fitted).set_params(inference_format=fmt)
-    np.testing.assert_allclose(est.predict_proba(X[:n]), masked_dense(est, X[:n]),
-                               rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(
+        est.predict_proba(X[:n]), masked_dense(est, X[:n]), rtol=1e-10, atol=1e-300
+    )
 
 
 def test_non_contiguous_int_and_sparse_inputs(fitted, digits):
     X, _ = digits
     expected = fitted.predict_proba(X)
-    for data in (np.asfortranarray(X), X.tolist(), sparse.csr_matrix(X),
-                 sparse.csc_matrix(X), X[:, ::1].copy(order="F")):
+    for data in (
+        np.asfortranarray(X),
+        X.tolist(),
+        sparse.csr_matrix(X),
+        sparse.csc_matrix(X),
+        X[:, ::1].copy(order="F"),
+    ):
         np.testing.assert_allclose(fitted.predict_proba(data), expected, rtol=1e-12)
     Xi = (X * 16).astype(np.int64)
-    np.testing.assert_allclose(fitted.predict_proba(Xi),
-                               masked_dense(fitted, Xi.astype(float)), rtol=1e-10)
+    np.testing.assert_allclose(
+        fitted.predict_proba(Xi), masked_dense(fitted, Xi.astype(float)), rtol=1e-10
+    )
     strided = np.repeat(X, 2, axis=0)[::2]  # not C-contiguous rows
     np.testing.assert_allclose(fitted.predict_proba(strided), expected, rtol=1e-12)
 
@@ -117,15 +134,20 @@ def test_auto_format_cost_model_choices():
 
 # -- input checks: sklearn's errors, at most one pass -------------------------
 
-@pytest.mark.parametrize("bad, message", [
-    (np.nan, "Input X contains NaN"),
-    (np.inf, "Input X contains infinity or a value too large for dtype"),
-    (-np.inf, "Input X contains infinity or a value too large for dtype"),
-])
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.nan, "Input X contains NaN"),
+        (np.inf, "Input X contains infinity or a value too large for dtype"),
+        (-np.inf, "Input X contains infinity or a value too large for dtype"),
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("where", [0, 63, 64, 499])
-def test_non_finite_anywhere_raises_sklearns_error(fitted, digits, bad, message,
-                                                   dtype, where):
+def test_non_finite_anywhere_raises_sklearns_error(
+    fitted, digits, bad, message, dtype, where
+):
     X = digits[0].astype(dtype)
     X[where, 0] = bad  # column 0 of digits is never read by the network
     assert 0 not in fitted.compressed_.input_index
@@ -140,8 +162,10 @@ def test_non_finite_anywhere_raises_sklearns_error(fitted, digits, bad, message,
 
 def test_wrong_width_and_feature_names_as_sklearn(fitted, digits):
     X, y = digits
-    with pytest.raises(ValueError, match="X has 63 features, but PrunedMLPClassifier "
-                                         "is expecting 64 features"):
+    with pytest.raises(
+        ValueError,
+        match="X has 63 features, but PrunedMLPClassifier is expecting 64 features",
+    ):
         fitted.predict(X[:, :63])
     with pytest.raises(ValueError, match="Expected 2D array"):
         fitted.predict(X[0])
@@ -159,6 +183,7 @@ def test_wrong_width_and_feature_names_as_sklearn(fitted, digits):
 
 # -- float32 safety ------------------------------------------------------------
 
+
 def test_float32_network_never_returns_a_silent_label(fitted, digits):
     X, _ = digits
     est = copy.deepcopy(fitted).set_params(inference_dtype="float32")
@@ -168,18 +193,25 @@ def test_float32_network_never_returns_a_silent_label(fitted, digits):
     with pytest.raises(ValueError, match="beyond the float32 range"):
         est.predict(big)
     # finite float32 input that overflows inside a float32 network
-    net = CompressedMLP([np.full((2, 2), 10.0), np.ones((2, 2))], [np.zeros(2)] * 2,
-                        [np.ones((2, 2), bool)] * 2, "relu", "softmax",
-                        inference_dtype="float32")
+    net = CompressedMLP(
+        [np.full((2, 2), 10.0), np.ones((2, 2))],
+        [np.zeros(2)] * 2,
+        [np.ones((2, 2), bool)] * 2,
+        "relu",
+        "softmax",
+        inference_dtype="float32",
+    )
     with pytest.raises(ValueError, match="float32 network overflowed"):
         net.forward(np.array([[1.0, 2.0], [3e38, 1.0]], dtype=np.float32))
     # a float64 network handles the first case and answers like sklearn
     est64 = copy.deepcopy(fitted).set_params(inference_dtype="float64")
-    np.testing.assert_allclose(est64.predict_proba(big), masked_dense(est64, big),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        est64.predict_proba(big), masked_dense(est64, big), rtol=1e-10
+    )
 
 
 # -- predict memory per chunk --------------------------------------------------
+
 
 def test_predict_takes_labels_per_chunk(fitted, digits, monkeypatch):
     X, _ = digits
@@ -199,22 +231,32 @@ def test_predict_takes_labels_per_chunk(fitted, digits, monkeypatch):
 
 # -- issue 15 item 7: a loaded model predicts identically ----------------------
 
+
 def _round_trips(est):
     buffer = io.BytesIO()
     joblib.dump(est, buffer)
     buffer.seek(0)
-    return {"pickle": pickle.loads(pickle.dumps(est)), "joblib": joblib.load(buffer),
-            "deepcopy": copy.deepcopy(est)}
+    return {
+        "pickle": pickle.loads(pickle.dumps(est)),
+        "joblib": joblib.load(buffer),
+        "deepcopy": copy.deepcopy(est),
+    }
 
 
-@pytest.mark.parametrize("params", [
-    dict(activation="tanh"), dict(activation="logistic"),
-    dict(inference_dtype="float32"), dict(inference_format="dense"),
-    dict(inference_format="sparse"), dict(activation="identity",
-                                          inference_dtype="float32"),
-])
-def test_loaded_model_predicts_like_the_live_one_after_set_params(fitted, digits,
-                                                                    params):
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(activation="tanh"),
+        dict(activation="logistic"),
+        dict(inference_dtype="float32"),
+        dict(inference_format="dense"),
+        dict(inference_format="sparse"),
+        dict(activation="identity", inference_dtype="float32"),
+    ],
+)
+def test_loaded_model_predicts_like_the_live_one_after_set_params(
+    fitted, digits, params
+):
     X, _ = digits
     live = copy.deepcopy(fitted).set_params(**params)
     expected = live.predict_proba(X)
@@ -223,8 +265,9 @@ def test_loaded_model_predicts_like_the_live_one_after_set_params(fitted, digits
         np.testing.assert_array_equal(loaded.predict(X), live.predict(X))
 
 
-def test_inference_settings_take_effect_at_once_architecture_at_next_fit(fitted,
-                                                                        digits):
+def test_inference_settings_take_effect_at_once_architecture_at_next_fit(
+    fitted, digits
+):
     X, y = digits
     est = copy.deepcopy(fitted)
     relu = est.predict_proba(X)
@@ -245,6 +288,7 @@ def test_inference_settings_take_effect_at_once_architecture_at_next_fit(fitted,
 
 # -- issue 15 item 9: a bad file gives one clear error -------------------------
 
+
 def _edit_skops(path, edit):
     """Rewrite schema.json of a skops file (only trusted, builtin types)."""
     with zipfile.ZipFile(path) as z:
@@ -258,12 +302,19 @@ def _edit_skops(path, edit):
 
 
 def _json(value, node_id=1):
-    return {"__class__": "str", "__module__": "builtins", "__loader__": "JsonNode",
-            "content": json.dumps(value), "is_json": True, "__id__": node_id}
+    return {
+        "__class__": "str",
+        "__module__": "builtins",
+        "__loader__": "JsonNode",
+        "content": json.dumps(value),
+        "is_json": True,
+        "__id__": node_id,
+    }
 
 
 # skops shares one node per Python object id (e.g. the int 64 or the string
 # 'relu' wherever they occur), so an edited node gets a fresh id
+
 
 def _set_activation(content):
     content["activation"] = _json("bogus", 11)
@@ -286,13 +337,16 @@ def _not_a_dict(content):
     content["coefs_"]["content"][1] = _json("oops", 15)
 
 
-@pytest.mark.parametrize("edit, message", [
-    (_set_activation, "activation='bogus' is not one of"),
-    (_set_network_activation, "_network_activation='bogus' is not one of"),
-    (_set_out_activation, "out_activation_='bogus' is not one of"),
-    (_shrink_shape, r"coefs_\[0\] of shape \(63, 32\) has inconsistent indptr"),
-    (_not_a_dict, r"coefs_\[1\] is a str, not a packed layer"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (_set_activation, "activation='bogus' is not one of"),
+        (_set_network_activation, "_network_activation='bogus' is not one of"),
+        (_set_out_activation, "out_activation_='bogus' is not one of"),
+        (_shrink_shape, r"coefs_\[0\] of shape \(63, 32\) has inconsistent indptr"),
+        (_not_a_dict, r"coefs_\[1\] is a str, not a packed layer"),
+    ],
+)
 def test_edited_skops_file_raises_one_clear_error(fitted, tmp_path, edit, message):
     pytest.importorskip("skops")
     from skprune.io import dump, load
@@ -301,24 +355,36 @@ def test_edited_skops_file_raises_one_clear_error(fitted, tmp_path, edit, messag
     dump(fitted, path)
     load(path)  # the unedited file loads
     _edit_skops(path, edit)
-    with pytest.raises(ValueError, match="Cannot load PrunedMLPClassifier: the "
-                                         "file's fitted network is invalid") as exc:
+    with pytest.raises(
+        ValueError,
+        match="Cannot load PrunedMLPClassifier: the file's fitted network is invalid",
+    ) as exc:
         load(path)
     assert exc.match(message)
 
 
-@pytest.mark.parametrize("corrupt, message", [
-    (lambda s: s["coefs_"][0].update(indices=s["coefs_"][0]["indices"] + 1000),
-     "column indices outside"),
-    (lambda s: s["coefs_"][0].pop("data"), r"lacks \['data'\]"),
-    (lambda s: s["coefs_"].__setitem__(1, _pack(np.ones((7, 10)),
-                                                np.ones((7, 10), bool))),
-     "has 32 outputs but coefs_"),
-    (lambda s: s.update(intercepts_=s["intercepts_"][:1]), "intercepts_ must be"),
-    (lambda s: s["coefs_"][0].update(data=s["coefs_"][0]["data"].astype(str)),
-     "not float"),
-    (lambda s: s.update(coefs_=None), "not a non-empty list"),
-])
+@pytest.mark.parametrize(
+    "corrupt, message",
+    [
+        (
+            lambda s: s["coefs_"][0].update(indices=s["coefs_"][0]["indices"] + 1000),
+            "column indices outside",
+        ),
+        (lambda s: s["coefs_"][0].pop("data"), r"lacks \['data'\]"),
+        (
+            lambda s: s["coefs_"].__setitem__(
+                1, _pack(np.ones((7, 10)), np.ones((7, 10), bool))
+            ),
+            "has 32 outputs but coefs_",
+        ),
+        (lambda s: s.update(intercepts_=s["intercepts_"][:1]), "intercepts_ must be"),
+        (
+            lambda s: s["coefs_"][0].update(data=s["coefs_"][0]["data"].astype(str)),
+            "not float",
+        ),
+        (lambda s: s.update(coefs_=None), "not a non-empty list"),
+    ],
+)
 def test_crafted_state_raises_one_clear_error(fitted, corrupt, message):
     state = copy.deepcopy(fitted.__getstate__())
     corrupt(state)
@@ -328,6 +394,7 @@ def test_crafted_state_raises_one_clear_error(fitted, corrupt, message):
 
 
 # -- the compile cache ---------------------------------------------------------
+
 
 def test_kernel_compiles_without_a_writable_cache(tmp_path):
     # numba caches next to the source or in the user's cache dir; with neither
@@ -352,15 +419,21 @@ def test_kernel_compiles_without_a_writable_cache(tmp_path):
     """)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env = dict(os.environ, PYTHONPATH=root)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                         text=True, env=env, check=True).stdout.split("\n")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout.split("\n")
     assert out[0] == "[[1.0, 2.0]]" and out[1] == "True"
 
 
 def test_model_input_error_is_a_value_error():
     assert issubclass(ModelInputError, ValueError)
-    net = CompressedMLP([np.ones((2, 1))], [np.zeros(1)], [np.ones((2, 1), bool)],
-                        "relu", "identity")
+    net = CompressedMLP(
+        [np.ones((2, 1))], [np.zeros(1)], [np.ones((2, 1), bool)], "relu", "identity"
+    )
     with pytest.raises(ModelInputError, match="NaN or infinity"):
         net.forward(np.array([[np.nan, 1.0]]))
 
@@ -379,8 +452,13 @@ def test_poisson_regressor_exp_output_served_and_loaded(dtype):
     rng = np.random.RandomState(0)
     X = rng.rand(120, 6).astype(dtype)
     y = np.exp(X @ rng.rand(6)) + rng.rand(120)
-    est = PrunedMLPRegressor(loss="poisson", hidden_layer_sizes=(7,), max_iter=60,
-                             prune_ratio=0.5, random_state=0).fit(X, y)
+    est = PrunedMLPRegressor(
+        loss="poisson",
+        hidden_layer_sizes=(7,),
+        max_iter=60,
+        prune_ratio=0.5,
+        random_state=0,
+    ).fit(X, y)
     assert est.out_activation_ == "exp"
     ref = MLPRegressor(loss="poisson", hidden_layer_sizes=(7,), max_iter=1).fit(X, y)
     ref.coefs_ = [c.copy() for c in est.coefs_]

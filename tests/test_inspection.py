@@ -55,8 +55,12 @@ def curve(digits):
 
     X, y = digits
     display = PruningCurveDisplay.from_estimator(
-        _tiny(), X, y, prune_ratios=[0.9, 0.0, 0.5, 0.5],
-        criteria=["magnitude", "entropy"], cv=CV,
+        _tiny(),
+        X,
+        y,
+        prune_ratios=[0.9, 0.0, 0.5, 0.5],
+        criteria=["magnitude", "entropy"],
+        cv=CV,
     )
     yield display
     plt.close("all")
@@ -83,7 +87,9 @@ def test_curve_scores_are_the_cross_validated_scores(curve, digits):
     for criterion, row in (("entropy", 2), ("random", 1)):
         expected = cross_val_score(
             _tiny(prune_criterion=criterion, prune_ratio=curve.prune_ratios[row]),
-            X, y, cv=CV,
+            X,
+            y,
+            cv=CV,
         )
         np.testing.assert_allclose(curve.scores[criterion][row], expected)
 
@@ -116,8 +122,9 @@ def test_curve_replot_log_compression_errorbar(curve, pyplot):
     from matplotlib.container import ErrorbarContainer
 
     _, ax = pyplot.subplots()
-    curve.plot(ax=ax, log_compression=True, std_display_style="errorbar",
-               score_name="Accuracy")
+    curve.plot(
+        ax=ax, log_compression=True, std_display_style="errorbar", score_name="Accuracy"
+    )
     assert curve.ax_ is ax
     assert curve.lines_ is None and curve.fill_between_ is None
     assert ax.get_xscale() == "log"
@@ -148,7 +155,13 @@ def test_curve_default_criterion_pipeline_neurons_scoring(digits, pyplot):
     )
     _, ax = pyplot.subplots()
     display = PruningCurveDisplay.from_estimator(
-        pipe, X, y, prune_ratios=[0.5], cv=CV, scoring="neg_log_loss", ax=ax,
+        pipe,
+        X,
+        y,
+        prune_ratios=[0.5],
+        cv=CV,
+        scoring="neg_log_loss",
+        ax=ax,
         criteria=None,
     )
     assert display.ax_ is ax
@@ -166,8 +179,13 @@ def test_curve_regressor_random_only(pyplot):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(120, 4))
     y = X @ [1.0, -2.0, 0.5, 0.0]
-    reg = PrunedMLPRegressor(hidden_layer_sizes=(6,), solver="lbfgs", max_iter=50,
-                             n_prune_steps=1, random_state=0)
+    reg = PrunedMLPRegressor(
+        hidden_layer_sizes=(6,),
+        solver="lbfgs",
+        max_iter=50,
+        n_prune_steps=1,
+        random_state=0,
+    )
     display = PruningCurveDisplay.from_estimator(
         reg, X, y, prune_ratios=[0.3], criteria="random", cv=2
     )
@@ -216,9 +234,7 @@ def test_history_display(digits, pyplot):
     assert np.all(np.isnan(display.validation_score))
     assert display.accepted.all()
     assert set(display.lines_) == {"sparsity", "target_sparsity", "loss"}
-    np.testing.assert_allclose(
-        display.lines_["sparsity"].get_ydata(), display.sparsity
-    )
+    np.testing.assert_allclose(display.lines_["sparsity"].get_ydata(), display.sparsity)
     np.testing.assert_allclose(display.lines_["loss"].get_ydata(), display.loss)
     assert display.score_ax_ is None
     assert len(display.axes_) == 2
@@ -251,8 +267,9 @@ def test_history_display_validation_and_rejected_step(pyplot):
 
 def test_history_from_fit_with_max_score_drop(digits, pyplot):
     X, y = digits
-    clf = _tiny(prune_ratio=0.97, n_prune_steps=4, max_score_drop=0.0,
-                validation_fraction=0.3).fit(X, y)
+    clf = _tiny(
+        prune_ratio=0.97, n_prune_steps=4, max_score_drop=0.0, validation_fraction=0.3
+    ).fit(X, y)
     display = PruningHistoryDisplay.from_estimator(make_pipeline(clf))
     assert display.score_ax_ is not None
     assert np.isfinite(display.validation_score).all()
@@ -291,11 +308,13 @@ def test_without_matplotlib(monkeypatch, digits):
     X, y = digits
     message = r'requires matplotlib.*pip install "skprune\[plot\]"'
     # raised before any fitting (LogisticRegression would fail only later)
-    with pytest.raises(ImportError, match="PruningCurveDisplay.from_estimator " +
-                       message):
+    with pytest.raises(
+        ImportError, match="PruningCurveDisplay.from_estimator " + message
+    ):
         PruningCurveDisplay.from_estimator(LogisticRegression(), X, y)
     display = PruningCurveDisplay(
-        prune_ratios=np.array([0.5]), sparsities={"random": np.ones((1, 2))},
+        prune_ratios=np.array([0.5]),
+        sparsities={"random": np.ones((1, 2))},
         scores={"random": np.ones((1, 2))},
     )
     with pytest.raises(ImportError, match="PruningCurveDisplay.plot " + message):
@@ -317,14 +336,23 @@ def _every_estimator():
     X, y = make_regression(160, 12, n_informative=4, noise=2.0, random_state=0)
     X = StandardScaler().fit_transform(X)
     Xd, yd = load_digits(return_X_y=True)
-    mlp = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=40,
-               n_prune_steps=2, finetune_iter=5, random_state=0)
+    mlp = dict(
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        max_iter=40,
+        n_prune_steps=2,
+        finetune_iter=5,
+        random_state=0,
+    )
     return {
         "PrunedMLPClassifier": (PrunedMLPClassifier(**mlp), Xd[:200] / 16, yd[:200]),
         "PrunedMLPRegressor": (PrunedMLPRegressor(**mlp), X, y / 100),
         "SparseSGDRegressor": (SparseSGDRegressor(max_iter=50, random_state=0), X, y),
-        "SparseSGDClassifier": (SparseSGDClassifier(max_iter=50, random_state=0),
-                                Xd[:200] / 16, yd[:200]),
+        "SparseSGDClassifier": (
+            SparseSGDClassifier(max_iter=50, random_state=0),
+            Xd[:200] / 16,
+            yd[:200],
+        ),
     }
 
 
@@ -335,14 +363,16 @@ EVERY = _every_estimator()
 def test_curve_display_for_every_estimator(name, pyplot):
     est, X, y = EVERY[name]
     display = PruningCurveDisplay.from_estimator(
-        est, X, y, prune_ratios=[0.25, 0.75], cv=2)
+        est, X, y, prune_ratios=[0.25, 0.75], cv=2
+    )
     # the default criterion and the family's 'random' baseline
     assert list(display.scores) == ["magnitude", "random"]
     for criterion in display.scores:
         assert display.scores[criterion].shape == (2, 2)
         assert np.all(np.isfinite(display.scores[criterion]))
-        assert np.all(display.sparsities[criterion][1] > display.sparsities[
-            criterion][0])
+        assert np.all(
+            display.sparsities[criterion][1] > display.sparsities[criterion][0]
+        )
     assert display.lines_["random"].get_linestyle() == "--"
 
 

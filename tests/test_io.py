@@ -32,8 +32,12 @@ class Gadget:
 def fitted():
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
-    est = make_pipeline(StandardScaler(), PrunedMLPClassifier(
-        hidden_layer_sizes=(24,), max_iter=40, prune_ratio=0.9, random_state=0))
+    est = make_pipeline(
+        StandardScaler(),
+        PrunedMLPClassifier(
+            hidden_layer_sizes=(24,), max_iter=40, prune_ratio=0.9, random_state=0
+        ),
+    )
     return est.fit(X, y), X, y
 
 
@@ -53,16 +57,19 @@ def test_round_trip_regressor(tmp_path):
     est = PrunedMLPRegressor(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
     est.fit(X, y)
     io.dump(est, tmp_path / "r.skops")
-    np.testing.assert_array_equal(io.load(tmp_path / "r.skops").predict(X),
-                                  est.predict(X))
+    np.testing.assert_array_equal(
+        io.load(tmp_path / "r.skops").predict(X), est.predict(X)
+    )
 
 
 def test_round_trip_sparse_sgd_classifier(tmp_path):
     from skprune import SparseSGDClassifier
 
     X, y = load_digits(return_X_y=True)
-    est = make_pipeline(StandardScaler(), SparseSGDClassifier(
-        loss="log_loss", prune_ratio=0.5, random_state=0)).fit(X, y)
+    est = make_pipeline(
+        StandardScaler(),
+        SparseSGDClassifier(loss="log_loss", prune_ratio=0.5, random_state=0),
+    ).fit(X, y)
     io.dump(est, tmp_path / "c.skops")
     loaded = io.load(tmp_path / "c.skops")
     np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
@@ -156,8 +163,12 @@ def skops_file(fitted, tmp_path):
 def test_refuses_a_nested_os_system(skops_file, tmp_path):
     def edit(schema):
         state = schema["content"]["content"]
-        state["activation"] = {"__class__": "system", "__module__": "os",
-                               "__loader__": "FunctionNode", "__id__": 1}
+        state["activation"] = {
+            "__class__": "system",
+            "__module__": "os",
+            "__loader__": "FunctionNode",
+            "__id__": 1,
+        }
 
     tampered = _tamper(skops_file, tmp_path / "system.skops", edit)
     with pytest.raises(io.UntrustedTypesError, match=r"os\.system"):
@@ -167,13 +178,16 @@ def test_refuses_a_nested_os_system(skops_file, tmp_path):
 def test_refuses_a_custom_class_without_building_it(skops_file, tmp_path):
     def edit(schema):
         node = schema["content"]["content"]["_label_binarizer"]
-        node["__module__"], node["__class__"] = (Recorder.__module__,
-                                                 Recorder.__qualname__)
+        node["__module__"], node["__class__"] = (
+            Recorder.__module__,
+            Recorder.__qualname__,
+        )
 
     tampered = _tamper(skops_file, tmp_path / "recorder.skops", edit)
     EVENTS.clear()
-    with pytest.raises(io.UntrustedTypesError,
-                       match=rf"{Recorder.__module__}\.Recorder"):
+    with pytest.raises(
+        io.UntrustedTypesError, match=rf"{Recorder.__module__}\.Recorder"
+    ):
         io.load(tampered)
     assert EVENTS == []
     # the check has teeth: the tampered file does build Recorder when trusted
@@ -189,10 +203,10 @@ def test_refuses_a_pickled_array_payload(skops_file, tmp_path):
     member = schema["content"]["content"]["intercepts_"]["content"][0]["file"]
     marker = tmp_path / "marker.txt"
     hostile = _bytes_io.BytesIO()
-    np.save(hostile, np.array([Payload(str(marker))], dtype=object),
-            allow_pickle=True)
-    tampered = _tamper(skops_file, tmp_path / "payload.skops",
-                       replace={member: hostile.getvalue()})
+    np.save(hostile, np.array([Payload(str(marker))], dtype=object), allow_pickle=True)
+    tampered = _tamper(
+        skops_file, tmp_path / "payload.skops", replace={member: hostile.getvalue()}
+    )
     with pytest.raises(ValueError, match="allow_pickle=False"):
         io.load(tampered)
     assert not marker.exists()
@@ -233,16 +247,41 @@ def test_joblib_files_load_in_a_fresh_process(tmp_path):
     Yr = np.column_stack([Xr[:, 0] - Xr[:, 1], np.tanh(Xr[:, 2])])
     small = dict(max_iter=30, n_prune_steps=2, finetune_iter=2, random_state=0)
     models = {
-        "pipeline_weight_sparse": (make_pipeline(StandardScaler(),
-                                                 PrunedMLPClassifier(
-            hidden_layer_sizes=(32,), prune_ratio=0.95, inference_format="sparse",
-            **small)), X, y),
-        "neuron_float32": (PrunedMLPClassifier(
-            hidden_layer_sizes=(24, 12), prune_granularity="neuron",
-            prune_ratio=0.5, inference_dtype="float32", **small), X, y),
-        "regressor_two_outputs": (PrunedMLPRegressor(
-            hidden_layer_sizes=(16,), solver="lbfgs", prune_ratio=0.8,
-            sparsity_threshold=1e-3, **small), Xr, Yr),
+        "pipeline_weight_sparse": (
+            make_pipeline(
+                StandardScaler(),
+                PrunedMLPClassifier(
+                    hidden_layer_sizes=(32,),
+                    prune_ratio=0.95,
+                    inference_format="sparse",
+                    **small,
+                ),
+            ),
+            X,
+            y,
+        ),
+        "neuron_float32": (
+            PrunedMLPClassifier(
+                hidden_layer_sizes=(24, 12),
+                prune_granularity="neuron",
+                prune_ratio=0.5,
+                inference_dtype="float32",
+                **small,
+            ),
+            X,
+            y,
+        ),
+        "regressor_two_outputs": (
+            PrunedMLPRegressor(
+                hidden_layer_sizes=(16,),
+                solver="lbfgs",
+                prune_ratio=0.8,
+                sparsity_threshold=1e-3,
+                **small,
+            ),
+            Xr,
+            Yr,
+        ),
     }
     expected = {}
     for name, (model, X_fit, y_fit) in models.items():
@@ -254,15 +293,21 @@ def test_joblib_files_load_in_a_fresh_process(tmp_path):
             expected[name]["proba"] = model.predict_proba(X_fit)
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", FRESH_PROCESS, str(tmp_path)],
-                            env=env, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", FRESH_PROCESS, str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     # the fresh process imported this checkout of skprune
     assert Path(result.stdout.splitlines()[0]).resolve().is_relative_to(ROOT)
     for name, outputs in expected.items():
         for kind, out in outputs.items():
-            np.testing.assert_array_equal(np.load(tmp_path / f"{name}.{kind}.npy"),
-                                          out, strict=True, err_msg=name)
+            np.testing.assert_array_equal(
+                np.load(tmp_path / f"{name}.{kind}.npy"), out, strict=True, err_msg=name
+            )
 
 
 def _size_cases():
@@ -277,16 +322,29 @@ def _size_cases():
     mlp = dict(hidden_layer_sizes=(32,), max_iter=60, random_state=0)
     return {
         "PrunedMLPClassifier": (
-            PrunedMLPClassifier(prune_ratio=0.95, early_stopping=True, **mlp), X, y),
+            PrunedMLPClassifier(prune_ratio=0.95, early_stopping=True, **mlp),
+            X,
+            y,
+        ),
         "PrunedMLPRegressor": (PrunedMLPRegressor(prune_ratio=0.9, **mlp), Xr, yr),
         "SparseSGDRegressor": (SparseSGDRegressor(random_state=0), Xr, yr),
         "PruneSparsifyTransformer": (
-            PruneSparsifyTransformer("gradient", PrunedMLPClassifier(**mlp),
-                                     prune_ratio=0.5), X, y),
-        "Pipeline": (make_pipeline(
-            PruneSparsifyTransformer("importance", PrunedMLPClassifier(**mlp),
-                                     prune_ratio=0.5),
-            PrunedMLPClassifier(prune_ratio=0.95, **mlp)), X, y),
+            PruneSparsifyTransformer(
+                "gradient", PrunedMLPClassifier(**mlp), prune_ratio=0.5
+            ),
+            X,
+            y,
+        ),
+        "Pipeline": (
+            make_pipeline(
+                PruneSparsifyTransformer(
+                    "importance", PrunedMLPClassifier(**mlp), prune_ratio=0.5
+                ),
+                PrunedMLPClassifier(prune_ratio=0.95, **mlp),
+            ),
+            X,
+            y,
+        ),
     }
 
 
@@ -316,8 +374,9 @@ def test_histories_come_back_with_the_types_users_saw(size_cases, name, tmp_path
     loaded = io.load(tmp_path / "m.skops")
     from_joblib = joblib.load(_dump_joblib(est, tmp_path / "m.joblib"))
     steps = lambda e: [s for _, s in e.steps] if hasattr(e, "steps") else [e]  # noqa: E731
-    for before, after_skops, after_joblib in zip(steps(est), steps(loaded),
-                                                 steps(from_joblib)):
+    for before, after_skops, after_joblib in zip(
+        steps(est), steps(loaded), steps(from_joblib)
+    ):
         for attr in ("loss_curve_", "validation_scores_", "pruning_history_"):
             if getattr(before, attr, None) is None:
                 continue
@@ -326,10 +385,12 @@ def test_histories_come_back_with_the_types_users_saw(size_cases, name, tmp_path
                 assert type(value) is type(getattr(before, attr))
                 assert value == getattr(before, attr)
                 assert [type(v) for v in value] == [
-                    type(v) for v in getattr(before, attr)]
+                    type(v) for v in getattr(before, attr)
+                ]
                 if value and isinstance(value[0], dict):
                     assert [[type(x) for x in r.values()] for r in value] == [
-                        [type(x) for x in r.values()] for r in getattr(before, attr)]
+                        [type(x) for x in r.values()] for r in getattr(before, attr)
+                    ]
 
 
 def _dump_joblib(est, path):

@@ -16,9 +16,16 @@ LOSSES = ["hinge", "log_loss", "modified_huber"]
 
 def _problem(n_classes, n_samples=1500, random_state=0):
     X, y = make_classification(
-        n_samples=n_samples, n_features=30, n_informative=4, n_redundant=0,
-        n_clusters_per_class=1, n_classes=n_classes, class_sep=2.0,
-        shuffle=False, random_state=random_state)
+        n_samples=n_samples,
+        n_features=30,
+        n_informative=4,
+        n_redundant=0,
+        n_clusters_per_class=1,
+        n_classes=n_classes,
+        class_sep=2.0,
+        shuffle=False,
+        random_state=random_state,
+    )
     return StandardScaler().fit_transform(X), y
 
 
@@ -73,8 +80,9 @@ def test_predict_proba_is_sgd_classifiers_on_our_coefficients(loss, n_classes):
     np.testing.assert_allclose(clf.predict_proba(X), ref.predict_proba(X))
     np.testing.assert_allclose(clf.decision_function(X), ref.decision_function(X))
     np.testing.assert_array_equal(clf.predict(X), ref.predict(X))
-    np.testing.assert_allclose(clf.predict_log_proba(X[:5]),
-                               np.log(clf.predict_proba(X[:5])))
+    np.testing.assert_allclose(
+        clf.predict_log_proba(X[:5]), np.log(clf.predict_proba(X[:5]))
+    )
 
 
 def test_no_predict_proba_for_hinge():
@@ -94,19 +102,21 @@ def test_decision_function_reads_only_the_support_and_keeps_dtype():
     out = clf.decision_function(X)
     assert out.dtype == np.float32 and clf.coef_.dtype == np.float32
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(clf.decision_function(sparse.csr_matrix(X)), out,
-                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        clf.decision_function(sparse.csr_matrix(X)), out, rtol=1e-5, atol=1e-5
+    )
 
 
 @pytest.mark.parametrize("average", [False, True])
 def test_partial_fit_keeps_the_support(average):
     X, y = _problem(3)
-    clf = SparseSGDClassifier(prune_ratio=0.8, average=average,
-                              random_state=0).fit(X, y)
+    clf = SparseSGDClassifier(prune_ratio=0.8, average=average, random_state=0).fit(
+        X, y
+    )
     support = clf.support_.copy()
     before = clf.coef_.copy()
     for start in range(0, 1500, 500):
-        clf.partial_fit(X[start:start + 500], y[start:start + 500])
+        clf.partial_fit(X[start : start + 500], y[start : start + 500])
     np.testing.assert_array_equal(clf.support_, support)
     assert not clf.coef_[:, ~support].any()
     assert not np.array_equal(clf.coef_, before)  # it did learn
@@ -148,8 +158,9 @@ def test_max_score_drop_has_one_meaning_and_no_warning():
     X, y = _problem(3)
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
-        clf = SparseSGDClassifier(prune_ratio=0.9, n_prune_steps=5,
-                                  max_score_drop=0.0, random_state=0).fit(X, y)
+        clf = SparseSGDClassifier(
+            prune_ratio=0.9, n_prune_steps=5, max_score_drop=0.0, random_state=0
+        ).fit(X, y)
     history = clf.pruning_history_
     reference = history[0]["validation_score"]
     for record in history:
@@ -162,7 +173,8 @@ def test_auto_history_judges_the_error_rate():
     clf = SparseSGDClassifier(random_state=0).fit(X, y)
     for record in clf.pruning_history_:
         assert record["validation_loss"] == pytest.approx(
-            1 - record["validation_score"])
+            1 - record["validation_score"]
+        )
 
 
 def test_coef_init_shape_is_checked():
@@ -170,7 +182,8 @@ def test_coef_init_shape_is_checked():
     with pytest.raises(ValueError, match=r"expected \(3, 30\)"):
         SparseSGDClassifier().fit(X, y, coef_init=np.zeros(30))
     clf = SparseSGDClassifier(prune_ratio=0.5, random_state=0).fit(
-        X, y, coef_init=np.zeros((3, 30)), intercept_init=np.zeros(3))
+        X, y, coef_init=np.zeros((3, 30)), intercept_init=np.zeros(3)
+    )
     assert clf.support_.sum() == 15
 
 
@@ -180,28 +193,49 @@ def test_internal_fits_share_sklearns_stratified_early_stopping_split():
     from sklearn.model_selection import StratifiedShuffleSplit
 
     X, y = _problem(3, n_samples=300)
-    sgd = dict(learning_rate="constant", eta0=0.01, tol=None, max_iter=10,
-               shuffle=False, penalty=None)
-    est = SparseSGDClassifier(prune_ratio=0, refit=True, early_stopping=True,
-                              validation_fraction=0.4,
-                              random_state=np.random.RandomState(42), **sgd)
+    sgd = dict(
+        learning_rate="constant",
+        eta0=0.01,
+        tol=None,
+        max_iter=10,
+        shuffle=False,
+        penalty=None,
+    )
+    est = SparseSGDClassifier(
+        prune_ratio=0,
+        refit=True,
+        early_stopping=True,
+        validation_fraction=0.4,
+        random_state=np.random.RandomState(42),
+        **sgd,
+    )
     est.fit(X, y)
-    idx_train, _ = next(StratifiedShuffleSplit(test_size=0.4, random_state=42)
-                        .split(X, y))
+    idx_train, _ = next(
+        StratifiedShuffleSplit(test_size=0.4, random_state=42).split(X, y)
+    )
     idx_train = np.sort(idx_train)
     first = SGDClassifier(random_state=0, **sgd).fit(X[idx_train], y[idx_train])
     second = SGDClassifier(random_state=0, **sgd).fit(
-        X[idx_train], y[idx_train], coef_init=first.coef_,
-        intercept_init=first.intercept_)
+        X[idx_train],
+        y[idx_train],
+        coef_init=first.coef_,
+        intercept_init=first.intercept_,
+    )
     np.testing.assert_allclose(est.coef_, second.coef_, rtol=1e-10)
 
 
-@pytest.mark.parametrize("loss", sorted(SGDClassifier._parameter_constraints["loss"][0]
-                                        .options))
+@pytest.mark.parametrize(
+    "loss", sorted(SGDClassifier._parameter_constraints["loss"][0].options)
+)
 def test_every_sgd_classifier_loss_prunes(loss):
     X, y = _problem(3, n_samples=600)
-    clf = SparseSGDClassifier(loss=loss, prune_ratio=0.5, prune_criterion="gradient",
-                              max_iter=50, random_state=0).fit(X, y)
+    clf = SparseSGDClassifier(
+        loss=loss,
+        prune_ratio=0.5,
+        prune_criterion="gradient",
+        max_iter=50,
+        random_state=0,
+    ).fit(X, y)
     assert clf.support_.sum() == 15
     assert all(np.isfinite(r["loss"]) for r in clf.pruning_history_)
     assert set(clf.predict(X)) <= {0, 1, 2}

@@ -36,10 +36,15 @@ def test_magnitude_is_scale_free(data):
 def test_gradient_matches_its_definition(data):
     X, Y, coef, b = data
     w = np.linspace(0.5, 2.0, X.shape[0])
-    for loss in ["squared_error", "huber", "epsilon_insensitive",
-                 "squared_epsilon_insensitive"]:
-        got = lc.linear_scores("gradient", X, Y, coef, b, loss=loss,
-                               sample_weight=w, epsilon=0.2)
+    for loss in [
+        "squared_error",
+        "huber",
+        "epsilon_insensitive",
+        "squared_epsilon_insensitive",
+    ]:
+        got = lc.linear_scores(
+            "gradient", X, Y, coef, b, loss=loss, sample_weight=w, epsilon=0.2
+        )
         expected = np.zeros(X.shape[1])
         for j in range(X.shape[1]):
             f_without_j = X @ coef[0] + b[0] - coef[0, j] * X[:, j]
@@ -72,15 +77,15 @@ def test_loss_derivatives_by_finite_differences(loss):
         r = f - y
         return {
             "squared_error": 0.5 * r**2,
-            "huber": np.where(np.abs(r) <= eps, 0.5 * r**2,
-                              eps * np.abs(r) - 0.5 * eps**2),
+            "huber": np.where(
+                np.abs(r) <= eps, 0.5 * r**2, eps * np.abs(r) - 0.5 * eps**2
+            ),
             "epsilon_insensitive": np.maximum(0, np.abs(r) - eps),
             "squared_epsilon_insensitive": np.maximum(0, np.abs(r) - eps) ** 2,
         }[loss]
 
     numeric = (value(f + h) - value(f - h)) / (2 * h)
-    np.testing.assert_allclose(lc.loss_derivative(loss, f, y, eps), numeric,
-                               atol=1e-5)
+    np.testing.assert_allclose(lc.loss_derivative(loss, f, y, eps), numeric, atol=1e-5)
 
 
 def test_unknown_loss_and_criterion_raise(data):
@@ -92,14 +97,15 @@ def test_unknown_loss_and_criterion_raise(data):
 
 
 def test_entropy_hand_values():
-    X = np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [2.0, 1.0, 0.0],
-                  [3.0, 1.0, 9.0]])
+    X = np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 0.0], [2.0, 1.0, 0.0], [3.0, 1.0, 9.0]])
     h = lc.feature_entropy(X, n_bins=4)
-    np.testing.assert_allclose(h, [np.log(4), 0.0, -(0.75 * np.log(0.75)
-                                                     + 0.25 * np.log(0.25))])
+    np.testing.assert_allclose(
+        h, [np.log(4), 0.0, -(0.75 * np.log(0.75) + 0.25 * np.log(0.25))]
+    )
     scores = lc.linear_scores("entropy", X, None, np.ones((1, 3)), np.zeros(1))
     np.testing.assert_allclose(
-        scores[0], lc.feature_entropy(X) * X.std(axis=0), rtol=1e-12)
+        scores[0], lc.feature_entropy(X) * X.std(axis=0), rtol=1e-12
+    )
 
 
 def test_entropy_ranks_a_rare_indicator_low(data):
@@ -118,8 +124,9 @@ def test_sparse_input_gives_the_dense_scores(data, criterion, fmt):
     X[:, 1] = np.abs(X[:, 1]) + 1.0
     w = np.linspace(0.0, 2.0, X.shape[0])  # zero weight on the first row
     dense = lc.linear_scores(criterion, X, Y, coef, b, sample_weight=w)
-    sp = lc.linear_scores(criterion, sparse.csr_matrix(X).asformat(fmt), Y, coef, b,
-                          sample_weight=w)
+    sp = lc.linear_scores(
+        criterion, sparse.csr_matrix(X).asformat(fmt), Y, coef, b, sample_weight=w
+    )
     np.testing.assert_allclose(sp, dense, rtol=1e-10, atol=1e-12)
 
 
@@ -128,8 +135,9 @@ def test_integer_weights_equal_repeated_rows(data, criterion):
     X, Y, coef, b = data
     reps = np.arange(X.shape[0]) % 3  # 0, 1 or 2 copies
     weighted = lc.linear_scores(criterion, X, Y, coef, b, sample_weight=reps)
-    repeated = lc.linear_scores(criterion, np.repeat(X, reps, axis=0),
-                                np.repeat(Y, reps, axis=0), coef, b)
+    repeated = lc.linear_scores(
+        criterion, np.repeat(X, reps, axis=0), np.repeat(Y, reps, axis=0), coef, b
+    )
     np.testing.assert_allclose(weighted, repeated, rtol=1e-10, atol=1e-12)
 
 
@@ -138,8 +146,9 @@ def test_chunked_passes_equal_one_pass(data, monkeypatch):
     full = {c: lc.linear_scores(c, X, Y, coef, b) for c in DATA_CRITERIA}
     monkeypatch.setattr(_stats, "CHUNK_VALUES", 7)  # one row per chunk
     for c in DATA_CRITERIA:
-        np.testing.assert_allclose(lc.linear_scores(c, X, Y, coef, b), full[c],
-                                   rtol=1e-12)
+        np.testing.assert_allclose(
+            lc.linear_scores(c, X, Y, coef, b), full[c], rtol=1e-12
+        )
 
 
 def test_several_outputs_are_scored_per_row(data):
@@ -157,7 +166,8 @@ def test_precomputed_statistics_give_the_same_scores(data):
     for c in ["magnitude", "entropy"]:
         np.testing.assert_array_equal(
             lc.linear_scores(c, None, Y, coef, b, std=std, entropy=h),
-            lc.linear_scores(c, X, Y, coef, b))
+            lc.linear_scores(c, X, Y, coef, b),
+        )
 
 
 @pytest.mark.parametrize("loss", lc.CLASSIFICATION_LOSSES)

@@ -11,22 +11,27 @@ from sklearn.linear_model import SGDRegressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skprune._sklearn_compat import InvalidParameterError
 
 import skprune.linear_model as lm
 from skprune import SparseSGDRegressor
 from skprune._pruning import Evaluation, MaxLossRise
+from skprune._sklearn_compat import InvalidParameterError
 from skprune.criteria import BASELINE, LINEAR_CRITERIA
 
 # the data-driven criteria: they find the true support ('random' does not)
 DATA_CRITERIA = [c for c in LINEAR_CRITERIA if c != BASELINE]
 
 
-def _problem(n_samples=1500, n_features=40, n_informative=4, noise=1.0, seed=0,
-             **kw):
-    X, y, coef = make_regression(n_samples=n_samples, n_features=n_features,
-                                 n_informative=n_informative, noise=noise,
-                                 coef=True, random_state=seed, **kw)
+def _problem(n_samples=1500, n_features=40, n_informative=4, noise=1.0, seed=0, **kw):
+    X, y, coef = make_regression(
+        n_samples=n_samples,
+        n_features=n_features,
+        n_informative=n_informative,
+        noise=noise,
+        coef=True,
+        random_state=seed,
+        **kw,
+    )
     return StandardScaler().fit_transform(X), y, coef != 0
 
 
@@ -76,8 +81,9 @@ def test_auto_history_records_accepted_and_refused_steps(problem):
 
 def _accept(losses, best, sample_weight, max_loss_rise):
     rule = MaxLossRise(max_loss_rise)
-    rule.start(Evaluation(loss=float(np.average(best, weights=sample_weight)),
-                          losses=best))
+    rule.start(
+        Evaluation(loss=float(np.average(best, weights=sample_weight)), losses=best)
+    )
     d = np.average(losses - best, weights=sample_weight)
     return rule.accepts(Evaluation(losses=losses, sample_weight=sample_weight)), d
 
@@ -145,8 +151,9 @@ ROUTES = {
 @pytest.mark.parametrize("ratio", ["auto", 0.8])
 def test_every_route_with_every_criterion(problem, route, criterion, ratio):
     X, y, true = problem
-    est = SparseSGDRegressor(prune_ratio=ratio, prune_criterion=criterion,
-                             random_state=0, **ROUTES[route]).fit(X, y)
+    est = SparseSGDRegressor(
+        prune_ratio=ratio, prune_criterion=criterion, random_state=0, **ROUTES[route]
+    ).fit(X, y)
     assert_consistent(est)
     assert true[est.support_].all() or ratio == 0.8
     if ratio == "auto":
@@ -156,8 +163,9 @@ def test_every_route_with_every_criterion(problem, route, criterion, ratio):
 
 def test_l1_zeros_are_pruned():
     X, y, _ = _problem(n_features=30, n_informative=3)
-    est = SparseSGDRegressor(penalty="l1", alpha=5.0, prune_ratio=0, refit=False,
-                             random_state=0).fit(X, y)
+    est = SparseSGDRegressor(
+        penalty="l1", alpha=5.0, prune_ratio=0, refit=False, random_state=0
+    ).fit(X, y)
     ref = SGDRegressor(penalty="l1", alpha=5.0, random_state=0).fit(X, y)
     np.testing.assert_array_equal(est.support_, ref.coef_ != 0)
     assert est.n_nonzero_ < X.shape[1]
@@ -165,16 +173,18 @@ def test_l1_zeros_are_pruned():
 
 def test_threshold_alone_sparsifies(problem):
     X, y, _ = problem
-    est = SparseSGDRegressor(prune_ratio=0, sparsity_threshold=2.0, refit=False,
-                             random_state=0).fit(X, y)
+    est = SparseSGDRegressor(
+        prune_ratio=0, sparsity_threshold=2.0, refit=False, random_state=0
+    ).fit(X, y)
     ref = SGDRegressor(random_state=0).fit(X, y)
     np.testing.assert_array_equal(est.support_, np.abs(ref.coef_) >= 2.0)
 
 
 def test_threshold_never_empties_the_model(problem):
     X, y, _ = problem
-    est = SparseSGDRegressor(prune_ratio=0, sparsity_threshold=1e9,
-                             random_state=0).fit(X, y)
+    est = SparseSGDRegressor(prune_ratio=0, sparsity_threshold=1e9, random_state=0).fit(
+        X, y
+    )
     assert est.n_nonzero_ == 1
 
 
@@ -209,8 +219,8 @@ def test_partial_fit_keeps_pruned_coefficients_exactly_zero(problem):
     rng = np.random.RandomState(1)
     for start in range(500, 1500, 100):
         # shifted targets pull every coefficient, pruned ones included
-        yb = y[start:start + 100] + 5 * X[start:start + 100] @ rng.normal(size=40)
-        est.partial_fit(X[start:start + 100], yb)
+        yb = y[start : start + 100] + 5 * X[start : start + 100] @ rng.normal(size=40)
+        est.partial_fit(X[start : start + 100], yb)
         assert np.all(est.coef_[~support] == 0.0)
         np.testing.assert_array_equal(est.support_, support)
         assert_consistent(est)
@@ -225,8 +235,9 @@ def test_partial_fit_continues_like_sgd_on_the_support(problem, average):
     est.fit(X[:800], y[:800])
     idx = np.flatnonzero(est.support_)
     ref = SGDRegressor(average=average, random_state=0)
-    ref.fit(X[:800, idx], y[:800], coef_init=est.coef_[idx],
-            intercept_init=est.intercept_)
+    ref.fit(
+        X[:800, idx], y[:800], coef_init=est.coef_[idx], intercept_init=est.intercept_
+    )
     # same state, same epoch on the support columns
     ref.coef_ = est.coef_[idx].copy()
     ref.intercept_ = est.intercept_.copy()
@@ -246,11 +257,11 @@ def test_partial_fit_from_scratch_trains_every_feature(problem):
     X, y, _ = problem
     est = SparseSGDRegressor(random_state=0)
     for start in range(0, 1500, 500):
-        est.partial_fit(X[start:start + 500], y[start:start + 500])
+        est.partial_fit(X[start : start + 500], y[start : start + 500])
     assert est.support_.all() and est.pruning_history_ == []
     ref = SGDRegressor(random_state=0)
     for start in range(0, 1500, 500):
-        ref.partial_fit(X[start:start + 500], y[start:start + 500])
+        ref.partial_fit(X[start : start + 500], y[start : start + 500])
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=1e-12)
 
 
@@ -287,9 +298,11 @@ def test_predict_gathers_support_columns_and_accepts_sparse(problem, monkeypatch
     np.testing.assert_allclose(est.predict(sparse.csr_matrix(X)), full, rtol=1e-12)
     np.testing.assert_allclose(est.predict(sparse.csc_matrix(X)), full, rtol=1e-12)
     dense_model = SparseSGDRegressor(prune_ratio=0.1, random_state=0).fit(X, y)
-    np.testing.assert_allclose(dense_model.predict(X),
-                               X @ dense_model.coef_ + dense_model.intercept_[0],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        dense_model.predict(X),
+        X @ dense_model.coef_ + dense_model.intercept_[0],
+        rtol=1e-12,
+    )
 
 
 def test_sklearn_sparsify_still_predicts(problem):
@@ -379,8 +392,7 @@ def test_fit_does_not_modify_its_inputs_or_parameters(problem):
     copies = [a.copy() for a in inputs]
     est = SparseSGDRegressor(random_state=0)
     params = est.get_params()
-    est.fit(X, y, coef_init=coef_init, intercept_init=intercept_init,
-            sample_weight=w)
+    est.fit(X, y, coef_init=coef_init, intercept_init=intercept_init, sample_weight=w)
     for a, b in zip(inputs, copies):
         np.testing.assert_array_equal(a, b)
     assert est.get_params() == params
@@ -420,8 +432,14 @@ def test_random_state_makes_fit_deterministic(problem):
 
 def test_warm_start_starts_from_the_previous_coefficients(problem):
     X, y, _ = problem
-    est = SparseSGDRegressor(warm_start=True, prune_ratio=0, refit=False,
-                             random_state=0, max_iter=1, tol=None)
+    est = SparseSGDRegressor(
+        warm_start=True,
+        prune_ratio=0,
+        refit=False,
+        random_state=0,
+        max_iter=1,
+        tol=None,
+    )
     est.fit(X, y)
     first, first_b = est.coef_.copy(), est.intercept_.copy()
     est.fit(X, y)
@@ -437,8 +455,10 @@ def test_convergence_warning_only_from_the_final_fit(problem):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         SparseSGDRegressor(max_iter=2, random_state=0).fit(X, y)
-    n = sum(issubclass(w.category, Warning) and "iteration" in str(w.message)
-            for w in caught)
+    n = sum(
+        issubclass(w.category, Warning) and "iteration" in str(w.message)
+        for w in caught
+    )
     assert n == 1
 
 
@@ -457,8 +477,9 @@ def test_verbose_prints_one_line_per_step(problem, capsys):
 def test_pipeline_grid_search_and_joblib(problem, tmp_path):
     X, y, true = problem
     pipe = make_pipeline(StandardScaler(), SparseSGDRegressor(random_state=0))
-    search = GridSearchCV(pipe, {"sparsesgdregressor__prune_ratio": [0.5, 0.9]},
-                          cv=3).fit(X, y)
+    search = GridSearchCV(
+        pipe, {"sparsesgdregressor__prune_ratio": [0.5, 0.9]}, cv=3
+    ).fit(X, y)
     assert search.best_params_["sparsesgdregressor__prune_ratio"] == 0.9
     path = tmp_path / "model.joblib"
     joblib.dump(search.best_estimator_, path)

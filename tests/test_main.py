@@ -22,8 +22,18 @@ def test_demo_prints_dense_and_pruned_rows(capsys):
 def test_demo_reports_progress_and_no_warning(capsys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a ConvergenceWarning would fail here
-        main(["--prune-ratio", "0.8", "--hidden", "16", "--repeats", "2",
-              "--max-iter", "5"])
+        main(
+            [
+                "--prune-ratio",
+                "0.8",
+                "--hidden",
+                "16",
+                "--repeats",
+                "2",
+                "--max-iter",
+                "5",
+            ]
+        )
     out = capsys.readouterr().out
     assert "[1/2] training the dense MLPClassifier" in out
     assert "[2/2] training PrunedMLPClassifier" in out
@@ -33,12 +43,22 @@ def test_demo_reports_progress_and_no_warning(capsys):
 
 
 def test_module_entry_point_help():
-    result = subprocess.run([sys.executable, "-m", "skprune", "--help"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "skprune", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "digits" in result.stdout
     actions = [a for a in _parser()._actions if a.dest != "help"]
-    assert {a.dest for a in actions} >= {"prune_ratio", "hidden", "random_state",
-                                         "repeats", "max_iter", "quiet"}
+    assert {a.dest for a in actions} >= {
+        "prune_ratio",
+        "hidden",
+        "random_state",
+        "repeats",
+        "max_iter",
+        "quiet",
+    }
     for action in actions:  # every option explains itself in --help
         assert action.help and len(action.help.split()) >= 4, action.dest
         assert action.option_strings[-1] in result.stdout

@@ -39,8 +39,10 @@ def test_global_scope_ranks_per_layer_normalised_scores():
 
 def test_global_normalisation_makes_layer_scale_irrelevant():
     scaled = [SCORES[0], SCORES[1] * 1e6]
-    for a, b in zip(prune_weights(SCORES, FULL, 0.5, "global"),
-                    prune_weights(scaled, FULL, 0.5, "global")):
+    for a, b in zip(
+        prune_weights(SCORES, FULL, 0.5, "global"),
+        prune_weights(scaled, FULL, 0.5, "global"),
+    ):
         np.testing.assert_array_equal(a, b)
 
 
@@ -82,16 +84,19 @@ def test_neuron_granularity_removes_whole_neurons():
 
 
 def test_neuron_pruning_keeps_one_neuron_per_hidden_layer():
-    alive = prune_neurons([np.array([2.0, 0.5, 3.0]), np.array([1.0, 2.0])],
-                          [np.ones(3, bool), np.ones(2, bool)], 0.99, "layer")
+    alive = prune_neurons(
+        [np.array([2.0, 0.5, 3.0]), np.array([1.0, 2.0])],
+        [np.ones(3, bool), np.ones(2, bool)],
+        0.99,
+        "layer",
+    )
     assert [a.sum() for a in alive] == [1, 1]
     assert alive[0][2] and alive[1][1]
 
 
 def test_threshold_masks_and_layer_protection():
     coefs = [np.array([[0.5, -0.01], [0.02, -2.0]]), np.array([[0.001], [-0.002]])]
-    masks = threshold_masks(coefs, [np.ones((2, 2), bool), np.ones((2, 1), bool)],
-                            0.1)
+    masks = threshold_masks(coefs, [np.ones((2, 2), bool), np.ones((2, 1), bool)], 0.1)
     assert masks[0].tolist() == [[True, False], [False, True]]
     # every weight of layer 1 is below the threshold: the largest one survives
     assert masks[1].ravel().tolist() == [False, True]
@@ -111,7 +116,7 @@ def test_extreme_pruning_keeps_a_connected_path(scope):
     full = [np.ones((2, 2), bool), np.ones((2, 1), bool)]
     masks = prune_weights(scores, full, 0.99, scope)
     assert [m.sum() for m in masks] == [1, 1]
-    (i, j), = np.argwhere(masks[0])
+    ((i, j),) = np.argwhere(masks[0])
     assert masks[1][j, 0]  # the kept first-layer weight feeds the kept second one
 
 
@@ -126,10 +131,18 @@ def test_protected_path_looks_past_the_next_layer():
     # in -> h0 -> h1 -> h2 -> out; the best-scored chain through neuron 1 of
     # each hidden layer dead-ends at h2[1], which has no outgoing weight: a
     # one-layer look-ahead follows it and the network falls apart
-    masks = [np.ones((1, 2), bool), np.eye(2, dtype=bool), np.eye(2, dtype=bool),
-             np.array([[True], [False]])]
-    scores = [np.array([[1.0, 9.0]]), np.array([[1.0, 0.0], [0.0, 9.0]]),
-              np.array([[1.0, 0.0], [0.0, 9.0]]), np.array([[1.0], [0.0]])]
+    masks = [
+        np.ones((1, 2), bool),
+        np.eye(2, dtype=bool),
+        np.eye(2, dtype=bool),
+        np.array([[True], [False]]),
+    ]
+    scores = [
+        np.array([[1.0, 9.0]]),
+        np.array([[1.0, 0.0], [0.0, 9.0]]),
+        np.array([[1.0, 0.0], [0.0, 9.0]]),
+        np.array([[1.0], [0.0]]),
+    ]
     new = prune_weights(scores, masks, 0.99, "global")
     assert [int(m.sum()) for m in new] == [1, 1, 1, 1]
     assert connected(new)
@@ -139,8 +152,11 @@ def test_protected_path_looks_past_the_next_layer():
 def test_neuron_protection_follows_kept_weights():
     # h1[1] scores best but no kept weight feeds it; h0[1] scores best but
     # leads nowhere: the protected neurons are h0[0] -> h1[0]
-    masks = [np.ones((1, 2), bool), np.array([[True, False], [False, False]]),
-             np.ones((2, 1), bool)]
+    masks = [
+        np.ones((1, 2), bool),
+        np.array([[True, False], [False, False]]),
+        np.ones((2, 1), bool),
+    ]
     scores = [np.array([1.0, 5.0]), np.array([1.0, 5.0])]
     alive = neuron_alive(masks)
     kept = prune_neurons(scores, alive, 0.99, "layer", masks=masks)
@@ -158,5 +174,7 @@ def test_threshold_keeps_a_connected_path():
     masks = [np.array([[True, False]]), np.ones((2, 1), bool)]
     new = threshold_masks(coefs, masks, 0.5)
     assert connected(new)
-    assert new[0].tolist() == [[True, False]] and new[1].ravel().tolist() == [True,
-                                                                              False]
+    assert new[0].tolist() == [[True, False]] and new[1].ravel().tolist() == [
+        True,
+        False,
+    ]

@@ -16,12 +16,14 @@ from skprune.model_selection import SparsestWithin, sparsest_within
 # split scores of 4 candidates over 3 splits, by hand:
 # candidate 0 is the best, mean 0.90, splits 0.88/0.90/0.92 ->
 # sd (ddof=1) = 0.02, se = 0.02 / sqrt(3) = 0.011547, threshold = 0.888453
-SPLITS = np.array([
-    [0.88, 0.90, 0.92],    # prune_ratio 0.0, mean 0.900
-    [0.89, 0.895, 0.90],   # prune_ratio 0.5, mean 0.895
-    [0.889, 0.889, 0.889],  # prune_ratio 0.8, mean 0.889 (just within 1 se)
-    [0.885, 0.885, 0.885],  # prune_ratio 0.9, mean 0.885 (outside 1 se)
-])
+SPLITS = np.array(
+    [
+        [0.88, 0.90, 0.92],  # prune_ratio 0.0, mean 0.900
+        [0.89, 0.895, 0.90],  # prune_ratio 0.5, mean 0.895
+        [0.889, 0.889, 0.889],  # prune_ratio 0.8, mean 0.889 (just within 1 se)
+        [0.885, 0.885, 0.885],  # prune_ratio 0.9, mean 0.885 (outside 1 se)
+    ]
+)
 RATIOS = [0.0, 0.5, 0.8, 0.9]
 
 
@@ -43,8 +45,9 @@ def test_one_standard_error_rule_by_hand():
     assert sparsest_within("1se")(results()) == 2
 
 
-@pytest.mark.parametrize("tolerance, expected", [
-    (0.0, 0), (0.006, 1), (0.0111, 2), (0.015, 3), (1.0, 3)])
+@pytest.mark.parametrize(
+    "tolerance, expected", [(0.0, 0), (0.006, 1), (0.0111, 2), (0.015, 3), (1.0, 3)]
+)
 def test_float_tolerance(tolerance, expected):
     assert sparsest_within(tolerance)(results()) == expected
 
@@ -87,8 +90,9 @@ def test_nested_and_explicit_parameter_names():
     nested = [{"clf__prune_ratio": r, "scale__with_mean": True} for r in RATIOS]
     assert sparsest_within()(results(params=nested)) == 2
     assert sparsest_within(sparsity="clf__prune_ratio")(results(params=nested)) == 2
-    assert sparsest_within(sparsity="param_clf__prune_ratio")(
-        results(params=nested)) == 2
+    assert (
+        sparsest_within(sparsity="param_clf__prune_ratio")(results(params=nested)) == 2
+    )
 
 
 def test_callable_sparsity():
@@ -101,10 +105,16 @@ def test_parameter_errors_are_clear():
     ambiguous = [{"a__prune_ratio": r, "b__prune_ratio": r} for r in RATIOS]
     with pytest.raises(ValueError, match=r"Several .*'a__prune_ratio'"):
         sparsest_within()(results(params=ambiguous))
-    with pytest.raises(ValueError, match="No searched parameter is named 'prune_ratio'"):
+    with pytest.raises(
+        ValueError, match="No searched parameter is named 'prune_ratio'"
+    ):
         sparsest_within()(results(params=[{"alpha": a} for a in range(4)]))
-    partial = [{"prune_ratio": 0.0}, {"alpha": 1.0}, {"prune_ratio": 0.8},
-               {"prune_ratio": 0.9}]
+    partial = [
+        {"prune_ratio": 0.0},
+        {"alpha": 1.0},
+        {"prune_ratio": 0.8},
+        {"prune_ratio": 0.9},
+    ]
     with pytest.raises(ValueError, match=r"Candidate\(s\) \[1\] do not set"):
         sparsest_within()(results(params=partial))
     words = [{"prune_ratio": w} for w in ("a", "b", "c", "d")]
@@ -116,8 +126,9 @@ def test_parameter_errors_are_clear():
 
 def test_multimetric_needs_a_metric():
     res = results(metric="accuracy")
-    res.update({k.replace("accuracy", "f1"): v for k, v in results().items()
-                if k != "params"})
+    res.update(
+        {k.replace("accuracy", "f1"): v for k, v in results().items() if k != "params"}
+    )
     with pytest.raises(ValueError, match=r"multi-metric .*metric='accuracy'"):
         sparsest_within()(res)
     assert sparsest_within(metric="accuracy")(res) == 2
@@ -125,8 +136,9 @@ def test_multimetric_needs_a_metric():
         sparsest_within(metric="roc")(res)
 
 
-@pytest.mark.parametrize("tolerance", ["2se", -0.1, float("nan"), float("inf"),
-                                       True, None])
+@pytest.mark.parametrize(
+    "tolerance", ["2se", -0.1, float("nan"), float("inf"), True, None]
+)
 def test_invalid_tolerance(tolerance):
     with pytest.raises(ValueError, match="tolerance must be"):
         sparsest_within(tolerance)
@@ -147,7 +159,9 @@ def test_1se_needs_two_splits():
 
 def test_repr_and_pickle():
     rule = sparsest_within(0.01, sparsity="clf__prune_ratio", metric="f1")
-    assert repr(rule) == "sparsest_within(0.01, sparsity='clf__prune_ratio', metric='f1')"
+    assert (
+        repr(rule) == "sparsest_within(0.01, sparsity='clf__prune_ratio', metric='f1')"
+    )
     assert repr(sparsest_within()) == "sparsest_within('1se')"
     copy = joblib.load(_dumped(rule))
     assert isinstance(copy, SparsestWithin)
@@ -163,6 +177,7 @@ def _dumped(obj):
 
 # -- a real search -------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def digits(digits):
     """This module's part of the shared digits fixture (tests/conftest.py)."""
@@ -170,8 +185,14 @@ def digits(digits):
     return X[:600], y[:600]
 
 
-SMALL = dict(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=60,
-             n_prune_steps=2, finetune_iter=5, random_state=0)
+SMALL = dict(
+    hidden_layer_sizes=(16,),
+    solver="lbfgs",
+    max_iter=60,
+    n_prune_steps=2,
+    finetune_iter=5,
+    random_state=0,
+)
 GRID = [0.0, 0.5, 0.8, 0.9, 0.99]
 
 
@@ -189,15 +210,19 @@ def chosen_by_hand(cv_results, n_splits, tolerance=None):
 def test_grid_search_refits_the_sparsest_good_candidate(digits):
     X, y = digits
     search = GridSearchCV(
-        PrunedMLPClassifier(**SMALL), {"prune_ratio": GRID},
-        refit=sparsest_within(), cv=3,
+        PrunedMLPClassifier(**SMALL),
+        {"prune_ratio": GRID},
+        refit=sparsest_within(),
+        cv=3,
     ).fit(X, y)
     res = search.cv_results_
     index = chosen_by_hand(res, 3)
     assert search.best_index_ == index
     # the rule is not the plain argmax here: a sparser model was preferred
-    assert res["params"][index]["prune_ratio"] > GRID[int(np.argmax(
-        res["mean_test_score"]))]
+    assert (
+        res["params"][index]["prune_ratio"]
+        > GRID[int(np.argmax(res["mean_test_score"]))]
+    )
     # ... and it is not simply the sparsest candidate (0.99 scores far worse)
     assert res["params"][index]["prune_ratio"] < 0.99
     assert search.best_params_ == res["params"][index]
@@ -211,11 +236,17 @@ def test_grid_search_refits_the_sparsest_good_candidate(digits):
 
 def test_pipeline_and_randomized_multimetric_search(digits):
     X, y = digits
-    pipe = Pipeline([("scale", StandardScaler()), ("clf", PrunedMLPClassifier(**SMALL))])
+    pipe = Pipeline(
+        [("scale", StandardScaler()), ("clf", PrunedMLPClassifier(**SMALL))]
+    )
     search = RandomizedSearchCV(
-        pipe, {"clf__prune_ratio": GRID}, n_iter=len(GRID), random_state=0,
+        pipe,
+        {"clf__prune_ratio": GRID},
+        n_iter=len(GRID),
+        random_state=0,
         scoring=["accuracy", "balanced_accuracy"],
-        refit=sparsest_within(0.02, metric="accuracy"), cv=3,
+        refit=sparsest_within(0.02, metric="accuracy"),
+        cv=3,
     ).fit(X, y)
     res = search.cv_results_
     means = res["mean_test_accuracy"]
@@ -226,7 +257,11 @@ def test_pipeline_and_randomized_multimetric_search(digits):
 
     with pytest.raises(ValueError, match="multi-metric"):
         RandomizedSearchCV(
-            pipe, {"clf__prune_ratio": [0.0, 0.5]}, n_iter=2, random_state=0,
-            scoring=["accuracy", "balanced_accuracy"], refit=sparsest_within(),
+            pipe,
+            {"clf__prune_ratio": [0.0, 0.5]},
+            n_iter=2,
+            random_state=0,
+            scoring=["accuracy", "balanced_accuracy"],
+            refit=sparsest_within(),
             cv=2,
         ).fit(X, y)

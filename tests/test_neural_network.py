@@ -14,11 +14,11 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from skprune._sklearn_compat import InvalidParameterError
 
 import skprune.neural_network as nn_module
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._pruning import COMMON_KEYS
+from skprune._sklearn_compat import InvalidParameterError
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +34,13 @@ def regression():
     return X, y / np.std(y)
 
 
-FAST = dict(hidden_layer_sizes=(32,), max_iter=60, n_prune_steps=3,
-            finetune_iter=3, random_state=0)
+FAST = dict(
+    hidden_layer_sizes=(32,),
+    max_iter=60,
+    n_prune_steps=3,
+    finetune_iter=3,
+    random_state=0,
+)
 
 
 def assert_exact_masks(est):
@@ -104,10 +109,13 @@ def test_exact_zeros_after_warm_start_refit(digits):
         assert not np.any(m_second & ~m_first)
 
 
-@pytest.mark.parametrize("params", [
-    dict(prune_ratio=0.5, max_score_drop=0.05, early_stopping=True),
-    dict(prune_ratio=0.6, prune_granularity="neuron", solver="lbfgs"),
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(prune_ratio=0.5, max_score_drop=0.05, early_stopping=True),
+        dict(prune_ratio=0.6, prune_granularity="neuron", solver="lbfgs"),
+    ],
+)
 def test_fit_never_changes_constructor_parameters(digits, params):
     X_train, _, y_train, _ = digits
     est = PrunedMLPClassifier(**{**FAST, **params})
@@ -147,8 +155,11 @@ def test_fitted_attributes(digits):
 
 def test_neuron_granularity_removes_hidden_neurons(digits):
     X_train, X_test, y_train, y_test = digits
-    est = PrunedMLPClassifier(prune_granularity="neuron", prune_ratio=0.5,
-                              **{**FAST, "hidden_layer_sizes": (20, 10)})
+    est = PrunedMLPClassifier(
+        prune_granularity="neuron",
+        prune_ratio=0.5,
+        **{**FAST, "hidden_layer_sizes": (20, 10)},
+    )
     est.fit(X_train, y_train)
     assert_exact_masks(est)
     assert sum(est.hidden_layer_sizes_) == 15  # floor(0.5 * 30) removed
@@ -162,12 +173,18 @@ def test_neuron_granularity_removes_hidden_neurons(digits):
 def test_verbose_prints_one_line_per_step(digits, capsys):
     X_train, _, y_train, _ = digits
     PrunedMLPClassifier(prune_ratio=0.5, verbose=1, **FAST).fit(X_train, y_train)
-    lines = [ln for ln in capsys.readouterr().out.splitlines()
-             if ln.startswith("[PrunedMLPClassifier] step")]
+    lines = [
+        ln
+        for ln in capsys.readouterr().out.splitlines()
+        if ln.startswith("[PrunedMLPClassifier] step")
+    ]
     assert len(lines) == 4
     assert re.search(r"step 0/3 \(dense training\): sparsity 0\.0000", lines[0])
-    assert re.search(r"step 3/3 \(re-training\): sparsity 0\.5\d* \(target 0\.5000\)"
-                     r".*, loss [0-9.]+, [0-9.]+ s$", lines[-1])
+    assert re.search(
+        r"step 3/3 \(re-training\): sparsity 0\.5\d* \(target 0\.5000\)"
+        r".*, loss [0-9.]+, [0-9.]+ s$",
+        lines[-1],
+    )
 
 
 def test_prune_ratio_zero_is_the_parent_model(digits):
@@ -178,15 +195,17 @@ def test_prune_ratio_zero_is_the_parent_model(digits):
     for a, b in zip(dense.coefs_, pruned.coefs_):
         np.testing.assert_array_equal(a, b)
     # predict runs the compressed network: same outputs up to summation order
-    np.testing.assert_allclose(dense.predict_proba(X_test),
-                               pruned.predict_proba(X_test), rtol=1e-10)
+    np.testing.assert_allclose(
+        dense.predict_proba(X_test), pruned.predict_proba(X_test), rtol=1e-10
+    )
     assert pruned.sparsity_ == 0.0 and len(pruned.pruning_history_) == 1
 
 
 def test_max_score_drop_keeps_the_last_good_step(digits):
     X_train, _, y_train, _ = digits
-    est = PrunedMLPClassifier(**{**FAST, "n_prune_steps": 6, "prune_ratio": 0.995,
-                                 "max_score_drop": 0.02})
+    est = PrunedMLPClassifier(
+        **{**FAST, "n_prune_steps": 6, "prune_ratio": 0.995, "max_score_drop": 0.02}
+    )
     est.fit(X_train, y_train)
     history = est.pruning_history_
     dense_score = history[0]["validation_score"]
@@ -212,17 +231,35 @@ def _l1(est):
     return sum(np.abs(c).sum() for c in est.coefs_)
 
 
-@pytest.mark.parametrize("name, params", [
-    ("entropy + L1", dict(prune_criterion="entropy", sparsity_penalty="l1",
-                          sparsity_alpha=0.05)),
-    ("magnitude + L2 + threshold", dict(prune_criterion="magnitude",
-                                        sparsity_penalty="l2", sparsity_alpha=0.5,
-                                        sparsity_threshold=0.02)),
-    ("gradient + SGD shrinkage", dict(prune_criterion="gradient", solver="sgd",
-                                      learning_rate_init=0.05,
-                                      sparsity_penalty="l1", sparsity_alpha=0.05,
-                                      sparsity_threshold=1e-3)),
-])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        (
+            "entropy + L1",
+            dict(prune_criterion="entropy", sparsity_penalty="l1", sparsity_alpha=0.05),
+        ),
+        (
+            "magnitude + L2 + threshold",
+            dict(
+                prune_criterion="magnitude",
+                sparsity_penalty="l2",
+                sparsity_alpha=0.5,
+                sparsity_threshold=0.02,
+            ),
+        ),
+        (
+            "gradient + SGD shrinkage",
+            dict(
+                prune_criterion="gradient",
+                solver="sgd",
+                learning_rate_init=0.05,
+                sparsity_penalty="l1",
+                sparsity_alpha=0.05,
+                sparsity_threshold=1e-3,
+            ),
+        ),
+    ],
+)
 def test_prune_and_sparsify_combinations(digits, name, params):
     X_train, X_test, y_train, y_test = digits
     base = dict(FAST, prune_ratio=0.7)
@@ -251,17 +288,22 @@ def test_threshold_alone_sparsifies(digits):
 
 def test_from_estimator_prunes_without_refitting(digits):
     X_train, X_test, y_train, y_test = digits
-    mlp = MLPClassifier(hidden_layer_sizes=(32,), max_iter=80,
-                        random_state=0).fit(X_train, y_train)
+    mlp = MLPClassifier(hidden_layer_sizes=(32,), max_iter=80, random_state=0).fit(
+        X_train, y_train
+    )
     original = [c.copy() for c in mlp.coefs_]
     raw = PrunedMLPClassifier.from_estimator(
-        mlp, X_train, y_train, prune_ratio=0.5, prune_schedule="oneshot",
-        finetune_iter=0)
+        mlp,
+        X_train,
+        y_train,
+        prune_ratio=0.5,
+        prune_schedule="oneshot",
+        finetune_iter=0,
+    )
     # no training at all: the fitted weights, masked
     for coef, mask, orig in zip(raw.coefs_, raw.masks_, original):
         np.testing.assert_array_equal(coef, orig * mask)
-    tuned = PrunedMLPClassifier.from_estimator(mlp, X_train, y_train,
-                                               prune_ratio=0.8)
+    tuned = PrunedMLPClassifier.from_estimator(mlp, X_train, y_train, prune_ratio=0.8)
     assert isinstance(tuned, PrunedMLPClassifier)
     assert tuned.hidden_layer_sizes == (32,) and tuned.max_iter == 80
     assert_exact_masks(tuned)
@@ -273,8 +315,9 @@ def test_from_estimator_prunes_without_refitting(digits):
 
 def test_from_estimator_regressor_and_errors(regression, digits):
     X, y = regression
-    mlp = MLPRegressor(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=300,
-                       random_state=0).fit(X, y)
+    mlp = MLPRegressor(
+        hidden_layer_sizes=(16,), solver="lbfgs", max_iter=300, random_state=0
+    ).fit(X, y)
     est = PrunedMLPRegressor.from_estimator(mlp, X, y, prune_ratio=0.5)
     assert_exact_masks(est) is None and est.score(X, y) > 0.9
     with pytest.raises(TypeError, match="needs a fitted MLPClassifier"):
@@ -291,21 +334,37 @@ def test_from_estimator_regressor_and_errors(regression, digits):
 
 def test_regressor(regression):
     X, y = regression
-    est = PrunedMLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs", max_iter=300,
-                             prune_ratio=0.8, random_state=0).fit(X, y)
+    est = PrunedMLPRegressor(
+        hidden_layer_sizes=(32,),
+        solver="lbfgs",
+        max_iter=300,
+        prune_ratio=0.8,
+        random_state=0,
+    ).fit(X, y)
     assert_exact_masks(est)
     assert_sparsity(est, 0.8)
     assert est.score(X, y) > 0.95
     assert est.predict(X).shape == (len(X),)
 
 
-@pytest.mark.parametrize("param, value", [
-    ("prune_ratio", 1.0), ("prune_ratio", -0.1), ("prune_criterion", "size"),
-    ("prune_granularity", "layer"), ("prune_scope", "local"),
-    ("prune_schedule", "exp"), ("n_prune_steps", 0), ("finetune_iter", -1),
-    ("sparsity_penalty", "l0"), ("sparsity_alpha", -1.0),
-    ("sparsity_threshold", -0.1), ("max_score_drop", -0.5), ("solver", "newton"),
-])
+@pytest.mark.parametrize(
+    "param, value",
+    [
+        ("prune_ratio", 1.0),
+        ("prune_ratio", -0.1),
+        ("prune_criterion", "size"),
+        ("prune_granularity", "layer"),
+        ("prune_scope", "local"),
+        ("prune_schedule", "exp"),
+        ("n_prune_steps", 0),
+        ("finetune_iter", -1),
+        ("sparsity_penalty", "l0"),
+        ("sparsity_alpha", -1.0),
+        ("sparsity_threshold", -0.1),
+        ("max_score_drop", -0.5),
+        ("solver", "newton"),
+    ],
+)
 @pytest.mark.parametrize("cls", [PrunedMLPClassifier, PrunedMLPRegressor])
 def test_invalid_parameters_name_the_parameter(cls, param, value):
     X, y = np.random.RandomState(0).rand(20, 3), np.arange(20) % 2
@@ -347,8 +406,11 @@ def test_failing_refit_keeps_the_previous_model(digits, monkeypatch):
     est = PrunedMLPClassifier(prune_ratio=0.5, **FAST).fit(X_train, y_train)
     proba = est.predict_proba(X_test)
     masks = [m.copy() for m in est.masks_]
-    monkeypatch.setattr(nn_module, "compute_scores",
-                        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    monkeypatch.setattr(
+        nn_module,
+        "compute_scores",
+        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),
+    )
     with pytest.raises(RuntimeError):
         est.set_params(prune_ratio=0.9).fit(X_train, y_train)
     np.testing.assert_array_equal(est.predict_proba(X_test), proba)
@@ -359,8 +421,7 @@ def test_failing_refit_keeps_the_previous_model(digits, monkeypatch):
 
 def test_clone_pipeline_and_joblib_round_trip(digits, tmp_path):
     X_train, X_test, y_train, y_test = digits
-    pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(prune_ratio=0.8,
-                                                               **FAST))
+    pipe = make_pipeline(StandardScaler(), PrunedMLPClassifier(prune_ratio=0.8, **FAST))
     pipe.fit(X_train, y_train)
     assert pipe.score(X_test, y_test) > 0.85
     cloned = clone(pipe)
@@ -369,15 +430,20 @@ def test_clone_pipeline_and_joblib_round_trip(digits, tmp_path):
     path = tmp_path / "model.joblib"
     joblib.dump(pipe, path)
     loaded = joblib.load(path)
-    np.testing.assert_array_equal(loaded.predict_proba(X_test),
-                                  pipe.predict_proba(X_test))
+    np.testing.assert_array_equal(
+        loaded.predict_proba(X_test), pipe.predict_proba(X_test)
+    )
     assert_exact_masks(loaded[-1])
 
 
 def test_grid_search_over_prune_ratio(digits):
     X_train, _, y_train, _ = digits
-    grid = GridSearchCV(PrunedMLPClassifier(**FAST),
-                        param_grid={"prune_ratio": [0.5, 0.95]}, cv=2, n_jobs=2)
+    grid = GridSearchCV(
+        PrunedMLPClassifier(**FAST),
+        param_grid={"prune_ratio": [0.5, 0.95]},
+        cv=2,
+        n_jobs=2,
+    )
     grid.fit(X_train, y_train)
     assert grid.best_estimator_.prune_ratio in (0.5, 0.95)
     assert_sparsity(grid.best_estimator_, grid.best_estimator_.prune_ratio)
@@ -423,8 +489,9 @@ def test_from_estimator_does_not_advance_the_callers_generator(digits):
     mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=20, random_state=rs)
     mlp.fit(X_train, y_train)
     state = rs.get_state()[2]
-    PrunedMLPClassifier.from_estimator(mlp, X_train, y_train, prune_ratio=0.5,
-                                       finetune_iter=1, max_iter=2)
+    PrunedMLPClassifier.from_estimator(
+        mlp, X_train, y_train, prune_ratio=0.5, finetune_iter=1, max_iter=2
+    )
     assert rs.get_state()[2] == state
 
 
@@ -440,8 +507,14 @@ def test_column_vector_y_warns_once(digits):
 
 def test_extreme_pruning_keeps_the_network_connected(digits):
     X_train, X_test, y_train, _ = digits
-    est = PrunedMLPClassifier(**{**FAST, "hidden_layer_sizes": (20, 10),
-                                 "prune_ratio": 0.98, "prune_scope": "layer"})
+    est = PrunedMLPClassifier(
+        **{
+            **FAST,
+            "hidden_layer_sizes": (20, 10),
+            "prune_ratio": 0.98,
+            "prune_scope": "layer",
+        }
+    )
     est.fit(X_train, y_train)
     assert min(est.hidden_layer_sizes_) >= 1
     assert est.compressed_.n_nonzero >= 3

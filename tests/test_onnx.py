@@ -112,8 +112,14 @@ def test_sparse_sgd_regressor(regression, select):
 def test_sparse_sgd_classifier(loss, n_classes):
     from sklearn.datasets import make_classification
 
-    X, y = make_classification(400, 30, n_informative=5, n_classes=n_classes,
-                               n_clusters_per_class=1, random_state=0)
+    X, y = make_classification(
+        400,
+        30,
+        n_informative=5,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
     X = X.astype(np.float32)
     clf = SparseSGDClassifier(loss=loss, random_state=0).fit(X, y)
     assert clf.n_nonzero_ < clf.coef_.size

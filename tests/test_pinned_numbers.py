@@ -47,15 +47,22 @@ def _floats(a):
 
 
 def _history(est):
-    keys = ("step", "sparsity", "n_nonzero", "n_features", "target_sparsity",
-            "validation_score", "validation_loss", "accepted")
+    keys = (
+        "step",
+        "sparsity",
+        "n_nonzero",
+        "n_features",
+        "target_sparsity",
+        "validation_score",
+        "validation_loss",
+        "accepted",
+    )
     return [{k: r[k] for k in keys if k in r} for r in est.pruning_history_]
 
 
 def _network():
     rng = np.random.RandomState(0)
-    coefs = [rng.normal(size=(6, 5)), rng.normal(size=(5, 4)),
-             rng.normal(size=(4, 3))]
+    coefs = [rng.normal(size=(6, 5)), rng.normal(size=(5, 4)), rng.normal(size=(4, 3))]
     intercepts = [rng.normal(size=5), rng.normal(size=4), rng.normal(size=3)]
     X = rng.normal(size=(40, 6))
     Y = np.eye(3)[rng.randint(3, size=40)]
@@ -69,69 +76,115 @@ def _criteria_numbers():
     for criterion in ("magnitude", "entropy", "gradient", "taylor"):
         for granularity in ("weight", "neuron"):
             for weights in (None, sw):
-                s = compute_scores(criterion, granularity, coefs, intercepts, X, Y,
-                                   activation="tanh", out_activation="softmax",
-                                   sample_weight=weights)
+                s = compute_scores(
+                    criterion,
+                    granularity,
+                    coefs,
+                    intercepts,
+                    X,
+                    Y,
+                    activation="tanh",
+                    out_activation="softmax",
+                    sample_weight=weights,
+                )
                 key = f"mlp-{criterion}-{granularity}-{weights is not None}"
                 out[key] = [_floats(a) for a in s]
-    s = compute_scores("random", "weight", coefs, intercepts,
-                       random_state=np.random.RandomState(3))
+    s = compute_scores(
+        "random", "weight", coefs, intercepts, random_state=np.random.RandomState(3)
+    )
     out["mlp-random-weight"] = [_floats(a) for a in s]
     Xs = sparse.csr_matrix(np.where(np.abs(X) > 0.8, X, 0.0))
     for name, data in (("dense", X), ("sparse", Xs)):
         out[f"feature-entropy-{name}"] = _floats(feature_entropy(data, sw))
         out[f"feature-std-{name}"] = _floats(weighted_mean_std(data, sw)[1])
-        out[f"linear-magnitude-{name}"] = _floats(linear_magnitude(coefs[0].T, data,
-                                                                   sw))
+        out[f"linear-magnitude-{name}"] = _floats(
+            linear_magnitude(coefs[0].T, data, sw)
+        )
         out[f"mlp-input-gradient-{name}"] = _floats(
-            mlp_input_gradient(data, Y, coefs, intercepts, "relu", "softmax", sw))
+            mlp_input_gradient(data, Y, coefs, intercepts, "relu", "softmax", sw)
+        )
         for criterion in ("magnitude", "gradient", "entropy"):
             for loss in ("squared_error", "huber"):
-                s = linear_scores(criterion, data, Y[:, :2], coefs[0][:, :2].T,
-                                  intercepts[0][:2], loss=loss, sample_weight=sw)
+                s = linear_scores(
+                    criterion,
+                    data,
+                    Y[:, :2],
+                    coefs[0][:, :2].T,
+                    intercepts[0][:2],
+                    loss=loss,
+                    sample_weight=sw,
+                )
                 out[f"linear-{criterion}-{loss}-{name}"] = _floats(s)
     return out
 
 
 def _mlp_numbers():
     out = {}
-    Xc, yc = make_classification(120, 8, n_informative=5, n_classes=3,
-                                 random_state=0)
+    Xc, yc = make_classification(120, 8, n_informative=5, n_classes=3, random_state=0)
     Xr, yr = make_regression(120, 8, noise=1.0, random_state=0)
     yr = yr / 100
     settings = {
         "clf-lbfgs-magnitude": dict(solver="lbfgs"),
         "clf-adam-gradient": dict(solver="adam", prune_criterion="gradient"),
-        "clf-lbfgs-entropy-neuron": dict(solver="lbfgs", prune_criterion="entropy",
-                                         prune_granularity="neuron",
-                                         prune_ratio=0.5),
-        "clf-adam-taylor-layer": dict(solver="adam", prune_criterion="taylor",
-                                      prune_scope="layer"),
-        "clf-sgd-random-linear": dict(solver="sgd", prune_criterion="random",
-                                      prune_schedule="linear"),
+        "clf-lbfgs-entropy-neuron": dict(
+            solver="lbfgs",
+            prune_criterion="entropy",
+            prune_granularity="neuron",
+            prune_ratio=0.5,
+        ),
+        "clf-adam-taylor-layer": dict(
+            solver="adam", prune_criterion="taylor", prune_scope="layer"
+        ),
+        "clf-sgd-random-linear": dict(
+            solver="sgd", prune_criterion="random", prune_schedule="linear"
+        ),
         "clf-maxdrop": dict(solver="lbfgs", max_score_drop=0.0, prune_ratio=0.95),
-        "clf-threshold-l1": dict(solver="adam", sparsity_penalty="l1",
-                                 sparsity_alpha=1e-3, sparsity_threshold=0.05,
-                                 prune_ratio=0.5),
+        "clf-threshold-l1": dict(
+            solver="adam",
+            sparsity_penalty="l1",
+            sparsity_alpha=1e-3,
+            sparsity_threshold=0.05,
+            prune_ratio=0.5,
+        ),
         "reg-lbfgs-magnitude": dict(solver="lbfgs"),
-        "reg-adam-entropy-neuron": dict(solver="adam", prune_criterion="entropy",
-                                        prune_granularity="neuron",
-                                        prune_ratio=0.5, early_stopping=True),
-        "reg-maxdrop": dict(solver="lbfgs", max_score_drop=0.02, prune_ratio=0.95,
-                            prune_schedule="linear"),
+        "reg-adam-entropy-neuron": dict(
+            solver="adam",
+            prune_criterion="entropy",
+            prune_granularity="neuron",
+            prune_ratio=0.5,
+            early_stopping=True,
+        ),
+        "reg-maxdrop": dict(
+            solver="lbfgs",
+            max_score_drop=0.02,
+            prune_ratio=0.95,
+            prune_schedule="linear",
+        ),
     }
     for name, params in settings.items():
-        cls, X, y = ((PrunedMLPClassifier, Xc, yc) if name.startswith("clf")
-                     else (PrunedMLPRegressor, Xr, yr))
-        params = {"hidden_layer_sizes": (12,), "max_iter": 60, "n_prune_steps": 3,
-                  "finetune_iter": 5, "random_state": 0, "prune_ratio": 0.8,
-                  **params}
+        cls, X, y = (
+            (PrunedMLPClassifier, Xc, yc)
+            if name.startswith("clf")
+            else (PrunedMLPRegressor, Xr, yr)
+        )
+        params = {
+            "hidden_layer_sizes": (12,),
+            "max_iter": 60,
+            "n_prune_steps": 3,
+            "finetune_iter": 5,
+            "random_state": 0,
+            "prune_ratio": 0.8,
+            **params,
+        }
         est = cls(**params).fit(X, y)
         out[name] = {
             "masks": [_bits(m) for m in est.masks_],
             "coefs": [_floats(c) for c in est.coefs_],
-            "predict": _floats(est.predict(X[:20]) if name.startswith("reg")
-                               else est.predict_proba(X[:20])),
+            "predict": _floats(
+                est.predict(X[:20])
+                if name.startswith("reg")
+                else est.predict_proba(X[:20])
+            ),
             "history": _history(est),
         }
     return out
@@ -151,10 +204,15 @@ def _sgd_numbers():
         "auto-tolerance": dict(tolerance=0.1),
         "auto-sparse": dict(_sparse=True),
         "ratio-magnitude": dict(prune_ratio=0.6),
-        "ratio-gradient-huber": dict(prune_ratio=0.6, prune_criterion="gradient",
-                                     loss="huber"),
-        "ratio-entropy-threshold": dict(prune_ratio=0.3, prune_criterion="entropy",
-                                        sparsity_threshold=0.05, n_prune_steps=2),
+        "ratio-gradient-huber": dict(
+            prune_ratio=0.6, prune_criterion="gradient", loss="huber"
+        ),
+        "ratio-entropy-threshold": dict(
+            prune_ratio=0.3,
+            prune_criterion="entropy",
+            sparsity_threshold=0.05,
+            n_prune_steps=2,
+        ),
         "ratio-average-es": dict(prune_ratio=0.5, average=True, early_stopping=True),
     }
     for name, params in settings.items():
@@ -164,7 +222,8 @@ def _sgd_numbers():
         if "tolerance" in params:  # the relative loss rule of 'auto'
             params[_TOLERANCE_NAME] = params.pop("tolerance")
         est = SparseSGDRegressor(random_state=0, **params).fit(
-            data, y, sample_weight=weights)
+            data, y, sample_weight=weights
+        )
         out[name] = {
             "support": _bits(est.support_),
             "coef": _floats(est.coef_),
@@ -177,17 +236,24 @@ def _sgd_numbers():
 def _transformer_numbers():
     X, y = make_regression(150, 12, n_informative=4, random_state=0)
     out = {}
-    mlp = PrunedMLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=50,
-                             prune_ratio=0.5, n_prune_steps=1, finetune_iter=5,
-                             random_state=0)
+    mlp = PrunedMLPRegressor(
+        hidden_layer_sizes=(8,),
+        solver="lbfgs",
+        max_iter=50,
+        prune_ratio=0.5,
+        n_prune_steps=1,
+        finetune_iter=5,
+        random_state=0,
+    )
     for name, tr in {
         "entropy": PruneSparsifyTransformer(prune_ratio=0.5),
         "ridge-importance-std": PruneSparsifyTransformer(
-            criterion="importance", estimator=Ridge(), scale_by_std=True),
-        "ridge-gradient": PruneSparsifyTransformer(criterion="gradient",
-                                                   estimator=Ridge()),
-        "mlp-gradient": PruneSparsifyTransformer(criterion="gradient",
-                                                 estimator=mlp),
+            criterion="importance", estimator=Ridge(), scale_by_std=True
+        ),
+        "ridge-gradient": PruneSparsifyTransformer(
+            criterion="gradient", estimator=Ridge()
+        ),
+        "mlp-gradient": PruneSparsifyTransformer(criterion="gradient", estimator=mlp),
     }.items():
         tr.fit(X, y / 100)
         out[name] = {"scores": _floats(tr.scores_), "support": _bits(tr.get_support())}
@@ -208,8 +274,12 @@ def _compare(got, want, path):
         assert set(got) >= set(want), path
         for k in want:
             _compare(got[k], want[k], f"{path}.{k}")
-    elif isinstance(want, list) and want and isinstance(want[0], (float, int)) \
-            and not isinstance(want[0], bool):
+    elif (
+        isinstance(want, list)
+        and want
+        and isinstance(want[0], (float, int))
+        and not isinstance(want[0], bool)
+    ):
         np.testing.assert_allclose(got, want, rtol=RTOL, atol=1e-12, err_msg=path)
     elif isinstance(want, list):
         assert len(got) == len(want), path

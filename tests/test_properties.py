@@ -21,10 +21,9 @@ from scipy import sparse
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune.criteria import MLP_CRITERIA
-from skprune._masks import SCOPES, connected, neuron_alive, prune_neurons, \
-    prune_weights
+from skprune._masks import SCOPES, connected, neuron_alive, prune_neurons, prune_weights
 from skprune._schedules import SCHEDULES, sparsity_schedule
+from skprune.criteria import MLP_CRITERIA
 
 CRITERIA = tuple(MLP_CRITERIA)
 
@@ -75,8 +74,9 @@ def pruning_params(draw):
         activation=draw(st.sampled_from(["relu", "tanh", "logistic", "identity"])),
         solver=draw(st.sampled_from(["sgd", "adam", "lbfgs"])),
         max_iter=draw(st.integers(1, 4)),
-        prune_ratio=draw(st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.99]),
-                                   st.floats(0.0, 0.995))),
+        prune_ratio=draw(
+            st.one_of(st.sampled_from([0.0, 0.5, 0.9, 0.99]), st.floats(0.0, 0.995))
+        ),
         prune_criterion=draw(st.sampled_from(CRITERIA)),
         prune_granularity=draw(st.sampled_from(["weight", "neuron"])),
         prune_scope=draw(st.sampled_from(SCOPES)),
@@ -144,8 +144,9 @@ def test_fit_properties(problem, params):
     # fit changes neither the parameters nor the data it was given
     assert est.get_params() == cls(**params).get_params()
     X_cmp = X.toarray() if sparse.issparse(X) else X
-    np.testing.assert_array_equal(X_cmp, X_given.toarray()
-                                  if sparse.issparse(X_given) else X_given)
+    np.testing.assert_array_equal(
+        X_cmp, X_given.toarray() if sparse.issparse(X_given) else X_given
+    )
     np.testing.assert_array_equal(y, y_given)
 
     # masked weights are exact zeros; the statistics count them
@@ -179,8 +180,12 @@ def test_fit_properties(problem, params):
 
 
 @settings(max_examples=200, **SETTINGS)
-@given(problem=problems(), params=pruning_params(),
-       more=st.floats(0.0, 0.5), partial=st.integers(0, 2))
+@given(
+    problem=problems(),
+    params=pruning_params(),
+    more=st.floats(0.0, 0.5),
+    partial=st.integers(0, 2),
+)
 def test_refit_properties(problem, params, more, partial):
     """warm-start refits prune further and never revive a weight; partial_fit
     keeps the masks; a pickled copy predicts identically."""
@@ -232,8 +237,11 @@ def layered_scores(draw):
 
 
 @settings(max_examples=250, **SETTINGS)
-@given(data=layered_scores(), scope=st.sampled_from(SCOPES),
-       targets=st.lists(st.floats(0.0, 0.999), min_size=1, max_size=4))
+@given(
+    data=layered_scores(),
+    scope=st.sampled_from(SCOPES),
+    targets=st.lists(st.floats(0.0, 0.999), min_size=1, max_size=4),
+)
 def test_mask_rules(data, scope, targets):
     scores, masks, rng = data
     sizes = [m.size for m in masks]
@@ -270,8 +278,11 @@ def test_mask_rules(data, scope, targets):
 
 
 @settings(max_examples=100, **SETTINGS)
-@given(final=st.floats(0.0, 0.999), n_steps=st.integers(1, 50),
-       schedule=st.sampled_from(SCHEDULES))
+@given(
+    final=st.floats(0.0, 0.999),
+    n_steps=st.integers(1, 50),
+    schedule=st.sampled_from(SCHEDULES),
+)
 def test_schedule_rules(final, n_steps, schedule):
     targets = sparsity_schedule(final, n_steps, schedule)
     assert len(targets) == (1 if schedule == "oneshot" else n_steps)

@@ -32,16 +32,18 @@ from skprune._pruning import (
     validation_split,
 )
 
-
 # -- random state and split ----------------------------------------------------
 
 
 @pytest.mark.parametrize("random_state", [None, 3, np.random.RandomState(3)])
 def test_fit_random_state_gives_the_same_stream_every_time(random_state):
     frozen = FitRandomState(random_state)
-    draws = [np.random.RandomState(frozen.get()).randint(1 << 30)
-             if not isinstance(frozen.get(), np.random.RandomState)
-             else frozen.get().randint(1 << 30) for _ in range(3)]
+    draws = [
+        np.random.RandomState(frozen.get()).randint(1 << 30)
+        if not isinstance(frozen.get(), np.random.RandomState)
+        else frozen.get().randint(1 << 30)
+        for _ in range(3)
+    ]
     assert len(set(draws)) == 1
     if isinstance(random_state, int):
         assert frozen.get() == random_state  # an int seed is passed unchanged
@@ -50,18 +52,32 @@ def test_fit_random_state_gives_the_same_stream_every_time(random_state):
 def test_validation_split_names_the_parameter_that_needs_it():
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
     with pytest.raises(ValueError, match="max_score_drop needs a validation split"):
-        validation_split(X, y, None, fraction=0.0, random_state=0,
-                         needed_by="max_score_drop")
+        validation_split(
+            X, y, None, fraction=0.0, random_state=0, needed_by="max_score_drop"
+        )
     with pytest.raises(ValueError, match="at least 2 samples"):
-        validation_split(X[:1], y[:1], None, fraction=0.5, random_state=0,
-                         needed_by="prune_ratio='auto'")
+        validation_split(
+            X[:1],
+            y[:1],
+            None,
+            fraction=0.5,
+            random_state=0,
+            needed_by="prune_ratio='auto'",
+        )
     sw = np.r_[np.ones(5), np.zeros(5)]
     with pytest.raises(ValueError, match="validation split.*all zero"):
         for seed in range(50):  # some seed puts only zero weights in validation
-            validation_split(X, y, sw, fraction=0.2, random_state=seed,
-                             needed_by="prune_ratio='auto'")
-    split = validation_split(X, y, np.ones(10), fraction=0.3, random_state=0,
-                             needed_by="x")
+            validation_split(
+                X,
+                y,
+                sw,
+                fraction=0.2,
+                random_state=seed,
+                needed_by="prune_ratio='auto'",
+            )
+    split = validation_split(
+        X, y, np.ones(10), fraction=0.3, random_state=0, needed_by="x"
+    )
     assert split.X_val.shape == (3, 2) and split.sw_train.shape == (7,)
 
 
@@ -69,8 +85,15 @@ def test_validation_split_names_the_parameter_that_needs_it():
 
 
 def test_record_has_the_common_keys_then_the_extras():
-    record = make_record(2, phase="retrain", target_sparsity=0.5, sparsity=0.52,
-                         n_nonzero=48, loss=np.float32(0.25), n_iter=7)
+    record = make_record(
+        2,
+        phase="retrain",
+        target_sparsity=0.5,
+        sparsity=0.52,
+        n_nonzero=48,
+        loss=np.float32(0.25),
+        n_iter=7,
+    )
     assert tuple(record)[: len(COMMON_KEYS)] == COMMON_KEYS
     assert record["n_iter"] == 7 and type(record["loss"]) is float
     assert record["validation_score"] is None and record["accepted"] is True
@@ -116,10 +139,15 @@ class _Toy:
         return Evaluation(score=1.0 - self.sparsity)
 
     def record(self, step, target, evaluation, accepted):
-        return make_record(step, phase="dense" if step == 0 else "retrain",
-                           target_sparsity=target, sparsity=self.sparsity,
-                           n_nonzero=round(100 * (1 - self.sparsity)),
-                           validation_score=evaluation.score, accepted=accepted)
+        return make_record(
+            step,
+            phase="dense" if step == 0 else "retrain",
+            target_sparsity=target,
+            sparsity=self.sparsity,
+            n_nonzero=round(100 * (1 - self.sparsity)),
+            validation_score=evaluation.score,
+            accepted=accepted,
+        )
 
     def prune(self, target):
         self.calls.append(("prune", target))
@@ -142,13 +170,20 @@ def test_run_schedule_stops_at_the_first_refusal_and_restores(capsys):
     # step 2 loses 0.4 of the score: refused, and nothing after it runs
     assert [r["accepted"] for r in history] == [True, True, False]
     assert toy.sparsity == 0.2  # the last accepted step
-    assert toy.calls == [("prune", 0.2), ("retrain", 1, False), ("prune", 0.4),
-                         ("retrain", 2, False)]
+    assert toy.calls == [
+        ("prune", 0.2),
+        ("retrain", 1, False),
+        ("prune", 0.4),
+        ("retrain", 2, False),
+    ]
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3
-    assert re.fullmatch(r"\[Est\] step 0/3 \(dense training\): sparsity 0\.0000 "
-                        r"\(target 0\.0000\), 100 non-zero, validation score "
-                        r"1\.0000, \d+\.\d\d s", lines[0])
+    assert re.fullmatch(
+        r"\[Est\] step 0/3 \(dense training\): sparsity 0\.0000 "
+        r"\(target 0\.0000\), 100 non-zero, validation score "
+        r"1\.0000, \d+\.\d\d s",
+        lines[0],
+    )
     assert "step 2/3 (re-training)" in lines[2] and "-> refused" in lines[2]
 
 
@@ -178,10 +213,15 @@ class _Features:
 
     def record(self, step, target, evaluation, accepted, candidate=None):
         kept = self.current if candidate is None else candidate
-        return make_record(step, phase="dense" if step == 0 else "retrain",
-                           target_sparsity=target, sparsity=1 - kept.shape[0] / 16,
-                           n_nonzero=kept.shape[0], accepted=accepted,
-                           validation_score=evaluation.score)
+        return make_record(
+            step,
+            phase="dense" if step == 0 else "retrain",
+            target_sparsity=target,
+            sparsity=1 - kept.shape[0] / 16,
+            n_nonzero=kept.shape[0],
+            accepted=accepted,
+            validation_score=evaluation.score,
+        )
 
 
 def test_search_support_halves_then_bisects_to_the_smallest_accepted():
@@ -210,13 +250,20 @@ def _fitted(cls, verbose=0):
         y = (y > 0).astype(int)
     if cls in (SparseSGDRegressor, SparseSGDClassifier):
         return cls(random_state=0, verbose=verbose).fit(X, y)
-    return cls(hidden_layer_sizes=(8,), max_iter=30, n_prune_steps=2,
-               finetune_iter=3, random_state=0, verbose=verbose).fit(
-        X, y if cls is PrunedMLPClassifier else y / 100)
+    return cls(
+        hidden_layer_sizes=(8,),
+        max_iter=30,
+        n_prune_steps=2,
+        finetune_iter=3,
+        random_state=0,
+        verbose=verbose,
+    ).fit(X, y if cls is PrunedMLPClassifier else y / 100)
 
 
-@pytest.mark.parametrize("cls", [PrunedMLPClassifier, PrunedMLPRegressor,
-                                 SparseSGDRegressor, SparseSGDClassifier])
+@pytest.mark.parametrize(
+    "cls",
+    [PrunedMLPClassifier, PrunedMLPRegressor, SparseSGDRegressor, SparseSGDClassifier],
+)
 def test_every_estimator_logs_one_line_per_step(cls, capsys):
     est = _fitted(cls, verbose=1)
     lines = capsys.readouterr().out.splitlines()
@@ -257,25 +304,40 @@ def test_sgd_internal_fits_share_one_validation_split_with_a_random_state():
     # with refit runs two SGD fits, each with early stopping; both must hold
     # out the same samples, i.e. train on X[idx_train] only.
     X, y = make_regression(200, 5, noise=1.0, random_state=0)
-    sgd = dict(learning_rate="constant", eta0=0.01, tol=None, max_iter=10,
-               shuffle=False, penalty=None)
-    est = SparseSGDRegressor(prune_ratio=0, refit=True, early_stopping=True,
-                             validation_fraction=0.4,
-                             random_state=np.random.RandomState(42), **sgd)
+    sgd = dict(
+        learning_rate="constant",
+        eta0=0.01,
+        tol=None,
+        max_iter=10,
+        shuffle=False,
+        penalty=None,
+    )
+    est = SparseSGDRegressor(
+        prune_ratio=0,
+        refit=True,
+        early_stopping=True,
+        validation_fraction=0.4,
+        random_state=np.random.RandomState(42),
+        **sgd,
+    )
     est.fit(X, y)
     idx_train, _ = next(ShuffleSplit(test_size=0.4, random_state=42).split(X))
     idx_train = np.sort(idx_train)
     first = SGDRegressor(random_state=0, **sgd).fit(X[idx_train], y[idx_train])
     second = SGDRegressor(random_state=0, **sgd).fit(
-        X[idx_train], y[idx_train], coef_init=first.coef_,
-        intercept_init=first.intercept_)
+        X[idx_train],
+        y[idx_train],
+        coef_init=first.coef_,
+        intercept_init=first.intercept_,
+    )
     np.testing.assert_allclose(est.coef_, second.coef_, rtol=1e-10)
 
 
 @pytest.mark.parametrize("random_state", [None, np.random.RandomState(0)])
 @pytest.mark.parametrize("prune_ratio", ["auto", 0.5])
 def test_sgd_internal_fits_never_validate_on_trained_samples(
-        monkeypatch, random_state, prune_ratio):
+    monkeypatch, random_state, prune_ratio
+):
     X, y = make_regression(300, 10, n_informative=3, noise=1.0, random_state=0)
     masks = []  # every internal fit's early-stopping validation samples
     original = SGDRegressor._make_validation_split
@@ -294,8 +356,12 @@ def test_sgd_internal_fits_never_validate_on_trained_samples(
 
     monkeypatch.setattr(SGDRegressor, "_make_validation_split", spy)
     monkeypatch.setattr(SGDRegressor, "fit", fit_spy)
-    SparseSGDRegressor(early_stopping=True, prune_ratio=prune_ratio,
-                       random_state=random_state, max_iter=20).fit(X, y)
+    SparseSGDRegressor(
+        early_stopping=True,
+        prune_ratio=prune_ratio,
+        random_state=random_state,
+        max_iter=20,
+    ).fit(X, y)
     assert len(masks) >= 3
     same_rows = {}
     for mask in masks:
@@ -316,8 +382,9 @@ def test_sgd_internal_fits_never_validate_on_trained_samples(
 def test_sgd_max_score_drop_has_the_shared_meaning_and_warns():
     X, y = make_regression(400, 12, n_informative=4, noise=5.0, random_state=0)
     with pytest.warns(FutureWarning, match="max_loss_rise"):
-        est = SparseSGDRegressor(prune_ratio=0.9, n_prune_steps=4,
-                                 max_score_drop=0.01, random_state=0).fit(X, y)
+        est = SparseSGDRegressor(
+            prune_ratio=0.9, n_prune_steps=4, max_score_drop=0.01, random_state=0
+        ).fit(X, y)
     hist = est.pruning_history_
     reference = hist[0]["validation_score"]
     for record in hist[1:]:  # refused exactly when R^2 dropped by more

@@ -31,10 +31,14 @@ def dense_scores(digits_split, dense_models):
     return [m.score(X_test, y_test) for m in dense_models]
 
 
-def test_90_percent_sparse_mlp_stays_within_1_point_of_dense(digits_split, dense_scores):
+def test_90_percent_sparse_mlp_stays_within_1_point_of_dense(
+    digits_split, dense_scores
+):
     X_train, X_test, y_train, y_test = digits_split
-    pruned = [PrunedMLPClassifier(prune_ratio=0.9, random_state=s).fit(X_train, y_train)
-              for s in SEEDS]
+    pruned = [
+        PrunedMLPClassifier(prune_ratio=0.9, random_state=s).fit(X_train, y_train)
+        for s in SEEDS
+    ]
     total = sum(c.size for c in pruned[0].coefs_)
     for est in pruned:
         assert est.sparsity_ >= 0.9 - 1 / total
@@ -43,10 +47,16 @@ def test_90_percent_sparse_mlp_stays_within_1_point_of_dense(digits_split, dense
     assert drop <= 0.01, f"90% sparse lost {drop:.3f} accuracy vs dense"
 
 
-def test_half_the_hidden_neurons_removed_stays_within_1_point(digits_split, dense_scores):
+def test_half_the_hidden_neurons_removed_stays_within_1_point(
+    digits_split, dense_scores
+):
     X_train, X_test, y_train, y_test = digits_split
-    pruned = [PrunedMLPClassifier(prune_ratio=0.5, prune_granularity="neuron",
-                                  random_state=s).fit(X_train, y_train) for s in SEEDS]
+    pruned = [
+        PrunedMLPClassifier(
+            prune_ratio=0.5, prune_granularity="neuron", random_state=s
+        ).fit(X_train, y_train)
+        for s in SEEDS
+    ]
     for est in pruned:
         assert est.hidden_layer_sizes_[0] <= 50
     drop = np.mean(dense_scores) - np.mean([e.score(X_test, y_test) for e in pruned])
@@ -54,16 +64,25 @@ def test_half_the_hidden_neurons_removed_stays_within_1_point(digits_split, dens
 
 
 def test_95_percent_magnitude_beats_random_pruning_with_the_same_recipe(
-        digits_split, dense_models, dense_scores):
+    digits_split, dense_models, dense_scores
+):
     # from_estimator on the dense model is what fit does after its dense training
     X_train, X_test, y_train, y_test = digits_split
 
     def mean_score(criterion):
-        return np.mean([
-            PrunedMLPClassifier.from_estimator(
-                dense, X_train, y_train, prune_ratio=0.95, prune_criterion=criterion,
-                random_state=s).score(X_test, y_test)
-            for s, dense in zip(SEEDS, dense_models)])
+        return np.mean(
+            [
+                PrunedMLPClassifier.from_estimator(
+                    dense,
+                    X_train,
+                    y_train,
+                    prune_ratio=0.95,
+                    prune_criterion=criterion,
+                    random_state=s,
+                ).score(X_test, y_test)
+                for s, dense in zip(SEEDS, dense_models)
+            ]
+        )
 
     magnitude, random = mean_score("magnitude"), mean_score("random")
     assert magnitude - random >= 0.03, (magnitude, random)

@@ -22,8 +22,9 @@ def small_digits(digits):
 def _fit(X, y, **params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return PrunedMLPClassifier(**{"hidden_layer_sizes": (24,), "random_state": 0,
-                                      **params}).fit(X, y)
+        return PrunedMLPClassifier(
+            **{"hidden_layer_sizes": (24,), "random_state": 0, **params}
+        ).fit(X, y)
 
 
 def test_budgets_rule_by_hand():
@@ -54,8 +55,9 @@ def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
     est = _fit(X, y, max_iter=20, prune_ratio=0.99, n_prune_steps=3, finetune_iter=2)
     history = est.pruning_history_
     # no step-size rule with an int: exactly the planned schedule
-    np.testing.assert_allclose([r["target_sparsity"] for r in history[1:]],
-                               sparsity_schedule(0.99, 3, "cubic"))
+    np.testing.assert_allclose(
+        [r["target_sparsity"] for r in history[1:]], sparsity_schedule(0.99, 3, "cubic")
+    )
     assert [r["n_iter"] for r in history[1:-1]] == [2, 2]
 
 
@@ -82,11 +84,18 @@ def test_step_size_rule_halves_the_next_cut(small_digits):
 
 def test_warning_when_final_retraining_hits_its_budget(small_digits):
     X, y = small_digits
-    est = PrunedMLPClassifier(hidden_layer_sizes=(24,), max_iter=4, prune_ratio=0.5,
-                              n_prune_steps=2, random_state=0)
-    with pytest.warns(PruningConvergenceWarning,
-                      match=r"final re-training stopped at its budget of 4 epochs "
-                            r"\(max_iter\).*raise max_iter"):
+    est = PrunedMLPClassifier(
+        hidden_layer_sizes=(24,),
+        max_iter=4,
+        prune_ratio=0.5,
+        n_prune_steps=2,
+        random_state=0,
+    )
+    with pytest.warns(
+        PruningConvergenceWarning,
+        match=r"final re-training stopped at its budget of 4 epochs "
+        r"\(max_iter\).*raise max_iter",
+    ):
         est.fit(X, y)
     # min(2 D, max_iter): no training run goes beyond max_iter, as in sklearn
     assert est.pruning_history_[-1]["n_iter"] == est.n_iter_ == 4
@@ -95,10 +104,17 @@ def test_warning_when_final_retraining_hits_its_budget(small_digits):
 def test_warning_when_a_step_does_not_recover(small_digits):
     X, y = small_digits
     # one step straight to 99%: the final re-training cannot get back
-    est = PrunedMLPClassifier(hidden_layer_sizes=(24,), max_iter=30, prune_ratio=0.99,
-                              n_prune_steps=1, random_state=0)
-    with pytest.warns(PruningConvergenceWarning,
-                      match="did not bring the training loss back.*lower prune_ratio"):
+    est = PrunedMLPClassifier(
+        hidden_layer_sizes=(24,),
+        max_iter=30,
+        prune_ratio=0.99,
+        n_prune_steps=1,
+        random_state=0,
+    )
+    with pytest.warns(
+        PruningConvergenceWarning,
+        match="did not bring the training loss back.*lower prune_ratio",
+    ):
         est.fit(X, y)
     assert any(r["recovered"] is False for r in est.pruning_history_)
 
@@ -108,8 +124,9 @@ def test_no_warning_on_an_easy_fit(small_digits):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("error", PruningConvergenceWarning)
-        dense = MLPClassifier(hidden_layer_sizes=(24,), max_iter=300,
-                              random_state=0).fit(X, y)
+        dense = MLPClassifier(
+            hidden_layer_sizes=(24,), max_iter=300, random_state=0
+        ).fit(X, y)
         PrunedMLPClassifier.from_estimator(dense, X, y, prune_ratio=0.5)
 
 
@@ -119,13 +136,20 @@ def test_warning_is_a_convergence_warning_and_lbfgs_counts_iterations(small_digi
     X = rng.rand(80, 4)
     y = X @ [1.0, -2.0, 0.5, 3.0]
     with pytest.warns(PruningConvergenceWarning, match="budget of 3 iterations"):
-        PrunedMLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=3,
-                           prune_ratio=0.5, n_prune_steps=2, random_state=0).fit(X, y)
+        PrunedMLPRegressor(
+            hidden_layer_sizes=(8,),
+            solver="lbfgs",
+            max_iter=3,
+            prune_ratio=0.5,
+            n_prune_steps=2,
+            random_state=0,
+        ).fit(X, y)
 
 
 @pytest.mark.parametrize("value", ["fast", 1.5, None])
 def test_finetune_iter_must_be_auto_or_int(small_digits, value):
     from sklearn.utils._param_validation import InvalidParameterError
+
     X, y = small_digits
     with pytest.raises(InvalidParameterError, match="finetune_iter"):
         PrunedMLPClassifier(finetune_iter=value).fit(X, y)

@@ -26,8 +26,11 @@ def test_non_decreasing_and_ends_at_target(schedule, n):
 
 @pytest.mark.parametrize(
     "args, match",
-    [((1.0, 3, "cubic"), "final_sparsity"), ((0.5, 0, "linear"), "n_steps"),
-     ((0.5, 3, "exp"), "schedule")],
+    [
+        ((1.0, 3, "cubic"), "final_sparsity"),
+        ((0.5, 0, "linear"), "n_steps"),
+        ((0.5, 3, "exp"), "schedule"),
+    ],
 )
 def test_invalid_arguments(args, match):
     with pytest.raises(ValueError, match=match):

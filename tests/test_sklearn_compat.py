@@ -36,21 +36,43 @@ def test_installed_scikit_learn_is_in_the_tested_range():
     assert pin in pyproject, f"pyproject.toml should pin {pin}"
 
 
-@pytest.mark.parametrize("name, params", [
-    # overridden: masks the gradients
-    ("_compute_loss_grad",
-     ["self", "layer", "sw_sum", "activations", "deltas", "coef_grads",
-      "intercept_grads"]),
-    # overridden: adds the sparsity penalty to the loss
-    ("_backprop",
-     ["self", "X", "y", "sample_weight", "activations", "deltas", "coef_grads",
-      "intercept_grads"]),
-    # called with keywords by compat.mlp_fit
-    ("_fit", ["self", "X", "y", "sample_weight", "incremental"]),
-    # overridden: batched inference
-    ("_forward_pass_fast", ["self", "X", "check_input"]),
-    ("_check_solver", ["self"]),
-])
+@pytest.mark.parametrize(
+    "name, params",
+    [
+        # overridden: masks the gradients
+        (
+            "_compute_loss_grad",
+            [
+                "self",
+                "layer",
+                "sw_sum",
+                "activations",
+                "deltas",
+                "coef_grads",
+                "intercept_grads",
+            ],
+        ),
+        # overridden: adds the sparsity penalty to the loss
+        (
+            "_backprop",
+            [
+                "self",
+                "X",
+                "y",
+                "sample_weight",
+                "activations",
+                "deltas",
+                "coef_grads",
+                "intercept_grads",
+            ],
+        ),
+        # called with keywords by compat.mlp_fit
+        ("_fit", ["self", "X", "y", "sample_weight", "incremental"]),
+        # overridden: batched inference
+        ("_forward_pass_fast", ["self", "X", "check_input"]),
+        ("_check_solver", ["self"]),
+    ],
+)
 def test_mlp_hook_signatures(name, params):
     assert _params(getattr(BaseMultilayerPerceptron, name)) == params
 
@@ -65,30 +87,44 @@ def test_backprop_returns_loss_and_gradients():
     deltas = [np.empty_like(a) for a in activations[1:]]
     coef_grads = [np.empty_like(c) for c in mlp.coefs_]
     intercept_grads = [np.empty_like(i) for i in mlp.intercepts_]
-    out = mlp._backprop(X, y.reshape(-1, 1), None, activations, deltas, coef_grads,
-                        intercept_grads)
+    out = mlp._backprop(
+        X, y.reshape(-1, 1), None, activations, deltas, coef_grads, intercept_grads
+    )
     loss, cg, ig = out
     assert np.isscalar(loss) or np.ndim(loss) == 0
     assert [g.shape for g in cg] == [c.shape for c in mlp.coefs_]
     assert [g.shape for g in ig] == [i.shape for i in mlp.intercepts_]
 
 
-@pytest.mark.parametrize("solver, names", [("adam", {"ms", "vs"}),
-                                           ("sgd", {"velocities"})])
+@pytest.mark.parametrize(
+    "solver, names", [("adam", {"ms", "vs"}), ("sgd", {"velocities"})]
+)
 def test_mlp_fitted_state_we_read_and_reset(solver, names):
     X, y = make_classification(60, 5, random_state=0)
-    mlp = MLPClassifier(hidden_layer_sizes=(4,), solver=solver, max_iter=3,
-                        early_stopping=True, random_state=0)
+    mlp = MLPClassifier(
+        hidden_layer_sizes=(4,),
+        solver=solver,
+        max_iter=3,
+        early_stopping=True,
+        random_state=0,
+    )
     with pytest.warns(Warning):
         mlp.fit(X, y)
     state = compat.optimizer_arrays(mlp)
     assert set(state) == names
     for arrays in state.values():  # one per coefficient, then per intercept
         assert [a.shape for a in arrays] == [
-            p.shape for p in mlp.coefs_ + mlp.intercepts_]
+            p.shape for p in mlp.coefs_ + mlp.intercepts_
+        ]
     assert compat.label_binarizer(mlp).transform(y).shape == (60, 1)
-    for name in ("_no_improvement_count", "_best_coefs", "_best_intercepts",
-                 "best_loss_", "_random_state", "_optimizer"):
+    for name in (
+        "_no_improvement_count",
+        "_best_coefs",
+        "_best_intercepts",
+        "best_loss_",
+        "_random_state",
+        "_optimizer",
+    ):
         assert hasattr(mlp, name), name
     assert set(compat.MLP_SCRATCH_STATE) <= set(vars(mlp))
     compat.reset_mlp_stopping_state(mlp)
@@ -105,12 +141,19 @@ def test_sgd_averaging_state_is_read_and_continued_by_partial_fit(cls):
         assert getattr(sgd, name, None) is not None, name
     # a fresh estimator given the state continues exactly where sgd stands
     fresh = cls(average=True, max_iter=5, tol=None, random_state=0)
-    fresh.partial_fit(X[:1], y[:1], **({"classes": [0, 1]}
-                                        if cls is SGDClassifier else {}))
-    for name in ("coef_", "intercept_", "t_") + compat.SGD_AVERAGE_COEFS \
-            + compat.SGD_AVERAGE_INTERCEPTS:
-        setattr(fresh, name, np.array(getattr(sgd, name), copy=True)
-                if name != "t_" else sgd.t_)
+    fresh.partial_fit(
+        X[:1], y[:1], **({"classes": [0, 1]} if cls is SGDClassifier else {})
+    )
+    for name in (
+        ("coef_", "intercept_", "t_")
+        + compat.SGD_AVERAGE_COEFS
+        + compat.SGD_AVERAGE_INTERCEPTS
+    ):
+        setattr(
+            fresh,
+            name,
+            np.array(getattr(sgd, name), copy=True) if name != "t_" else sgd.t_,
+        )
     sgd.partial_fit(X, y)
     fresh.partial_fit(X, y)
     np.testing.assert_allclose(fresh.coef_, sgd.coef_)
@@ -118,7 +161,8 @@ def test_sgd_averaging_state_is_read_and_continued_by_partial_fit(cls):
 
 def test_imported_names_and_helpers():
     assert {"relu", "tanh", "logistic", "identity", "softmax"} <= set(
-        compat.ACTIVATIONS)
+        compat.ACTIVATIONS
+    )
     assert {"relu", "tanh", "logistic", "identity"} <= set(compat.DERIVATIVES)
     assert _params(compat._get_output_config)[:2] == ["method", "estimator"]
     assert _params(compat._check_sample_weight)[:2] == ["sample_weight", "X"]
@@ -132,8 +176,11 @@ def _private_sklearn_imports(path):
     """(line, name) of every private scikit-learn name ``path`` imports."""
     found = []
     for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module and (
-                node.module.split(".")[0] == "sklearn"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and (node.module.split(".")[0] == "sklearn")
+        ):
             private_module = any(p.startswith("_") for p in node.module.split("."))
             for alias in node.names:
                 if private_module or alias.name.startswith("_"):

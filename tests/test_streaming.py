@@ -30,17 +30,27 @@ def assert_masks_exact(est, masks):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_classifier_partial_fit_over_memmap_chunks(tmp_path, dtype):
-    X, y = make_classification(n_samples=N_SAMPLES + 1000, n_features=N_FEATURES,
-                               n_informative=10, n_classes=3, random_state=0)
+    X, y = make_classification(
+        n_samples=N_SAMPLES + 1000,
+        n_features=N_FEATURES,
+        n_informative=10,
+        n_classes=3,
+        random_state=0,
+    )
     X_test, y_test = X[N_SAMPLES:], y[N_SAMPLES:]
     Xm = to_memmap(tmp_path / "X.dat", X[:N_SAMPLES].astype(dtype))
     ym = to_memmap(tmp_path / "y.dat", y[:N_SAMPLES].astype(np.int8))
 
     # prune on the first chunk (what fits in memory), then stream the rest
     first = chunks(N_SAMPLES, CHUNK)[0]
-    clf = PrunedMLPClassifier(hidden_layer_sizes=(32,), prune_ratio=0.8,
-                              max_iter=50, n_prune_steps=2, finetune_iter=5,
-                              random_state=0).fit(Xm[first], ym[first])
+    clf = PrunedMLPClassifier(
+        hidden_layer_sizes=(32,),
+        prune_ratio=0.8,
+        max_iter=50,
+        n_prune_steps=2,
+        finetune_iter=5,
+        random_state=0,
+    ).fit(Xm[first], ym[first])
     masks = [m.copy() for m in clf.masks_]
     live_before = [c[m].copy() for c, m in zip(clf.coefs_, masks)]
     sparsity, nnz = clf.sparsity_, clf.n_nonzero_
@@ -53,26 +63,36 @@ def test_classifier_partial_fit_over_memmap_chunks(tmp_path, dtype):
     assert clf.sparsity_ == sparsity and clf.n_nonzero_ == nnz
     assert clf.sparsity_ >= 0.8 - 1.0 / sum(c.size for c in clf.coefs_)
     # the streamed data did train the live weights, and helped
-    assert any(not np.array_equal(c[m], before)
-               for c, m, before in zip(clf.coefs_, masks, live_before))
+    assert any(
+        not np.array_equal(c[m], before)
+        for c, m, before in zip(clf.coefs_, masks, live_before)
+    )
     assert clf.score(X_test, y_test) > score_before
     # the compressed network still serves exactly the masked weights
     dense = [np.where(m, c, 0.0) for c, m in zip(clf.coefs_, masks)]
     hidden = np.maximum(X_test @ dense[0] + clf.intercepts_[0], 0.0)
     logits = hidden @ dense[1] + clf.intercepts_[1]
-    np.testing.assert_array_equal(clf.predict(X_test),
-                                  clf.classes_[np.argmax(logits, axis=1)])
+    np.testing.assert_array_equal(
+        clf.predict(X_test), clf.classes_[np.argmax(logits, axis=1)]
+    )
 
 
 def test_regressor_partial_fit_over_memmap_chunks(tmp_path):
-    X, y = make_regression(n_samples=N_SAMPLES, n_features=N_FEATURES,
-                           noise=1.0, random_state=0)
+    X, y = make_regression(
+        n_samples=N_SAMPLES, n_features=N_FEATURES, noise=1.0, random_state=0
+    )
     y = y / np.std(y)
     Xm = to_memmap(tmp_path / "X.dat", X)
     ym = to_memmap(tmp_path / "y.dat", y)
-    reg = PrunedMLPRegressor(hidden_layer_sizes=(32,), prune_ratio=0.7,
-                             prune_granularity="neuron", max_iter=100,
-                             n_prune_steps=2, finetune_iter=5, random_state=0)
+    reg = PrunedMLPRegressor(
+        hidden_layer_sizes=(32,),
+        prune_ratio=0.7,
+        prune_granularity="neuron",
+        max_iter=100,
+        n_prune_steps=2,
+        finetune_iter=5,
+        random_state=0,
+    )
     reg.fit(Xm[:CHUNK], ym[:CHUNK])
     masks = [m.copy() for m in reg.masks_]
     hidden = reg.hidden_layer_sizes_

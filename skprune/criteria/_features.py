@@ -58,8 +58,13 @@ def _importance(X, sample_weight, source, targets):
 def _gradient(X, sample_weight, source, targets):
     if is_mlp(source):
         return mlp_input_gradient(
-            X, targets(), source.coefs_, source.intercepts_, source.activation,
-            source.out_activation_, sample_weight,
+            X,
+            targets(),
+            source.coefs_,
+            source.intercepts_,
+            source.activation,
+            source.out_activation_,
+            sample_weight,
         ), False
     if hasattr(source, "coef_"):
         return linear_magnitude(source.coef_, X, sample_weight), True
@@ -73,17 +78,29 @@ def _gradient(X, sample_weight, source, targets):
 #: The input-feature criteria: name -> :class:`~skprune.criteria.Criterion`
 #: (the ``criterion`` values of ``PruneSparsifyTransformer``).
 FEATURE_CRITERIA = registry(
-    Criterion("entropy", _entropy, frozenset({"X"}),
-              "entropy ``-sum p log p`` of the feature's values over the "
-              "training data, in 32 equal-width bins between its min and max "
-              "(unsupervised; ``estimator`` is not used);"),
-    Criterion("importance", _importance, frozenset({"estimator"}),
-              "for an MLP, ``sum_k |W0[j, k]|`` over the input neuron's "
-              "outgoing weights (pruned weights count zero); for a linear "
-              "model (``coef_``), ``|coef_[j]|`` summed over outputs; "
-              "otherwise the estimator's ``feature_importances_``;"),
-    Criterion("gradient", _gradient, frozenset({"X", "Y", "estimator"}),
-              "for an MLP, the mean absolute training-loss gradient "
-              "``(1/S) sum_n s_n |dL_n/dx[n, j]|`` (needs ``y``); for a linear "
-              "model, ``|coef_[j]| * std(x_j)``."),
+    Criterion(
+        "entropy",
+        _entropy,
+        frozenset({"X"}),
+        "entropy ``-sum p log p`` of the feature's values over the "
+        "training data, in 32 equal-width bins between its min and max "
+        "(unsupervised; ``estimator`` is not used);",
+    ),
+    Criterion(
+        "importance",
+        _importance,
+        frozenset({"estimator"}),
+        "for an MLP, ``sum_k |W0[j, k]|`` over the input neuron's "
+        "outgoing weights (pruned weights count zero); for a linear "
+        "model (``coef_``), ``|coef_[j]|`` summed over outputs; "
+        "otherwise the estimator's ``feature_importances_``;",
+    ),
+    Criterion(
+        "gradient",
+        _gradient,
+        frozenset({"X", "Y", "estimator"}),
+        "for an MLP, the mean absolute training-loss gradient "
+        "``(1/S) sum_n s_n |dL_n/dx[n, j]|`` (needs ``y``); for a linear "
+        "model, ``|coef_[j]| * std(x_j)``.",
+    ),
 )

@@ -194,8 +194,9 @@ def removal_gradient(X, Y, coef, intercept, loss, sample_weight=None, epsilon=0.
         F = np.asarray(X @ coef.T) + intercept
         cols, rows, vals = csc_entries(X)
         for k in range(coef.shape[0]):
-            d = loss_derivative(loss, F[rows, k] - coef[k, cols] * vals, Y[rows, k],
-                                epsilon)
+            d = loss_derivative(
+                loss, F[rows, k] - coef[k, cols] * vals, Y[rows, k], epsilon
+            )
             grads[k] = np.bincount(
                 cols, weights=w[rows] * np.abs(vals * d), minlength=n_features
             )
@@ -205,8 +206,9 @@ def removal_gradient(X, Y, coef, intercept, loss, sample_weight=None, epsilon=0.
             F = A @ coef.T + intercept
             absA = np.abs(A)
             for k in range(coef.shape[0]):
-                d = loss_derivative(loss, F[:, k, None] - A * coef[k], Y[sl, k, None],
-                                    epsilon)
+                d = loss_derivative(
+                    loss, F[:, k, None] - A * coef[k], Y[sl, k, None], epsilon
+                )
                 grads[k] += w[sl] @ (absA * np.abs(d))
     return grads / w.sum()
 
@@ -215,8 +217,9 @@ def linear_importance(coef):
     """``sum_o |coef[o, j]|`` (``coef`` 1-D or 2-D, dense or sparse)."""
     if sparse.issparse(coef):  # after sparsify(); SGDRegressor's can be 1-D CSR
         coef = coef if coef.format == "csr" else coef.tocsr()
-        return np.bincount(coef.indices, weights=np.abs(coef.data),
-                           minlength=coef.shape[-1]).astype(float)
+        return np.bincount(
+            coef.indices, weights=np.abs(coef.data), minlength=coef.shape[-1]
+        ).astype(float)
     coef = np.abs(np.asarray(coef, dtype=float))
     return coef if coef.ndim == 1 else coef.sum(axis=0)
 
@@ -238,8 +241,15 @@ def _magnitude(X, Y, coef, intercept, o):
 
 
 def _gradient(X, Y, coef, intercept, o):
-    return removal_gradient(X, Y, coef, np.asarray(intercept, dtype=float),
-                            o["loss"], o["sample_weight"], o["epsilon"])
+    return removal_gradient(
+        X,
+        Y,
+        coef,
+        np.asarray(intercept, dtype=float),
+        o["loss"],
+        o["sample_weight"],
+        o["epsilon"],
+    )
 
 
 def _entropy(X, Y, coef, intercept, o):
@@ -259,18 +269,34 @@ def _random(X, Y, coef, intercept, o):
 #: (the ``prune_criterion`` values of ``SparseSGDRegressor`` and
 #: ``SparseSGDClassifier``).
 LINEAR_CRITERIA = registry(
-    Criterion("magnitude", _magnitude, frozenset({"std"}),
-              "``|w_j| std_j``, so the feature's scale does not decide;"),
-    Criterion("gradient", _gradient, frozenset({"X", "Y"}),
-              "``sum_n |dL_n / dw_j|`` over the training data, evaluated with "
-              "feature ``j`` removed from the prediction (how hard the data "
-              "pulls ``w_j`` back from zero);"),
-    Criterion("entropy", _entropy, frozenset({"std", "entropy"}),
-              "``H_j |w_j| std_j`` with ``H_j`` the entropy of the feature "
-              "binned in 32 equal-width bins: low-information features go "
-              "first;"),
-    Criterion("random", _random, frozenset({"random_state"}),
-              "uniform scores, the baseline every criterion must beat."),
+    Criterion(
+        "magnitude",
+        _magnitude,
+        frozenset({"std"}),
+        "``|w_j| std_j``, so the feature's scale does not decide;",
+    ),
+    Criterion(
+        "gradient",
+        _gradient,
+        frozenset({"X", "Y"}),
+        "``sum_n |dL_n / dw_j|`` over the training data, evaluated with "
+        "feature ``j`` removed from the prediction (how hard the data "
+        "pulls ``w_j`` back from zero);",
+    ),
+    Criterion(
+        "entropy",
+        _entropy,
+        frozenset({"std", "entropy"}),
+        "``H_j |w_j| std_j`` with ``H_j`` the entropy of the feature "
+        "binned in 32 equal-width bins: low-information features go "
+        "first;",
+    ),
+    Criterion(
+        "random",
+        _random,
+        frozenset({"random_state"}),
+        "uniform scores, the baseline every criterion must beat.",
+    ),
 )
 
 
@@ -286,9 +312,21 @@ def feature_statistics(criterion, X, sample_weight):
     return {"std": std, "entropy": entropy}
 
 
-def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
-                  epsilon=0.1, sample_weight=None, n_bins=ENTROPY_BINS, std=None,
-                  entropy=None, random_state=None):
+def linear_scores(
+    criterion,
+    X,
+    Y,
+    coef,
+    intercept,
+    *,
+    loss="squared_error",
+    epsilon=0.1,
+    sample_weight=None,
+    n_bins=ENTROPY_BINS,
+    std=None,
+    entropy=None,
+    random_state=None,
+):
     """Importance of every feature of a linear model (see the module docstring).
 
     Parameters
@@ -332,7 +370,13 @@ def linear_scores(criterion, X, Y, coef, intercept, *, loss="squared_error",
             f"criterion must be one of {tuple(LINEAR_CRITERIA)}, got {criterion!r}."
         )
     coef = np.atleast_2d(np.asarray(coef, dtype=float))
-    options = dict(loss=loss, epsilon=epsilon, sample_weight=sample_weight,
-                   n_bins=n_bins, std=std, entropy=entropy,
-                   random_state=random_state)
+    options = dict(
+        loss=loss,
+        epsilon=epsilon,
+        sample_weight=sample_weight,
+        n_bins=n_bins,
+        std=std,
+        entropy=entropy,
+        random_state=random_state,
+    )
     return LINEAR_CRITERIA[criterion].function(X, Y, coef, intercept, options)

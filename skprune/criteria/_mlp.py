@@ -102,8 +102,9 @@ def _chunks(n_samples, chunk_size, coefs):
     return row_chunks(n_samples, widest, max_rows=chunk_size)
 
 
-def _layer_entropies(X, coefs, intercepts, activation, out_activation,
-                     sample_weight, n_bins, chunk_size):
+def _layer_entropies(
+    X, coefs, intercepts, activation, out_activation, sample_weight, n_bins, chunk_size
+):
     """Entropy of every input feature and hidden neuron, in two chunked passes."""
     n_samples = X.shape[0]
     n_layers = len(coefs)  # entropies for layers 0..n_layers-1 (not the output)
@@ -125,13 +126,23 @@ def _layer_entropies(X, coefs, intercepts, activation, out_activation,
         acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         sw = None if sample_weight is None else sample_weight[sl]
         for layer in range(n_layers):
-            counts[layer] += bin_counts(dense(acts[layer]), lo[layer], hi[layer],
-                                        sw, n_bins)
+            counts[layer] += bin_counts(
+                dense(acts[layer]), lo[layer], hi[layer], sw, n_bins
+            )
     return [entropy_from_counts(c) for c in counts]
 
 
-def _gradients(X, Y, coefs, intercepts, activation, out_activation,
-               sample_weight, absolute, chunk_size):
+def _gradients(
+    X,
+    Y,
+    coefs,
+    intercepts,
+    activation,
+    out_activation,
+    sample_weight,
+    absolute,
+    chunk_size,
+):
     """Accumulated data-loss gradient of each weight: signed sum or sum of |.|."""
     grads = [np.zeros(c.shape) for c in coefs]
     for sl in _chunks(X.shape[0], chunk_size, coefs):
@@ -157,23 +168,48 @@ def _magnitude(coefs, intercepts, X, Y, neuron, o):
 
 
 def _entropy(coefs, intercepts, X, Y, neuron, o):
-    ent = _layer_entropies(X, coefs, intercepts, o["activation"],
-                           o["out_activation"], o["sample_weight"], o["n_bins"],
-                           o["chunk_size"])
+    ent = _layer_entropies(
+        X,
+        coefs,
+        intercepts,
+        o["activation"],
+        o["out_activation"],
+        o["sample_weight"],
+        o["n_bins"],
+        o["chunk_size"],
+    )
     if neuron:
         return ent[1:]
     return [np.abs(c) * h[:, None] for c, h in zip(coefs, ent)]
 
 
 def _gradient(coefs, intercepts, X, Y, neuron, o):
-    grads = _gradients(X, Y, coefs, intercepts, o["activation"], o["out_activation"],
-                       o["sample_weight"], True, o["chunk_size"])
+    grads = _gradients(
+        X,
+        Y,
+        coefs,
+        intercepts,
+        o["activation"],
+        o["out_activation"],
+        o["sample_weight"],
+        True,
+        o["chunk_size"],
+    )
     return [g.sum(axis=1) for g in grads[1:]] if neuron else grads
 
 
 def _taylor(coefs, intercepts, X, Y, neuron, o):
-    grads = _gradients(X, Y, coefs, intercepts, o["activation"], o["out_activation"],
-                       o["sample_weight"], False, o["chunk_size"])
+    grads = _gradients(
+        X,
+        Y,
+        coefs,
+        intercepts,
+        o["activation"],
+        o["out_activation"],
+        o["sample_weight"],
+        False,
+        o["chunk_size"],
+    )
     wg = [c * g for c, g in zip(coefs, grads)]
     if neuron:
         return [np.abs(x.sum(axis=1)) for x in wg[1:]]
@@ -191,27 +227,58 @@ def _random(coefs, intercepts, X, Y, neuron, o):
 #: The network criteria: name -> :class:`~skprune.criteria.Criterion` (the
 #: ``prune_criterion`` values of ``PrunedMLPClassifier``/``PrunedMLPRegressor``).
 MLP_CRITERIA = registry(
-    Criterion("magnitude", _magnitude, frozenset(),
-              'the "feature importance" ``S = sum |w|`` (``|w|`` per weight; '
-              "sum of a neuron's outgoing ``|w|`` per neuron);"),
-    Criterion("entropy", _entropy, frozenset({"X"}),
-              "``I = -sum p log p`` of a neuron's output over the training "
-              "data, in 32 equal-width bins between its min and max; a weight "
-              "scores ``|w|`` times the entropy of its source neuron;"),
-    Criterion("gradient", _gradient, frozenset({"X", "Y"}),
-              "``G = sum |g|``, the absolute per-sample training-loss "
-              "gradients accumulated over the training data;"),
-    Criterion("taylor", _taylor, frozenset({"X", "Y"}),
-              "``|w g|`` with ``g`` the full-data gradient (Molchanov et al. "
-              "2017);"),
-    Criterion("random", _random, frozenset({"random_state"}),
-              "uniform scores, the baseline every criterion must beat."),
+    Criterion(
+        "magnitude",
+        _magnitude,
+        frozenset(),
+        'the "feature importance" ``S = sum |w|`` (``|w|`` per weight; '
+        "sum of a neuron's outgoing ``|w|`` per neuron);",
+    ),
+    Criterion(
+        "entropy",
+        _entropy,
+        frozenset({"X"}),
+        "``I = -sum p log p`` of a neuron's output over the training "
+        "data, in 32 equal-width bins between its min and max; a weight "
+        "scores ``|w|`` times the entropy of its source neuron;",
+    ),
+    Criterion(
+        "gradient",
+        _gradient,
+        frozenset({"X", "Y"}),
+        "``G = sum |g|``, the absolute per-sample training-loss "
+        "gradients accumulated over the training data;",
+    ),
+    Criterion(
+        "taylor",
+        _taylor,
+        frozenset({"X", "Y"}),
+        "``|w g|`` with ``g`` the full-data gradient (Molchanov et al. 2017);",
+    ),
+    Criterion(
+        "random",
+        _random,
+        frozenset({"random_state"}),
+        "uniform scores, the baseline every criterion must beat.",
+    ),
 )
 
 
-def compute_scores(criterion, granularity, coefs, intercepts, X=None, Y=None, *,
-                   activation="relu", out_activation="softmax", sample_weight=None,
-                   random_state=None, n_bins=ENTROPY_BINS, chunk_size=CHUNK_SIZE):
+def compute_scores(
+    criterion,
+    granularity,
+    coefs,
+    intercepts,
+    X=None,
+    Y=None,
+    *,
+    activation="relu",
+    out_activation="softmax",
+    sample_weight=None,
+    random_state=None,
+    n_bins=ENTROPY_BINS,
+    chunk_size=CHUNK_SIZE,
+):
     """Importance scores of a network (see the module docstring for formulas).
 
     Parameters
@@ -253,9 +320,14 @@ def compute_scores(criterion, granularity, coefs, intercepts, X=None, Y=None, *,
         )
     if sample_weight is not None:
         sample_weight = np.asarray(sample_weight, dtype=float)
-    options = dict(activation=activation, out_activation=out_activation,
-                   sample_weight=sample_weight, random_state=random_state,
-                   n_bins=n_bins, chunk_size=chunk_size)
+    options = dict(
+        activation=activation,
+        out_activation=out_activation,
+        sample_weight=sample_weight,
+        random_state=random_state,
+        n_bins=n_bins,
+        chunk_size=chunk_size,
+    )
     return MLP_CRITERIA[criterion].function(
         coefs, intercepts, X, Y, granularity == "neuron", options
     )
@@ -266,8 +338,16 @@ def mlp_input_importance(coefs):
     return np.abs(coefs[0]).sum(axis=1)
 
 
-def mlp_input_gradient(X, Y, coefs, intercepts, activation, out_activation,
-                       sample_weight=None, chunk_size=CHUNK_SIZE):
+def mlp_input_gradient(
+    X,
+    Y,
+    coefs,
+    intercepts,
+    activation,
+    out_activation,
+    sample_weight=None,
+    chunk_size=CHUNK_SIZE,
+):
     """``G_j = (1/S) sum_n s_n |dL_n / dx[n, j]|`` (mean absolute input gradient).
 
     ``X`` may be sparse; ``Y`` is encoded as in :func:`compute_scores`.

@@ -73,9 +73,14 @@ def describe(criteria, indent=8):
     """
     pad = " " * indent
     return "\n".join(
-        textwrap.fill(f"- '{c.name}': {c.formula}", width=79, initial_indent=pad,
-                      subsequent_indent=pad + "  ", break_long_words=False,
-                      break_on_hyphens=False)
+        textwrap.fill(
+            f"- '{c.name}': {c.formula}",
+            width=79,
+            initial_indent=pad,
+            subsequent_indent=pad + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
         for c in criteria.values()
     )
 

@@ -197,7 +197,8 @@ def feature_entropy(X, sample_weight=None, n_bins=ENTROPY_BINS):
         A = np.asarray(X[sl], dtype=float)
         idx = bin_index(A, lo, width, n_bins) + offsets
         counts += np.bincount(
-            idx.ravel(), weights=np.repeat(w[sl], n_features),
+            idx.ravel(),
+            weights=np.repeat(w[sl], n_features),
             minlength=n_features * n_bins,
         )
     return entropy_from_counts(counts.reshape(n_features, n_bins))
