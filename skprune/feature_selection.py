@@ -52,119 +52,119 @@ SPARSE_OUTPUT_MAX_DENSITY = 0.1
 class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     """Keep the best-scored input features, then zero the small values.
 
-        Scores every input feature with one of skprune's pruning criteria, keeps
-        the highest-scored ones, and sets the values whose magnitude is below
-        ``sparsity_threshold`` to exact zeros; the output can be a SciPy CSR
-        matrix. The importance source may be an MLP (sklearn's, or skprune's
-        pruned ones), a linear model, or any estimator with
-        ``feature_importances_``.
+    Scores every input feature with one of skprune's pruning criteria, keeps
+    the highest-scored ones, and sets the values whose magnitude is below
+    ``sparsity_threshold`` to exact zeros; the output can be a SciPy CSR
+    matrix. The importance source may be an MLP (sklearn's, or skprune's
+    pruned ones), a linear model, or any estimator with
+    ``feature_importances_``.
 
-        Parameters
-        ----------
-        criterion : {CRITERIA_NAMES}, default='entropy'
-            Feature score; the highest scores are kept (ties: the lower column
-            index first). Formulas in :mod:`skprune.criteria._features`:
+    Parameters
+    ----------
+    criterion : {CRITERIA_NAMES}, default='entropy'
+        Feature score; the highest scores are kept (ties: the lower column
+        index first). Formulas in :mod:`skprune.criteria._features`:
 
-    {CRITERIA_DOC}
+        {CRITERIA_DOC}
 
-            ``scale_by_std=True`` multiplies the estimator-based scores by
-            ``std(x_j)``.
+        ``scale_by_std=True`` multiplies the estimator-based scores by
+        ``std(x_j)``.
 
-        estimator : estimator object, default=None
-            The importance source of 'importance' and 'gradient': an unfitted
-            estimator (cloned and fitted on the data given to ``fit``), or a
-            fitted one with ``prefit=True``. Ignored by 'entropy', so that
-            ``criterion`` can be tuned with an estimator set.
+    estimator : estimator object, default=None
+        The importance source of 'importance' and 'gradient': an unfitted
+        estimator (cloned and fitted on the data given to ``fit``), or a
+        fitted one with ``prefit=True``. Ignored by 'entropy', so that
+        ``criterion`` can be tuned with an estimator set.
 
-        prefit : bool, default=False
-            Whether ``estimator`` is already fitted. If True, it is deep-copied
-            and not fitted again; an unfitted one raises
-            :class:`~sklearn.exceptions.NotFittedError`. As with
-            ``SelectFromModel``, a transformer with ``prefit=True`` cannot go
-            through utilities that clone it (``GridSearchCV``,
-            ``cross_val_score``): ``clone`` returns an unfitted estimator.
+    prefit : bool, default=False
+        Whether ``estimator`` is already fitted. If True, it is deep-copied
+        and not fitted again; an unfitted one raises
+        :class:`~sklearn.exceptions.NotFittedError`. As with
+        ``SelectFromModel``, a transformer with ``prefit=True`` cannot go
+        through utilities that clone it (``GridSearchCV``,
+        ``cross_val_score``): ``clone`` returns an unfitted estimator.
 
-        scale_by_std : bool, default=False
-            Multiply the 'importance' and the MLP 'gradient' scores by each
-            feature's standard deviation over the training data (the linear
-            'gradient' already has this factor). Weights and gradients measure
-            how sensitive the model is to a feature, not how much the feature
-            varies: on MNIST the unscaled MLP scores favour rarely lit pixels and
-            keep worse pixels than a random choice at 5-10% of the pixels, the
-            scaled ones better (``benchmarks/bench_features.py``).
+    scale_by_std : bool, default=False
+        Multiply the 'importance' and the MLP 'gradient' scores by each
+        feature's standard deviation over the training data (the linear
+        'gradient' already has this factor). Weights and gradients measure
+        how sensitive the model is to a feature, not how much the feature
+        varies: on MNIST the unscaled MLP scores favour rarely lit pixels and
+        keep worse pixels than a random choice at 5-10% of the pixels, the
+        scaled ones better (``benchmarks/bench_features.py``).
 
-        prune_ratio : float in [0, 1) or None, default=None
-            Fraction of the input features dropped: ``floor(prune_ratio *
-            n_features)`` of them. None means 0.5 when ``max_features`` is None
-            and no limit otherwise.
+    prune_ratio : float in [0, 1) or None, default=None
+        Fraction of the input features dropped: ``floor(prune_ratio *
+        n_features)`` of them. None means 0.5 when ``max_features`` is None
+        and no limit otherwise.
 
-        max_features : int >= 1 or None, default=None
-            Maximal number of features kept (at most ``n_features``). With
-            ``prune_ratio`` also set, the stricter of the two applies.
+    max_features : int >= 1 or None, default=None
+        Maximal number of features kept (at most ``n_features``). With
+        ``prune_ratio`` also set, the stricter of the two applies.
 
-        sparsity_threshold : float >= 0 or None, default=None
-            After selection, values with ``|x| < sparsity_threshold`` become exact
-            zeros (not undone by :meth:`inverse_transform`). None keeps every
-            value.
+    sparsity_threshold : float >= 0 or None, default=None
+        After selection, values with ``|x| < sparsity_threshold`` become exact
+        zeros (not undone by :meth:`inverse_transform`). None keeps every
+        value.
 
-        sparse_output : 'auto' or bool, default='auto'
-            True gives a CSR matrix, False a dense array. 'auto' gives CSR when
-            the transformed training data has a density (fraction of non-zero
-            values) of at most ``SPARSE_OUTPUT_MAX_DENSITY = 0.1``, decided once in
-            ``fit`` (like ``ColumnTransformer``'s ``sparse_threshold``); with
-            ``set_output(transform="pandas")`` 'auto' is always dense. Sparse
-            inputs stay in their container type (``csr_matrix`` or ``csr_array``).
+    sparse_output : 'auto' or bool, default='auto'
+        True gives a CSR matrix, False a dense array. 'auto' gives CSR when
+        the transformed training data has a density (fraction of non-zero
+        values) of at most ``SPARSE_OUTPUT_MAX_DENSITY = 0.1``, decided once in
+        ``fit`` (like ``ColumnTransformer``'s ``sparse_threshold``); with
+        ``set_output(transform="pandas")`` 'auto' is always dense. Sparse
+        inputs stay in their container type (``csr_matrix`` or ``csr_array``).
 
-        Attributes
-        ----------
-        estimator_ : estimator object
-            The fitted importance source (a clone of ``estimator``, or a deep copy
-            if ``prefit=True``). Only set when the criterion uses it.
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The fitted importance source (a clone of ``estimator``, or a deep copy
+        if ``prefit=True``). Only set when the criterion uses it.
 
-        scores_ : ndarray of shape (`n_features_in_`,)
-            The score of every input feature.
+    scores_ : ndarray of shape (`n_features_in_`,)
+        The score of every input feature.
 
-        support_ : ndarray of bool of shape (`n_features_in_`,)
-            The kept features (as returned by :meth:`get_support`).
+    support_ : ndarray of bool of shape (`n_features_in_`,)
+        The kept features (as returned by :meth:`get_support`).
 
-        density_ : float
-            Fraction of non-zero values in the transformed training data.
+    density_ : float
+        Fraction of non-zero values in the transformed training data.
 
-        sparse_output_ : bool
-            Whether :meth:`transform` returns a sparse matrix.
+    sparse_output_ : bool
+        Whether :meth:`transform` returns a sparse matrix.
 
-        n_features_in_ : int
-            Number of features seen during ``fit``.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
 
-        feature_names_in_ : ndarray of shape (`n_features_in_`,)
-            Names of the features seen during ``fit``, if ``X`` had string column
-            names.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during ``fit``, if ``X`` had string column
+        names.
 
-        See Also
-        --------
-        sklearn.feature_selection.SelectFromModel : Selection by a threshold on
-            ``coef_`` or ``feature_importances_`` (no MLPs).
-        skprune.PrunedMLPClassifier : An MLP that prunes itself; a good
-            importance source.
+    See Also
+    --------
+    sklearn.feature_selection.SelectFromModel : Selection by a threshold on
+        ``coef_`` or ``feature_importances_`` (no MLPs).
+    skprune.PrunedMLPClassifier : An MLP that prunes itself; a good
+        importance source.
 
-        Examples
-        --------
-        >>> from sklearn.datasets import load_digits
-        >>> from sklearn.linear_model import RidgeClassifier
-        >>> from skprune import PruneSparsifyTransformer
-        >>> X, y = load_digits(return_X_y=True)
-        >>> X = X / 16
-        >>> entropy = PruneSparsifyTransformer(prune_ratio=0.75).fit(X)
-        >>> entropy.transform(X).shape
-        (1797, 16)
-        >>> selector = PruneSparsifyTransformer(
-        ...     criterion="importance", estimator=RidgeClassifier(),
-        ...     max_features=20, sparsity_threshold=0.3, sparse_output=True)
-        >>> Xt = selector.fit_transform(X, y)
-        >>> Xt.shape, Xt.format
-        ((1797, 20), 'csr')
-        >>> selector.get_feature_names_out()[:4].tolist()
-        ['x3', 'x5', 'x6', 'x9']
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.linear_model import RidgeClassifier
+    >>> from skprune import PruneSparsifyTransformer
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X / 16
+    >>> entropy = PruneSparsifyTransformer(prune_ratio=0.75).fit(X)
+    >>> entropy.transform(X).shape
+    (1797, 16)
+    >>> selector = PruneSparsifyTransformer(
+    ...     criterion="importance", estimator=RidgeClassifier(),
+    ...     max_features=20, sparsity_threshold=0.3, sparse_output=True)
+    >>> Xt = selector.fit_transform(X, y)
+    >>> Xt.shape, Xt.format
+    ((1797, 20), 'csr')
+    >>> selector.get_feature_names_out()[:4].tolist()
+    ['x3', 'x5', 'x6', 'x9']
     """
 
     _doc_link_module = _doc_link.MODULE
@@ -477,4 +477,4 @@ def _drop_small(Xt, threshold):
 
 PruneSparsifyTransformer.__doc__ = PruneSparsifyTransformer.__doc__.replace(
     "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in FEATURE_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe(FEATURE_CRITERIA))
+).replace("{CRITERIA_DOC}", describe(FEATURE_CRITERIA).lstrip())
