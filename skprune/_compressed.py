@@ -55,8 +55,16 @@ CHUNK_BYTES = 1 << 22
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
     """Rows per chunk: ``CHUNK_BYTES`` over the widest layer (inputs included,
-    ``dtype`` items), and at least 16."""
-    return max(16, CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize))
+    ``dtype`` items), rounded down to whole 64-row tiles of the kernel when
+    that leaves one (a chunk then ends with no partial tile), and at least 16.
+
+    >>> auto_chunk_size((784, 300, 100, 10)), auto_chunk_size((512, 10))
+    (640, 1024)
+    """
+    rows = CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize)
+    if rows >= _kernels.TILE:
+        rows -= rows % _kernels.TILE
+    return max(16, rows)
 
 
 def choose_format(n_in, n_out, nnz, dtype):

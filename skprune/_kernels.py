@@ -13,9 +13,9 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    layer maps a buffer to a buffer:
 
    - a *sparse* layer is CSR of ``W.T`` (one row per output neuron) and costs
-     one ``TILE``-wide axpy per stored weight, ``z += W[i, j] * A[i, :]``,
-     into a row ``z`` that stays in registers (a fixed-length loop into a
-     separate buffer: 2.3x faster in float32 than accumulating in place);
+     one ``TILE``-wide fused multiply-add per stored weight,
+     ``z += W[i, j] * A[i, :]``, into an accumulator that stays in registers
+     for the whole row (:mod:`skprune._csr_tile`);
    - a *dense* layer is one BLAS ``gemm``, ``Z = W.T @ A``.
 
    The bias is the axpy's starting value (sparse) or added in the same loop as
@@ -55,6 +55,8 @@ import warnings
 
 import numpy as np
 
+from . import _csr_tile
+
 ACT_IDENTITY, ACT_LOGISTIC, ACT_TANH, ACT_RELU = 0, 1, 2, 3
 HIDDEN_CODES = {
     "identity": ACT_IDENTITY,
@@ -71,6 +73,7 @@ OUTPUT_CODES = {
     "exp": OUT_EXP,
 }
 TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
+csr_row = _csr_tile.csr_row(TILE)  # (replaced per tile width: _specialised)
 NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
 BLOCK = 8  # rows gathered together (a fixed inner loop the compiler unrolls)
 
@@ -119,7 +122,6 @@ def _forward(
     out,
     buf_a,
     buf_b,
-    row,
 ):
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
@@ -164,29 +166,18 @@ def _forward(
             if is_sparse[layer]:
                 p0 = ip_off[layer]
                 for j in range(n_out):
-                    bj = bias[b0 + j]
-                    for t in range(TILE):
-                        row[t] = bj
-                    k0, k1 = indptr[p0 + j], indptr[p0 + j + 1]
-                    k = k0
-                    while k + 4 <= k1:  # four weights per pass
-                        w0, w1, w2, w3 = data[k], data[k + 1], data[k + 2], data[k + 3]
-                        i0, i1 = indices[k], indices[k + 1]
-                        i2, i3 = indices[k + 2], indices[k + 3]
-                        for t in range(TILE):  # fixed length: kept in registers
-                            row[t] += (w0 * cur[i0, t] + w1 * cur[i1, t]) + (
-                                w2 * cur[i2, t] + w3 * cur[i3, t]
-                            )
-                        k += 4
-                    while k < k1:
-                        w, i = data[k], indices[k]
-                        for t in range(TILE):
-                            row[t] += w * cur[i, t]
-                        k += 1
+                    csr_row(
+                        data,
+                        indices,
+                        indptr[p0 + j],
+                        indptr[p0 + j + 1],
+                        cur,
+                        bias[b0 + j],
+                        z,
+                        j,
+                    )
                     if layer != n_layers - 1:
-                        _activate(row, act)
-                    for t in range(TILE):
-                        z[j, t] = row[t]
+                        _activate(z[j], act)
             else:
                 w0 = w_off[layer]
                 weights = dense[w0 : w0 + n_out * n_in].reshape((n_out, n_in))
@@ -278,23 +269,21 @@ def _activate_py(row, act):
 
 def _specialised(function, tile):
     """``function`` compiled with ``TILE = tile`` (a compile-time constant, so
-    the tile loops have a fixed length), under its own name and cache file."""
+    the tile loops have a fixed length) and the CSR row of that width, under
+    its own name and cache file."""
     name = f"{function.__name__.lstrip('_')}_{tile}"
     copy = types.FunctionType(
-        function.__code__, dict(function.__globals__, TILE=tile), name
+        function.__code__,
+        dict(function.__globals__, TILE=tile, csr_row=_csr_tile.csr_row(tile)),
+        name,
     )
     copy.__qualname__ = copy.__doc__ = name
     return _jit(copy)
 
 
 def buffers(width, tile, dtype):
-    """Scratch arrays of one call: two ``(width, tile)`` activation tiles and
-    the row of the neuron being computed."""
-    return (
-        np.zeros((width, tile), dtype),
-        np.zeros((width, tile), dtype),
-        np.zeros(tile, dtype),
-    )
+    """Scratch arrays of one call: two ``(width, tile)`` activation tiles."""
+    return np.zeros((width, tile), dtype), np.zeros((width, tile), dtype)
 
 
 _activate = _jit(_activate_py)

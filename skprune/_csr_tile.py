@@ -1,0 +1,155 @@
+"""One output neuron of a CSR layer on a tile, with its accumulator in registers.
+
+Rule: ``csr_row(tile)`` returns a numba intrinsic ``f(data, indices, k0, k1,
+cur, bias, out, j)`` that computes, for ``tile`` samples at once,
+
+    out[j, :tile] = bias + sum(data[k] * cur[indices[k], :tile] for k in k0..k1-1)
+
+``cur`` and ``out`` are C-ordered 2-D arrays of the layer's dtype whose rows
+hold at least ``tile`` values (neuron-major tiles, see
+:mod:`skprune._kernels`); ``data`` is that dtype, ``indices`` int32 or int64.
+
+Why an intrinsic: numba's loop vectorizer can only vectorize the tile-wide
+inner loop ``row[t] += w * cur[i, t]``, so the accumulator ``row`` goes
+through memory at every stored weight, and as LLVM cannot prove ``row`` and
+``cur`` apart, every step re-checks their overlap at run time (numba passes no
+``noalias`` and its SLP vectorizer is off). Written here directly in LLVM IR,
+the accumulator is one ``<tile x dtype>`` vector held in registers across the
+whole row of stored weights: one broadcast, one vector load and one fused
+multiply-add per stored weight. Two accumulators take alternate weights (the
+fused multiply-adds of consecutive weights do not wait for each other) and are
+summed at the end, so the order of the additions differs from the
+left-to-right sum by reassociation only. Measured on the 95%-sparse trained
+LeNet's first layer (581 inputs, 297 outputs, 6,920 weights), float32, 64
+samples: 15-20 us per tile, against 25-40 us for the vectorized-loop version
+(``benchmarks/bench_inference.py`` reports the whole pass).
+
+>>> import numba, numpy as np
+>>> row4 = csr_row(4)
+>>> @numba.njit
+... def one_row(data, indices, k0, k1, cur, bias, out, j):
+...     row4(data, indices, k0, k1, cur, bias, out, j)
+>>> cur = np.arange(12.0).reshape(3, 4)
+>>> out = np.zeros((1, 4))
+>>> one_row(np.array([2.0, -1.0]), np.array([0, 2], np.int32), 0, 2, cur, 0.5, out, 0)
+>>> out.tolist()  # 0.5 + 2 * cur[0] - cur[2]
+[[-7.5, -6.5, -5.5, -4.5]]
+"""
+
+from llvmlite import ir
+from numba import types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+UNROLL = 2  # independent accumulators (weights k, k+1 go to different ones)
+
+
+def csr_row(tile):
+    """The intrinsic of the module docstring for ``tile`` samples."""
+
+    @intrinsic
+    def _csr_row(typingctx, data, indices, k0, k1, cur, bias, out, j):
+        if not (
+            isinstance(data, types.Array)
+            and data.dtype in (types.float32, types.float64)
+            and isinstance(cur, types.Array)
+            and cur.dtype == data.dtype
+            and isinstance(out, types.Array)
+            and out.dtype == data.dtype
+            and isinstance(indices, types.Array)
+            and isinstance(indices.dtype, types.Integer)
+        ):
+            return None
+        sig = types.void(data, indices, k0, k1, cur, bias, out, j)
+
+        def codegen(context, builder, signature, args):
+            return _emit(context, builder, signature, args, tile)
+
+        return sig, codegen
+
+    return _csr_row
+
+
+def _emit(context, builder, signature, args, tile):
+    data_t, ind_t, k0_t, k1_t, cur_t, bias_t, out_t, j_t = signature.args
+    data_v, ind_v, k0_v, k1_v, cur_v, bias_v, out_v, j_v = args
+    i8p, i32, i64 = ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(64)
+    vec = ir.VectorType(context.get_value_type(data_t.dtype), tile)
+    align = data_t.dtype.bitwidth // 8
+    data = context.make_array(data_t)(context, builder, data_v).data
+    indices = context.make_array(ind_t)(context, builder, ind_v).data
+    cur_a = context.make_array(cur_t)(context, builder, cur_v)
+    out_a = context.make_array(out_t)(context, builder, out_v)
+    k0_v = context.cast(builder, k0_v, k0_t, types.int64)
+    k1_v = context.cast(builder, k1_v, k1_t, types.int64)
+    j_v = context.cast(builder, j_v, j_t, types.int64)
+    bias_v = context.cast(builder, bias_v, bias_t, data_t.dtype)
+    cur_base = builder.bitcast(cur_a.data, i8p)
+    cur_stride = builder.extract_value(cur_a.strides, 0)  # bytes per row
+    suffix = f"v{tile}f{data_t.dtype.bitwidth}"
+    fma = cgutils.get_or_insert_function(
+        builder.module, ir.FunctionType(vec, [vec] * 3), f"llvm.fma.{suffix}"
+    )
+    broadcast_mask = ir.Constant(ir.VectorType(i32, tile), [0] * tile)
+
+    def splat(value):
+        v = builder.insert_element(ir.Constant(vec, ir.Undefined), value, i32(0))
+        return builder.shuffle_vector(v, ir.Constant(vec, ir.Undefined), broadcast_mask)
+
+    def accumulate(k, acc):  # acc + data[k] * cur[indices[k], :tile]
+        w = builder.load(builder.gep(data, [k]))
+        i = builder.load(builder.gep(indices, [k]))
+        if i.type.width < 64:
+            i = builder.sext(i, i64)
+        row = builder.gep(cur_base, [builder.mul(i, cur_stride)])
+        x = builder.load(builder.bitcast(row, vec.as_pointer()), align=align)
+        return builder.call(fma, [splat(w), x, acc])
+
+    entry = builder.basic_block
+    main = builder.append_basic_block("csr.main")
+    main_body = builder.append_basic_block("csr.main_body")
+    merge = builder.append_basic_block("csr.merge")
+    rest = builder.append_basic_block("csr.rest")
+    rest_body = builder.append_basic_block("csr.rest_body")
+    done = builder.append_basic_block("csr.done")
+    # main loop: UNROLL weights per pass, one accumulator each
+    start = splat(bias_v)
+    builder.branch(main)
+    builder.position_at_end(main)
+    k = builder.phi(i64)
+    k.add_incoming(k0_v, entry)
+    accs = []
+    for u in range(UNROLL):
+        acc = builder.phi(vec)
+        acc.add_incoming(start if u == 0 else ir.Constant(vec, None), entry)
+        accs.append(acc)
+    k_next = builder.add(k, i64(UNROLL))
+    builder.cbranch(builder.icmp_signed("<=", k_next, k1_v), main_body, merge)
+    builder.position_at_end(main_body)
+    for u, acc in enumerate(accs):
+        acc.add_incoming(accumulate(builder.add(k, i64(u)), acc), main_body)
+    k.add_incoming(k_next, main_body)
+    builder.branch(main)
+    # the accumulators summed, then the last (< UNROLL) weights one by one
+    builder.position_at_end(merge)
+    total = accs[0]
+    for acc in accs[1:]:
+        total = builder.fadd(total, acc)
+    builder.branch(rest)
+    builder.position_at_end(rest)
+    kr = builder.phi(i64)
+    kr.add_incoming(k, merge)
+    acc = builder.phi(vec)
+    acc.add_incoming(total, merge)
+    builder.cbranch(builder.icmp_signed("<", kr, k1_v), rest_body, done)
+    builder.position_at_end(rest_body)
+    acc.add_incoming(accumulate(kr, acc), rest_body)
+    kr.add_incoming(builder.add(kr, i64(1)), rest_body)
+    builder.branch(rest)
+    builder.position_at_end(done)
+    out_row = builder.gep(
+        builder.bitcast(out_a.data, i8p),
+        [builder.mul(j_v, builder.extract_value(out_a.strides, 0))],
+    )
+    builder.store(acc, builder.bitcast(out_row, vec.as_pointer()), align=align)
+    return context.get_dummy_value()
