@@ -266,12 +266,23 @@ class CompressedMLP:
         ]
         w_off = np.cumsum([0] + [d.size for d in dense])[:-1]
         b_off = np.cumsum([0] + [b.size for b in self.biases])[:-1]
+        # a tile holds every column of X when the first layer is CSR (its
+        # indices then name columns of X) or reads every column: then X is
+        # transposed in 8 x 8 blocks instead of gathered column by column
+        transposed = bool(csr[0] or self.input_index.size == self.n_features)
+        layer0 = parts[0].indices
+        if csr[0]:
+            layer0 = self.input_index[layer0]
         return dict(
+            transposed=transposed,
+            width=max(self.layer_sizes + ((self.n_features,) if transposed else ())),
             index=self.input_index.astype(np.int64),
             sizes=np.array(self.layer_sizes, dtype=np.int64),
             is_sparse=np.array(csr, dtype=np.bool_),
             indptr=indptr,
-            indices=np.concatenate([p.indices.astype(np.int32) for p in parts]),
+            indices=np.concatenate(
+                [layer0.astype(np.int32)] + [p.indices.astype(np.int32) for p in parts[1:]]
+            ),
             data=np.concatenate([p.data for p in parts]).astype(dtype),
             dense=np.concatenate(dense).astype(dtype),
             w_off=w_off.astype(np.int64),
@@ -299,7 +310,7 @@ class CompressedMLP:
         """Outputs of ``X[rows]`` into ``out`` (its rows); one kernel call."""
         start, stop = rows.start, rows.stop
         if sparse.issparse(X):
-            X, start, stop = X[rows].toarray(), 0, stop - start
+            X, start, stop = X[rows].toarray(order="C"), 0, stop - start
         elif not (X.flags.c_contiguous and X.dtype in (np.float32, np.float64)):
             X = np.ascontiguousarray(
                 X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64
@@ -384,7 +395,7 @@ class CompressedMLP:
         if buffers is None:
             buffers = self._scratch.buffers = {}
         if tile not in buffers:
-            buffers[tile] = _kernels.buffers(max(self.layer_sizes), tile, self.dtype)
+            buffers[tile] = _kernels.buffers(self._args["width"], tile, self.dtype)
         a = self._args
         return kernel(
             X,
@@ -392,6 +403,7 @@ class CompressedMLP:
             stop,
             True,
             self.dtype == np.float32,
+            a["transposed"],
             a["index"],
             a["sizes"],
             a["is_sparse"],

@@ -15,7 +15,7 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    - a *sparse* layer is CSR of ``W.T`` (one row per output neuron) and costs
      one ``TILE``-wide fused multiply-add per stored weight,
      ``z += W[i, j] * A[i, :]``, into an accumulator that stays in registers
-     for the whole row (:mod:`skprune._csr_tile`);
+     for the whole row (:mod:`skprune._tile_ir`);
    - a *dense* layer is one BLAS ``gemm``, ``Z = W.T @ A``.
 
    The bias is the axpy's starting value (sparse) or added in the same loop as
@@ -40,7 +40,7 @@ functions still compile, in memory, once per process.
 >>> X = np.array([[1.0, -2.0], [3.0, 4.0]])
 >>> # one sparse layer W.T = [[2, 0]] (output = 2 * x0 + 0.5), identity output
 >>> out = np.empty((2, 1))
->>> forward(X, 0, 2, True, False, np.array([0]), np.array([1, 1]),
+>>> forward(X, 0, 2, True, False, False, np.array([0]), np.array([1, 1]),
 ...         np.array([True]), np.array([0, 1]), np.array([0], np.int32),
 ...         np.array([2.0]), np.zeros(0), np.array([0]), np.array([0.5]),
 ...         np.array([0]), np.array([0]), ACT_RELU, OUT_IDENTITY, out,
@@ -55,7 +55,8 @@ import warnings
 
 import numpy as np
 
-from . import _csr_tile
+from . import _tile_ir
+from ._tile_ir import transpose8
 
 ACT_IDENTITY, ACT_LOGISTIC, ACT_TANH, ACT_RELU = 0, 1, 2, 3
 HIDDEN_CODES = {
@@ -73,9 +74,9 @@ OUTPUT_CODES = {
     "exp": OUT_EXP,
 }
 TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
-csr_row = _csr_tile.csr_row(TILE)  # (replaced per tile width: _specialised)
+csr_row = _tile_ir.csr_row(TILE)  # (replaced per tile width: _specialised)
 NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
-BLOCK = 8  # rows gathered together (a fixed inner loop the compiler unrolls)
+BLOCK = _tile_ir.BLOCK  # rows read together (8: a fixed inner loop, and transpose8)
 
 # reassociation and FMA only: NaN/inf keep their IEEE meaning (the checks
 # depend on it); measured 3-12% faster than strict IEEE order
@@ -106,6 +107,7 @@ def _forward(
     stop,
     check,
     check_range,
+    transposed,
     index,
     sizes,
     is_sparse,
@@ -140,7 +142,17 @@ def _forward(
                         acc += X[r, c] * zero_x
                 if acc != acc:
                     return 1
-            if t0 + BLOCK <= n_rows:
+            if transposed and t0 + BLOCK <= n_rows:  # every column, 8 x 8 blocks
+                for c0 in range(0, n_features - BLOCK + 1, BLOCK):
+                    transpose8(X, r0 + t0, c0, buf_a, t0)
+                for c in range(n_features - n_features % BLOCK, n_features):
+                    for u in range(BLOCK):
+                        buf_a[c, t0 + u] = X[r0 + t0 + u, c]
+            elif transposed:
+                for c in range(n_features):
+                    for u in range(n_rows - t0):
+                        buf_a[c, t0 + u] = X[r0 + t0 + u, c]
+            elif t0 + BLOCK <= n_rows:
                 for i in range(n_read):
                     c = index[i]
                     for u in range(BLOCK):
@@ -153,8 +165,9 @@ def _forward(
         if check_range:  # float64 X cast to float32: inf where it overflowed
             acc32 = zero
             for i in range(n_read):
+                a = index[i] if transposed else i
                 for t in range(n_rows):
-                    acc32 += buf_a[i, t] * zero
+                    acc32 += buf_a[a, t] * zero
             if acc32 != acc32:
                 return 2
         # 2. the layers, buffer to buffer
@@ -274,7 +287,7 @@ def _specialised(function, tile):
     name = f"{function.__name__.lstrip('_')}_{tile}"
     copy = types.FunctionType(
         function.__code__,
-        dict(function.__globals__, TILE=tile, csr_row=_csr_tile.csr_row(tile)),
+        dict(function.__globals__, TILE=tile, csr_row=_tile_ir.csr_row(tile)),
         name,
     )
     copy.__qualname__ = copy.__doc__ = name

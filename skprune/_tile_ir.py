@@ -1,28 +1,38 @@
-"""One output neuron of a CSR layer on a tile, with its accumulator in registers.
+"""The two inner loops of the tile kernel, written in LLVM IR (numba intrinsics).
 
-Rule: ``csr_row(tile)`` returns a numba intrinsic ``f(data, indices, k0, k1,
-cur, bias, out, j)`` that computes, for ``tile`` samples at once,
+:mod:`skprune._kernels` runs a network on neuron-major tiles: activations of
+``tile`` samples as C-ordered ``(n_neurons, tile)`` arrays. Two of its loops
+are written here, directly in LLVM IR, because numba's own compilation of
+them was the bottleneck (numba passes no ``noalias`` and runs no SLP
+vectorizer, so neither loop vectorizes well as Python):
 
-    out[j, :tile] = bias + sum(data[k] * cur[indices[k], :tile] for k in k0..k1-1)
+1. ``csr_row(tile)(data, indices, k0, k1, cur, bias, out, j)``, one output
+   neuron of a CSR layer::
 
-``cur`` and ``out`` are C-ordered 2-D arrays of the layer's dtype whose rows
-hold at least ``tile`` values (neuron-major tiles, see
-:mod:`skprune._kernels`); ``data`` is that dtype, ``indices`` int32 or int64.
+       out[j, :tile] = bias + sum(data[k] * cur[indices[k], :tile] for k in k0..k1-1)
 
-Why an intrinsic: numba's loop vectorizer can only vectorize the tile-wide
-inner loop ``row[t] += w * cur[i, t]``, so the accumulator ``row`` goes
-through memory at every stored weight, and as LLVM cannot prove ``row`` and
-``cur`` apart, every step re-checks their overlap at run time (numba passes no
-``noalias`` and its SLP vectorizer is off). Written here directly in LLVM IR,
-the accumulator is one ``<tile x dtype>`` vector held in registers across the
-whole row of stored weights: one broadcast, one vector load and one fused
-multiply-add per stored weight. Two accumulators take alternate weights (the
-fused multiply-adds of consecutive weights do not wait for each other) and are
-summed at the end, so the order of the additions differs from the
-left-to-right sum by reassociation only. Measured on the 95%-sparse trained
-LeNet's first layer (581 inputs, 297 outputs, 6,920 weights), float32, 64
-samples: 15-20 us per tile, against 25-40 us for the vectorized-loop version
-(``benchmarks/bench_inference.py`` reports the whole pass).
+   The accumulator is one ``<tile x dtype>`` vector held in registers across
+   the whole row of stored weights: one broadcast, one vector load and one
+   fused multiply-add per stored weight. Written as a numba loop
+   (``row[t] += w * cur[i, t]``) the accumulator went through memory at
+   every stored weight, with a run-time overlap check of ``row`` and ``cur``
+   each time. Two accumulators take alternate weights (consecutive fused
+   multiply-adds do not wait for each other) and are summed at the end: the
+   additions differ from the left-to-right order by reassociation only.
+   ``data``, ``cur`` and ``out`` share a float dtype; ``indices`` is int32 or
+   int64; rows of ``cur`` and ``out`` are contiguous.
+
+2. ``transpose8(X, r, c, buf, t)``, an 8 x 8 block of row-major X into a
+   neuron-major tile, cast to the tile's dtype::
+
+       buf[c + v, t + u] = X[r + u, c + v]    for u, v in 0..7
+
+   Eight vector loads, three rounds of block swaps (``shufflevector``) and
+   eight vector stores, instead of 64 scalar loads and stores.
+
+Measured on the 95%-sparse trained LeNet (``benchmarks/bench_inference.py``
+has the whole pass): first layer (581 inputs, 297 outputs, 6,920 weights),
+float32, 64 samples, 15-20 us per tile against 25-40 us for the numba loop.
 
 >>> import numba, numpy as np
 >>> row4 = csr_row(4)
@@ -34,6 +44,14 @@ samples: 15-20 us per tile, against 25-40 us for the vectorized-loop version
 >>> one_row(np.array([2.0, -1.0]), np.array([0, 2], np.int32), 0, 2, cur, 0.5, out, 0)
 >>> out.tolist()  # 0.5 + 2 * cur[0] - cur[2]
 [[-7.5, -6.5, -5.5, -4.5]]
+>>> @numba.njit
+... def block(X, buf):
+...     transpose8(X, 1, 0, buf, 0)
+>>> X = np.arange(80.0).reshape(10, 8)
+>>> buf = np.zeros((8, 8), np.float32)
+>>> block(X, buf)
+>>> bool((buf == X[1:9].T).all())
+True
 """
 
 from llvmlite import ir
@@ -153,3 +171,69 @@ def _emit(context, builder, signature, args, tile):
     )
     builder.store(acc, builder.bitcast(out_row, vec.as_pointer()), align=align)
     return context.get_dummy_value()
+
+
+BLOCK = 8  # rows and columns of one transpose8 block
+
+
+@intrinsic
+def transpose8(typingctx, X, r, c, buf, t):
+    """The 8 x 8 block transpose of the module docstring."""
+    if not (
+        isinstance(X, types.Array)
+        and X.dtype in (types.float32, types.float64)
+        and isinstance(buf, types.Array)
+        and buf.dtype in (types.float32, types.float64)
+    ):
+        return None
+    sig = types.void(X, r, c, buf, t)
+
+    def codegen(context, builder, signature, args):
+        X_t, r_t, c_t, buf_t, t_t = signature.args
+        X_v, r_v, c_v, buf_v, t_v = args
+        i8p, i32, i64 = ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(64)
+        src = ir.VectorType(context.get_value_type(X_t.dtype), BLOCK)
+        dst = ir.VectorType(context.get_value_type(buf_t.dtype), BLOCK)
+        src_size, dst_size = X_t.dtype.bitwidth // 8, buf_t.dtype.bitwidth // 8
+        X_a = context.make_array(X_t)(context, builder, X_v)
+        buf_a = context.make_array(buf_t)(context, builder, buf_v)
+        r_v, c_v, t_v = (
+            context.cast(builder, v, ty, types.int64)
+            for v, ty in ((r_v, r_t), (c_v, c_t), (t_v, t_t))
+        )
+        X_stride = builder.extract_value(X_a.strides, 0)
+        buf_stride = builder.extract_value(buf_a.strides, 0)
+        X_base = builder.gep(
+            builder.bitcast(X_a.data, i8p),
+            [builder.add(builder.mul(r_v, X_stride), builder.mul(c_v, i64(src_size)))],
+        )
+        buf_base = builder.gep(
+            builder.bitcast(buf_a.data, i8p),
+            [builder.add(builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size)))],
+        )
+        rows = []
+        for u in range(BLOCK):
+            p = builder.gep(X_base, [builder.mul(i64(u), X_stride)])
+            x = builder.load(builder.bitcast(p, src.as_pointer()), align=src_size)
+            if dst_size < src_size:
+                x = builder.fptrunc(x, dst)
+            elif dst_size > src_size:
+                x = builder.fpext(x, dst)
+            rows.append(x)
+        b = 1  # swap b x b blocks between rows i and i + b: transposed after 3 rounds
+        while b < BLOCK:
+            low = [k if (k // b) % 2 == 0 else BLOCK + k - b for k in range(BLOCK)]
+            high = [k + b if (k // b) % 2 == 0 else BLOCK + k for k in range(BLOCK)]
+            new = list(rows)
+            for g in range(0, BLOCK, 2 * b):
+                for i in range(g, g + b):
+                    pair = rows[i], rows[i + b]
+                    new[i] = builder.shuffle_vector(*pair, ir.Constant(ir.VectorType(i32, BLOCK), low))
+                    new[i + b] = builder.shuffle_vector(*pair, ir.Constant(ir.VectorType(i32, BLOCK), high))
+            rows, b = new, 2 * b
+        for v in range(BLOCK):
+            p = builder.gep(buf_base, [builder.mul(i64(v), buf_stride)])
+            builder.store(rows[v], builder.bitcast(p, dst.as_pointer()), align=dst_size)
+        return context.get_dummy_value()
+
+    return sig, codegen
