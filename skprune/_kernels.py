@@ -266,6 +266,16 @@ def _gather_py(X, start, stop, check, check_range, index, buf):
     return 0
 
 
+def _finite_py(X, start, stop):
+    """Rule 1's check alone: 1 if rows ``start:stop`` of X hold NaN/inf, else 0."""
+    zero = X.dtype.type(0)
+    acc = zero
+    for r in range(start, stop):
+        for c in range(X.shape[1]):
+            acc += X[r, c] * zero
+    return 0 if acc == acc else 1
+
+
 def _activate_py(row, act):
     """Hidden activation of one neuron's row of a tile, in place."""
     if act == ACT_RELU:
@@ -301,6 +311,7 @@ def buffers(width, tile, dtype):
 
 _activate = _jit(_activate_py)
 gather = _jit(_gather_py)
+finite = _jit(_finite_py)
 # full tiles; narrow ones and single rows for the last rows of a call (a
 # small batch): a tile always computes TILE columns, so a 1-row batch in a
 # 64-wide tile would do 64x the work of its dense layers
