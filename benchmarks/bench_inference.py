@@ -9,8 +9,8 @@ of its weights and to 50/75% of its neurons, plus one wide network
 
 Columns, per model x dtype x batch, all ``predict_proba`` (or ``run``) on the
 same rows, one thread, per-thread CPU time (``time.thread_time``), candidates
-interleaved in every round, median over rounds (spread: min-max of the
-per-round ratio):
+interleaved in every round (their order rotating from round to round), median
+over rounds (spread: min-max of the per-round ratio):
 
 - ``sklearn``: ``MLPClassifier.predict_proba`` on the pruned, zero-filled
   weights (cast to the dtype, as a model trained on that dtype would be);
@@ -127,8 +127,12 @@ def _interleaved(candidates, X, min_seconds=0.01, rounds=7):
     once = max(time.thread_time() - t, 1e-6)
     inner = int(np.clip(min_seconds / once, 1, 2000))
     times = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, f in candidates.items():
+    names = list(candidates)
+    for k in range(rounds):
+        # the order rotates every round: no candidate always runs right after
+        # the same other one (and finds the caches as that one left them)
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            f = candidates[name]
             t = time.thread_time()
             for _ in range(inner):
                 f(X)
@@ -297,6 +301,18 @@ def calibrate():
                     b.append(ns)
         A, b = np.array(A, float), np.array(b)
         w = np.linalg.lstsq(A / b[:, None], np.ones(len(b)), rcond=None)[0]
+        # how often the fitted model (its format-specific terms) picks the
+        # faster format, and how much slower its wrong picks are
+        cost = A[:, 2:] @ w[2:]
+        sparse_t, dense_t = b[0::2], b[1::2]
+        right = (cost[0::2] < cost[1::2]) == (sparse_t < dense_t)
+        chosen = np.where(cost[0::2] < cost[1::2], sparse_t, dense_t)
+        worst = float(np.max(chosen / np.minimum(sparse_t, dense_t)))
+        print(
+            f"{dtype}: the fit picks the faster format in {int(right.sum())}/"
+            f"{right.size} cases; its wrong picks are at most "
+            f"{100 * (worst - 1):.0f}% slower"
+        )
         print(
             f"{dtype}: SPARSE_NS = ({w[2]:.3g}, {w[3]:.3g}), "
             f"DENSE_NS = ({w[4]:.3g}, {w[5]:.3g})  (per-input/output terms "

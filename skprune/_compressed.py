@@ -24,8 +24,8 @@ non-float X, and for a classifier's labels).
 ``a * nnz + b * n_out`` nanoseconds and a dense one ``c * n_in * n_out + d``
 (``SPARSE_NS``, ``DENSE_NS``); the constants were fitted to single-layer
 timings of this kernel (``benchmarks/bench_inference.py --calibrate``
-re-measures them and prints the fit). Break-even is near 20-30% density for
-large layers and lower for tiny ones, where one gemm call is cheap. A fixed
+re-measures them and prints the fit). Break-even is near 50-60% density for
+large layers and lower for small ones, where one gemm call is cheap. A fixed
 model, rather than timing each network when it is built, keeps the choice
 deterministic: a model predicts identically in every process that loads it.
 """
@@ -44,11 +44,12 @@ DTYPES = ("float64", "float32")
 # CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
 # n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
 # timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
-# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512): it picks the
-# faster format in 53/56 (float32) and 55/56 (float64) cases, and where it
-# is wrong the other format was at most 7% faster.
-SPARSE_NS = {"float32": (4.86, 55.5), "float64": (8.09, 82.0)}
-DENSE_NS = {"float32": (1.445, 327.0), "float64": (3.29, 144.0)}
+# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512), re-measured for
+# the register-accumulator CSR rows: it picks the faster format in 54/56
+# cases per dtype, and where it is wrong the other format was at most 20%
+# (float32) / 14% (float64) faster.
+SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
+DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
 CHUNK_BYTES = 1 << 22
 

@@ -135,6 +135,19 @@ def _forward(
         n_rows = min(TILE, stop - r0)
         # 1. check and gather this tile of X, 8 rows at a time
         for t0 in range(0, n_rows, BLOCK):
+            if transposed and t0 + BLOCK <= n_rows:
+                # every column, 8 x 8 blocks; the check comes with the read
+                acc = zero_x
+                for c0 in range(0, n_features - BLOCK + 1, BLOCK):
+                    acc += transpose8(X, r0 + t0, c0, buf_a, t0)
+                for c in range(n_features - n_features % BLOCK, n_features):
+                    for u in range(BLOCK):
+                        x = X[r0 + t0 + u, c]
+                        acc += x * zero_x
+                        buf_a[c, t0 + u] = x
+                if check and acc != acc:
+                    return 1
+                continue
             if check:
                 acc = zero_x
                 for r in range(r0 + t0, min(r0 + t0 + BLOCK, r0 + n_rows)):
@@ -142,13 +155,7 @@ def _forward(
                         acc += X[r, c] * zero_x
                 if acc != acc:
                     return 1
-            if transposed and t0 + BLOCK <= n_rows:  # every column, 8 x 8 blocks
-                for c0 in range(0, n_features - BLOCK + 1, BLOCK):
-                    transpose8(X, r0 + t0, c0, buf_a, t0)
-                for c in range(n_features - n_features % BLOCK, n_features):
-                    for u in range(BLOCK):
-                        buf_a[c, t0 + u] = X[r0 + t0 + u, c]
-            elif transposed:
+            if transposed:
                 for c in range(n_features):
                     for u in range(n_rows - t0):
                         buf_a[c, t0 + u] = X[r0 + t0 + u, c]

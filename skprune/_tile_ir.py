@@ -28,7 +28,10 @@ vectorizer, so neither loop vectorizes well as Python):
        buf[c + v, t + u] = X[r + u, c + v]    for u, v in 0..7
 
    Eight vector loads, three rounds of block swaps (``shufflevector``) and
-   eight vector stores, instead of 64 scalar loads and stores.
+   eight vector stores, instead of 64 scalar loads and stores. It returns
+   the sum of ``x * 0`` over the block (in X's dtype): 0, or NaN exactly
+   when the block holds a NaN or an infinity, so the finite check of X
+   costs no pass of its own.
 
 Measured on the 95%-sparse trained LeNet (``benchmarks/bench_inference.py``
 has the whole pass): first layer (581 inputs, 297 outputs, 6,920 weights),
@@ -46,12 +49,16 @@ float32, 64 samples, 15-20 us per tile against 25-40 us for the numba loop.
 [[-7.5, -6.5, -5.5, -4.5]]
 >>> @numba.njit
 ... def block(X, buf):
-...     transpose8(X, 1, 0, buf, 0)
+...     return transpose8(X, 1, 0, buf, 0)
 >>> X = np.arange(80.0).reshape(10, 8)
 >>> buf = np.zeros((8, 8), np.float32)
 >>> block(X, buf)
+0.0
 >>> bool((buf == X[1:9].T).all())
 True
+>>> X[4, 5] = np.inf
+>>> block(X, buf)
+nan
 """
 
 from llvmlite import ir
@@ -186,7 +193,7 @@ def transpose8(typingctx, X, r, c, buf, t):
         and buf.dtype in (types.float32, types.float64)
     ):
         return None
-    sig = types.void(X, r, c, buf, t)
+    sig = X.dtype(X, r, c, buf, t)
 
     def codegen(context, builder, signature, args):
         X_t, r_t, c_t, buf_t, t_t = signature.args
@@ -211,10 +218,11 @@ def transpose8(typingctx, X, r, c, buf, t):
             builder.bitcast(buf_a.data, i8p),
             [builder.add(builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size)))],
         )
-        rows = []
+        rows, check = [], ir.Constant(src, None)
         for u in range(BLOCK):
             p = builder.gep(X_base, [builder.mul(i64(u), X_stride)])
             x = builder.load(builder.bitcast(p, src.as_pointer()), align=src_size)
+            check = builder.fadd(check, builder.fmul(x, ir.Constant(src, None)))
             if dst_size < src_size:
                 x = builder.fptrunc(x, dst)
             elif dst_size > src_size:
@@ -234,6 +242,9 @@ def transpose8(typingctx, X, r, c, buf, t):
         for v in range(BLOCK):
             p = builder.gep(buf_base, [builder.mul(i64(v), buf_stride)])
             builder.store(rows[v], builder.bitcast(p, dst.as_pointer()), align=dst_size)
-        return context.get_dummy_value()
+        total = builder.extract_element(check, i32(0))
+        for k in range(1, BLOCK):
+            total = builder.fadd(total, builder.extract_element(check, i32(k)))
+        return total
 
     return sig, codegen
