@@ -27,6 +27,7 @@ float32: labels agree on >= 99.9% of the test split).
     python benchmarks/bench_inference.py             # full grid (~10 min)
     python benchmarks/bench_inference.py --quick     # batch 1 and 1000 only
     python benchmarks/bench_inference.py --calibrate # re-fit the 'auto' cost model
+    python benchmarks/bench_inference.py --rst       # the docs tables of the JSON
 """
 
 import argparse
@@ -320,15 +321,101 @@ def calibrate():
         )
 
 
+def _rst(data):
+    """The inference tables of docs/benchmarks.rst, from a result JSON."""
+    runs = data["runs"]
+    shape = {"lenet": "784-300-100-10", "wide": "784-1000-1000-10"}
+    batches = sorted({r["batch"] for r in runs})
+    models = []
+    for r in runs:
+        key = (r["net"], r["kind"], r["level"])
+        if key not in models:
+            models.append(key)
+
+    def run(key, dtype, batch):
+        for r in runs:
+            if (r["net"], r["kind"], r["level"], r["dtype"], r["batch"]) == (
+                *key,
+                dtype,
+                batch,
+            ):
+                return r
+        return None
+
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    out += ["   * - shape", "     - pruned", "     - layers computed (formats)"]
+    out += [f"     - batch {b}" for b in batches]
+    for key in models:
+        r64 = run(key, "float64", batches[0]) or run(key, "float32", batches[0])
+        sizes = "-".join(str(n) for n in r64["layer_sizes"])
+        formats = "/".join(f[0] for f in r64["formats"])
+        out += [
+            f"   * - {shape[key[0]]}",
+            f"     - {key[2]:.0%} {key[1]}",
+            f"     - {sizes} ({formats})",
+        ]
+        for b in batches:
+            a, c = run(key, "float64", b), run(key, "float32", b)
+            out.append(f"     - {a['speedup']:.2f} / {c['speedup']:.2f}")
+    out += ["", "", ".. list-table::", "   :header-rows: 1", ""]
+    out += [
+        "   * - model (float32, batch 1000)",
+        "     - sklearn, same weights",
+        "     - onnxruntime, dense model",
+        "     - skprune",
+        "     - physical limit",
+        "     - skprune vs onnxruntime",
+    ]
+    for key in models:
+        r = run(key, "float32", 1000)
+        if r is None or "onnxruntime_ms" not in r:
+            continue
+        out += [
+            f"   * - {shape[key[0]]} {key[2]:.0%} {key[1]}",
+            f"     - {r['sklearn_ms']:.2f} ms",
+            f"     - {r['onnxruntime_ms']:.2f} ms",
+            f"     - {r['skprune_ms']:.2f} ms",
+            f"     - {r['limit_ms']:.2f} ms ({r['limit_speedup']:.1f}x)",
+            f"     - {r['vs_onnxruntime']:.2f}x",
+        ]
+    out += ["", "", ".. list-table::", "   :header-rows: 1", ""]
+    out += [
+        "   * - model",
+        "     - plain MLPClassifier joblib",
+        "     - skprune joblib",
+        "     - ratio",
+    ]
+    for size in data["sizes"]:
+        name = (
+            size["model"]
+            .replace("lenet", shape["lenet"])
+            .replace("wide", shape["wide"])
+        )
+        out += [
+            f"   * - {name}",
+            f"     - {size['plain_bytes'] / 1024:.0f} KiB",
+            f"     - {size['skprune_bytes'] / 1024:.1f} KiB",
+            f"     - {size['ratio']:.1f}x",
+        ]
+    return "\n".join(out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument(
+        "--rst",
+        action="store_true",
+        help="print the docs/benchmarks.rst tables of the --out JSON and exit",
+    )
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument(
         "--out", default=str(Path(__file__).parent / "results" / "bench_inference.json")
     )
     args = parser.parse_args(argv)
+    if args.rst:
+        return print(_rst(json.loads(Path(args.out).read_text())))
     with threadpool_limits(1):
         if args.calibrate:
             return calibrate()

@@ -12,13 +12,17 @@ Built once from the masked full-shape weights (the training form):
    inference dtype. ``'auto'`` picks, per layer, the format the cost model
    below predicts to be faster (``'dense'``/``'sparse'`` force one).
 
-The forward pass is one compiled function, :func:`skprune._kernels.forward`:
-it reads X once, in place, 64 rows at a time (NaN/inf check fused with that
-read), and runs every layer on a small neuron-major tile, a CSR layer as one
-tile-wide axpy per stored weight, a dense layer as one BLAS gemm. Python only
-splits the rows into chunks of :attr:`CompressedMLP.chunk_size` (the unit of
-extra memory for inputs that must be converted first: sparse, non-C-ordered or
-non-float X, and for a classifier's labels).
+The forward pass of a network with a CSR layer is one compiled function,
+:func:`skprune._kernels.forward`: it reads X once, in place, 64 rows at a time
+(NaN/inf check fused with that read), and runs every layer on a small
+neuron-major tile, a CSR layer as one tile-wide fused multiply-add per stored
+weight into an accumulator held in registers, a dense layer as one BLAS gemm.
+An all-dense network (e.g. neuron-pruned) instead runs one BLAS product per
+layer over a whole chunk, on X itself when it reads every column in the
+network's dtype (a compiled finite check first). Python only splits the rows
+into chunks of :attr:`CompressedMLP.chunk_size` (the unit of extra memory for
+inputs that must be converted first: sparse, non-C-ordered or non-float X, and
+for a classifier's labels).
 
 **The 'auto' cost model.** Per 64-sample tile, a CSR layer costs about
 ``a * nnz + b * n_out`` nanoseconds and a dense one ``c * n_in * n_out + d``
@@ -282,7 +286,8 @@ class CompressedMLP:
             is_sparse=np.array(csr, dtype=np.bool_),
             indptr=indptr,
             indices=np.concatenate(
-                [layer0.astype(np.int32)] + [p.indices.astype(np.int32) for p in parts[1:]]
+                [layer0.astype(np.int32)]
+                + [p.indices.astype(np.int32) for p in parts[1:]]
             ),
             data=np.concatenate([p.data for p in parts]).astype(dtype),
             dense=np.concatenate(dense).astype(dtype),

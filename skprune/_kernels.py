@@ -2,13 +2,20 @@
 
 Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
 
-1. **X is read once, in place.** Rows go ``TILE`` (64) at a time.
-   Each block of 8 rows is first checked for NaN/inf over *all* its columns
-   (``acc += x * 0.0`` is NaN iff some ``x`` is not finite; vectorised), then
-   the columns the first layer reads (``index``) are gathered straight from
-   those rows into a small ``(n_read, TILE)`` buffer, cast to the network's
-   dtype on the way. Nothing of the size of X is copied, gathered or
-   transposed.
+1. **X is read once, in place.** Rows go ``TILE`` (64) at a time, in blocks
+   of 8 rows, cast to the network's dtype on the way into a small
+   neuron-major buffer. Two ways, fixed per network (``transposed``):
+
+   - *every column* (the first layer is CSR, whose indices then name columns
+     of X, or it reads every column): 8 x 8 blocks of X are transposed in
+     registers (:func:`skprune._tile_ir.transpose8`), which also returns
+     the block's ``sum(x * 0.0)``, NaN iff some ``x`` is not finite: the
+     NaN/inf check of *all* of X costs no pass of its own;
+   - otherwise the block is first checked over all its columns (the same
+     ``acc += x * 0.0``, vectorised) and the columns the first layer reads
+     (``index``) are gathered from it.
+
+   Nothing of the size of X is copied.
 2. **Activations are neuron-major**, ``(n_neurons, TILE)``, C order, so every
    layer maps a buffer to a buffer:
 
@@ -18,9 +25,9 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
      for the whole row (:mod:`skprune._tile_ir`);
    - a *dense* layer is one BLAS ``gemm``, ``Z = W.T @ A``.
 
-   The bias is the axpy's starting value (sparse) or added in the same loop as
-   the hidden activation (dense); the hidden activation runs on the row just
-   computed, while it is in cache.
+   The bias is the accumulator's starting value (sparse) or added in the same
+   loop as the hidden activation (dense); the hidden activation runs on the
+   row just computed, while it is in cache.
 3. **The output activation** (identity, logistic or softmax over the outputs)
    is applied per sample as the tile is written to ``out`` (row ``r`` of X
    goes to row ``r - start`` of ``out``), in ``out``'s dtype.

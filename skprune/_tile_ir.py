@@ -216,7 +216,11 @@ def transpose8(typingctx, X, r, c, buf, t):
         )
         buf_base = builder.gep(
             builder.bitcast(buf_a.data, i8p),
-            [builder.add(builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size)))],
+            [
+                builder.add(
+                    builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size))
+                )
+            ],
         )
         rows, check = [], ir.Constant(src, None)
         for u in range(BLOCK):
@@ -236,8 +240,12 @@ def transpose8(typingctx, X, r, c, buf, t):
             for g in range(0, BLOCK, 2 * b):
                 for i in range(g, g + b):
                     pair = rows[i], rows[i + b]
-                    new[i] = builder.shuffle_vector(*pair, ir.Constant(ir.VectorType(i32, BLOCK), low))
-                    new[i + b] = builder.shuffle_vector(*pair, ir.Constant(ir.VectorType(i32, BLOCK), high))
+                    new[i] = builder.shuffle_vector(
+                        *pair, ir.Constant(ir.VectorType(i32, BLOCK), low)
+                    )
+                    new[i + b] = builder.shuffle_vector(
+                        *pair, ir.Constant(ir.VectorType(i32, BLOCK), high)
+                    )
             rows, b = new, 2 * b
         for v in range(BLOCK):
             p = builder.gep(buf_base, [builder.mul(i64(v), buf_stride)])
