@@ -640,7 +640,8 @@ def _table(rows, batches):
         if r["dtype"] == "float32" and r["batch"] == 1000:
             lines.append(
                 f"| {r['net']} {r['level']:.0%} {r['kind']} | {r['sklearn_ms']:.2f} | "
-                f"{r.get('onnxruntime_ms', float('nan')):.2f} | {r['skprune_ms']:.2f} | "
+                f"{r.get('onnxruntime_ms', float('nan')):.2f} | "
+                f"{r['skprune_ms']:.2f} | "
                 f"{r['limit_ms']:.2f} | {r.get('vs_onnxruntime', float('nan')):.2f}x |"
             )
     return lines

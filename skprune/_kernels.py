@@ -33,8 +33,9 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    goes to row ``r - start`` of ``out``), in ``out``'s dtype.
 
 The scratch buffers come from the caller (:func:`buffers`; one set per thread
-and network), so a call allocates nothing. The return value is a status: 0 ok, 1 X holds NaN/inf (the caller raises
-sklearn's error), 2 a finite float64 value of X overflowed the float32
+and network), so a call allocates nothing. The return value is a status: 0 ok,
+1 X holds NaN/inf (the caller raises sklearn's error), 2 a finite float64
+value of X overflowed the float32
 network's dtype, 3 the float32 network overflowed (a non-finite output
 pre-activation). Checks 2 and 3 run only when asked (``check_range``): a
 float64 network returns what sklearn returns.
