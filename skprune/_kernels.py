@@ -43,7 +43,8 @@ and network), so a call allocates nothing. The return value is a status: 0 ok,
 1 X holds NaN/inf (the caller raises sklearn's error), 2 a finite float64
 value of X overflowed the float32
 network's dtype, 3 the float32 network overflowed (a non-finite output
-pre-activation). Checks 2 and 3 run only when asked (``check_range``): a
+pre-activation). Checks 2 and 3 run only when asked (``check_range``; check 2
+only for float64 X, as float32 X cannot overflow the cast): a
 float64 network returns what sklearn returns.
 
 Compilation happens once per (X dtype, network dtype, out dtype) and is cached
@@ -183,7 +184,8 @@ def _forward(
                     c = index[i]
                     for u in range(n_rows - t0):
                         buf_a[i, t0 + u] = X[r0 + t0 + u, c]
-        if check_range:  # float64 X cast to float32: inf where it overflowed
+        if check_range and X.itemsize > bias.itemsize:  # float64 X, float32 net:
+            # inf where the cast overflowed
             ok = True
             for i in range(n_read):
                 a = index[i] if transposed else i
@@ -277,7 +279,7 @@ def _gather_py(X, start, stop, check, check_range, index, buf):
             out = buf[r - start]
             for i in range(index.shape[0]):
                 out[i] = X[r, index[i]]
-        if check_range:
+        if check_range and X.itemsize > buf.itemsize:
             ok = True
             for r in range(r0, r1):
                 for i in range(index.shape[0]):
