@@ -378,7 +378,35 @@ def _rst(data):
             f"     - {r['limit_ms']:.2f} ms ({r['limit_speedup']:.1f}x)",
             f"     - {r['vs_onnxruntime']:.2f}x",
         ]
-    out += ["", "", ".. list-table::", "   :header-rows: 1", ""]
+    out += ["", "Targets (issue 13):", ""]
+    for v in data["verdicts"]:
+        verdict = "met" if v["met"] else "MISSED"
+        out.append(f"- {v['target']}: {v['value']:.2f}x -> {verdict}")
+    b = data["breakdown_95_float32_batch1000"]
+    out += [
+        "",
+        "Where the time goes (95% weights, float32, batch 1000, medians, ms):",
+        f"read X + check + transpose + output {b['read X + check + gather + output']:.3f},",
+        f"layers {b['layers (kernel - read)']:.3f}, whole kernel {b['kernel']:.3f};",
+        f"``predict_proba`` {b['predict_proba']:.3f} (the rest is Python,",
+        "two chunks and caches: measured interleaved with the kernel alone).",
+    ]
+    cold, warm = data["first_call"]["cold cache (compile)"], data["first_call"][
+        "warm cache (load)"
+    ]
+    out += [
+        "First ``predict_proba`` in a fresh process (digits-sized model): "
+        f"{cold['first_predict_s']:.2f} s with an empty numba cache (compiling), "
+        f"{warm['first_predict_s']:.2f} s once the cache is written (loading); "
+        f"importing skprune {warm['import_s']:.2f} s.",
+        "",
+        "File size",
+        "---------",
+        "",
+        "joblib files of the trained models above; \"plain\" is the trained dense",
+        "``MLPClassifier``, which also stores adam's state.",
+    ]
+    out += ["", ".. list-table::", "   :header-rows: 1", ""]
     out += [
         "   * - model",
         "     - plain MLPClassifier joblib",
