@@ -383,10 +383,11 @@ def _rst(data):
         verdict = "met" if v["met"] else "MISSED"
         out.append(f"- {v['target']}: {v['value']:.2f}x -> {verdict}")
     b = data["breakdown_95_float32_batch1000"]
+    read = b["read X + check + gather + output"]
     out += [
         "",
         "Where the time goes (95% weights, float32, batch 1000, medians, ms):",
-        f"read X + check + transpose + output {b['read X + check + gather + output']:.3f},",
+        f"read X + check + transpose + output {read:.3f},",
         f"layers {b['layers (kernel - read)']:.3f}, whole kernel {b['kernel']:.3f};",
         f"``predict_proba`` {b['predict_proba']:.3f} (the rest is Python,",
         "two chunks and caches: measured interleaved with the kernel alone).",
