@@ -200,6 +200,7 @@ def _forward(
             n_in, n_out = sizes[layer], sizes[layer + 1]
             z = nxt[:n_out]
             b0 = b_off[layer]
+            hidden = layer != n_layers - 1
             if is_sparse[layer]:
                 p0 = ip_off[layer]
                 for j in range(n_out):
@@ -212,8 +213,9 @@ def _forward(
                         bias[b0 + j],
                         z,
                         j,
+                        hidden and act == ACT_RELU,
                     )
-                    if layer != n_layers - 1:
+                    if hidden and act != ACT_RELU and act != ACT_IDENTITY:
                         _activate(z[j], act)
             else:
                 w0 = w_off[layer]
