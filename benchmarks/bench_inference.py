@@ -9,8 +9,8 @@ of its weights and to 50/75% of its neurons, plus one wide network
 
 Columns, per model x dtype x batch, all ``predict_proba`` (or ``run``) on the
 same rows, one thread, per-thread CPU time (``time.thread_time``), candidates
-interleaved in every round, median over rounds (spread: min-max of the
-per-round ratio):
+interleaved in every round (their order rotating from round to round), median
+over rounds (spread: min-max of the per-round ratio):
 
 - ``sklearn``: ``MLPClassifier.predict_proba`` on the pruned, zero-filled
   weights (cast to the dtype, as a model trained on that dtype would be);
@@ -27,6 +27,7 @@ float32: labels agree on >= 99.9% of the test split).
     python benchmarks/bench_inference.py             # full grid (~10 min)
     python benchmarks/bench_inference.py --quick     # batch 1 and 1000 only
     python benchmarks/bench_inference.py --calibrate # re-fit the 'auto' cost model
+    python benchmarks/bench_inference.py --rst       # the docs tables of the JSON
 """
 
 import argparse
@@ -127,8 +128,12 @@ def _interleaved(candidates, X, min_seconds=0.01, rounds=7):
     once = max(time.thread_time() - t, 1e-6)
     inner = int(np.clip(min_seconds / once, 1, 2000))
     times = {name: [] for name in candidates}
-    for _ in range(rounds):
-        for name, f in candidates.items():
+    names = list(candidates)
+    for k in range(rounds):
+        # the order rotates every round: no candidate always runs right after
+        # the same other one (and finds the caches as that one left them)
+        for name in names[k % len(names) :] + names[: k % len(names)]:
+            f = candidates[name]
             t = time.thread_time()
             for _ in range(inner):
                 f(X)
@@ -297,6 +302,18 @@ def calibrate():
                     b.append(ns)
         A, b = np.array(A, float), np.array(b)
         w = np.linalg.lstsq(A / b[:, None], np.ones(len(b)), rcond=None)[0]
+        # how often the fitted model (its format-specific terms) picks the
+        # faster format, and how much slower its wrong picks are
+        cost = A[:, 2:] @ w[2:]
+        sparse_t, dense_t = b[0::2], b[1::2]
+        right = (cost[0::2] < cost[1::2]) == (sparse_t < dense_t)
+        chosen = np.where(cost[0::2] < cost[1::2], sparse_t, dense_t)
+        worst = float(np.max(chosen / np.minimum(sparse_t, dense_t)))
+        print(
+            f"{dtype}: the fit picks the faster format in {int(right.sum())}/"
+            f"{right.size} cases; its wrong picks are at most "
+            f"{100 * (worst - 1):.0f}% slower"
+        )
         print(
             f"{dtype}: SPARSE_NS = ({w[2]:.3g}, {w[3]:.3g}), "
             f"DENSE_NS = ({w[4]:.3g}, {w[5]:.3g})  (per-input/output terms "
@@ -304,15 +321,130 @@ def calibrate():
         )
 
 
+def _rst(data):
+    """The inference tables of docs/benchmarks.rst, from a result JSON."""
+    runs = data["runs"]
+    shape = {"lenet": "784-300-100-10", "wide": "784-1000-1000-10"}
+    batches = sorted({r["batch"] for r in runs})
+    models = []
+    for r in runs:
+        key = (r["net"], r["kind"], r["level"])
+        if key not in models:
+            models.append(key)
+
+    def run(key, dtype, batch):
+        for r in runs:
+            if (r["net"], r["kind"], r["level"], r["dtype"], r["batch"]) == (
+                *key,
+                dtype,
+                batch,
+            ):
+                return r
+        return None
+
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    out += ["   * - shape", "     - pruned", "     - layers computed (formats)"]
+    out += [f"     - batch {b}" for b in batches]
+    for key in models:
+        r64 = run(key, "float64", batches[0]) or run(key, "float32", batches[0])
+        sizes = "-".join(str(n) for n in r64["layer_sizes"])
+        formats = "/".join(f[0] for f in r64["formats"])
+        out += [
+            f"   * - {shape[key[0]]}",
+            f"     - {key[2]:.0%} {key[1]}",
+            f"     - {sizes} ({formats})",
+        ]
+        for b in batches:
+            a, c = run(key, "float64", b), run(key, "float32", b)
+            out.append(f"     - {a['speedup']:.2f} / {c['speedup']:.2f}")
+    out += ["", "", ".. list-table::", "   :header-rows: 1", ""]
+    out += [
+        "   * - model (float32, batch 1000)",
+        "     - sklearn, same weights",
+        "     - onnxruntime, dense model",
+        "     - skprune",
+        "     - physical limit",
+        "     - skprune vs onnxruntime",
+    ]
+    for key in models:
+        r = run(key, "float32", 1000)
+        if r is None or "onnxruntime_ms" not in r:
+            continue
+        out += [
+            f"   * - {shape[key[0]]} {key[2]:.0%} {key[1]}",
+            f"     - {r['sklearn_ms']:.2f} ms",
+            f"     - {r['onnxruntime_ms']:.2f} ms",
+            f"     - {r['skprune_ms']:.2f} ms",
+            f"     - {r['limit_ms']:.2f} ms ({r['limit_speedup']:.1f}x)",
+            f"     - {r['vs_onnxruntime']:.2f}x",
+        ]
+    out += ["", "Targets (issue 13):", ""]
+    for v in data["verdicts"]:
+        verdict = "met" if v["met"] else "MISSED"
+        out.append(f"- {v['target']}: {v['value']:.2f}x -> {verdict}")
+    b = data["breakdown_95_float32_batch1000"]
+    read = b["read X + check + gather + output"]
+    out += [
+        "",
+        "Where the time goes (95% weights, float32, batch 1000, medians, ms):",
+        f"read X + check + transpose + output {read:.3f},",
+        f"layers {b['layers (kernel - read)']:.3f}, whole kernel {b['kernel']:.3f};",
+        f"``predict_proba`` {b['predict_proba']:.3f} (the rest is Python,",
+        "two chunks and caches: measured interleaved with the kernel alone).",
+    ]
+    cold, warm = data["first_call"]["cold cache (compile)"], data["first_call"][
+        "warm cache (load)"
+    ]
+    out += [
+        "First ``predict_proba`` in a fresh process (digits-sized model): "
+        f"{cold['first_predict_s']:.2f} s with an empty numba cache (compiling), "
+        f"{warm['first_predict_s']:.2f} s once the cache is written (loading); "
+        f"importing skprune {warm['import_s']:.2f} s.",
+        "",
+        "File size",
+        "---------",
+        "",
+        "joblib files of the trained models above; \"plain\" is the trained dense",
+        "``MLPClassifier``, which also stores adam's state.",
+    ]
+    out += ["", ".. list-table::", "   :header-rows: 1", ""]
+    out += [
+        "   * - model",
+        "     - plain MLPClassifier joblib",
+        "     - skprune joblib",
+        "     - ratio",
+    ]
+    for size in data["sizes"]:
+        name = (
+            size["model"]
+            .replace("lenet", shape["lenet"])
+            .replace("wide", shape["wide"])
+        )
+        out += [
+            f"   * - {name}",
+            f"     - {size['plain_bytes'] / 1024:.0f} KiB",
+            f"     - {size['skprune_bytes'] / 1024:.1f} KiB",
+            f"     - {size['ratio']:.1f}x",
+        ]
+    return "\n".join(out)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument(
+        "--rst",
+        action="store_true",
+        help="print the docs/benchmarks.rst tables of the --out JSON and exit",
+    )
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument(
         "--out", default=str(Path(__file__).parent / "results" / "bench_inference.json")
     )
     args = parser.parse_args(argv)
+    if args.rst:
+        return print(_rst(json.loads(Path(args.out).read_text())))
     with threadpool_limits(1):
         if args.calibrate:
             return calibrate()
@@ -537,7 +669,8 @@ def _table(rows, batches):
         if r["dtype"] == "float32" and r["batch"] == 1000:
             lines.append(
                 f"| {r['net']} {r['level']:.0%} {r['kind']} | {r['sklearn_ms']:.2f} | "
-                f"{r.get('onnxruntime_ms', float('nan')):.2f} | {r['skprune_ms']:.2f} | "
+                f"{r.get('onnxruntime_ms', float('nan')):.2f} | "
+                f"{r['skprune_ms']:.2f} | "
                 f"{r['limit_ms']:.2f} | {r.get('vs_onnxruntime', float('nan')):.2f}x |"
             )
     return lines

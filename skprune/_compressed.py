@@ -12,20 +12,24 @@ Built once from the masked full-shape weights (the training form):
    inference dtype. ``'auto'`` picks, per layer, the format the cost model
    below predicts to be faster (``'dense'``/``'sparse'`` force one).
 
-The forward pass is one compiled function, :func:`skprune._kernels.forward`:
-it reads X once, in place, 64 rows at a time (NaN/inf check fused with that
-read), and runs every layer on a small neuron-major tile, a CSR layer as one
-tile-wide axpy per stored weight, a dense layer as one BLAS gemm. Python only
-splits the rows into chunks of :attr:`CompressedMLP.chunk_size` (the unit of
-extra memory for inputs that must be converted first: sparse, non-C-ordered or
-non-float X, and for a classifier's labels).
+The forward pass of a network with a CSR layer is one compiled function,
+:func:`skprune._kernels.forward`: it reads X once, in place, 64 rows at a time
+(NaN/inf check fused with that read), and runs every layer on a small
+neuron-major tile, a CSR layer as one tile-wide fused multiply-add per stored
+weight into an accumulator held in registers, a dense layer as one BLAS gemm.
+An all-dense network (e.g. neuron-pruned) instead runs one BLAS product per
+layer over a whole chunk, on X itself when it reads every column in the
+network's dtype (a compiled finite check first). Python only splits the rows
+into chunks of :attr:`CompressedMLP.chunk_size` (the unit of extra memory for
+inputs that must be converted first: sparse, non-C-ordered or non-float X, and
+for a classifier's labels).
 
 **The 'auto' cost model.** Per 64-sample tile, a CSR layer costs about
 ``a * nnz + b * n_out`` nanoseconds and a dense one ``c * n_in * n_out + d``
 (``SPARSE_NS``, ``DENSE_NS``); the constants were fitted to single-layer
 timings of this kernel (``benchmarks/bench_inference.py --calibrate``
-re-measures them and prints the fit). Break-even is near 20-30% density for
-large layers and lower for tiny ones, where one gemm call is cheap. A fixed
+re-measures them and prints the fit). Break-even is near 50-60% density for
+large layers and lower for small ones, where one gemm call is cheap. A fixed
 model, rather than timing each network when it is built, keeps the choice
 deterministic: a model predicts identically in every process that loads it.
 """
@@ -44,19 +48,28 @@ DTYPES = ("float64", "float32")
 # CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
 # n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
 # timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
-# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512): it picks the
-# faster format in 53/56 (float32) and 55/56 (float64) cases, and where it
-# is wrong the other format was at most 7% faster.
-SPARSE_NS = {"float32": (4.86, 55.5), "float64": (8.09, 82.0)}
-DENSE_NS = {"float32": (1.445, 327.0), "float64": (3.29, 144.0)}
+# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512), re-measured for
+# the register-accumulator CSR rows: it picks the faster format in 54/56
+# cases per dtype, and where it is wrong the other format was at most 20%
+# (float32) / 14% (float64) faster.
+SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
+DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
 CHUNK_BYTES = 1 << 22
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
     """Rows per chunk: ``CHUNK_BYTES`` over the widest layer (inputs included,
-    ``dtype`` items), and at least 16."""
-    return max(16, CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize))
+    ``dtype`` items), rounded down to whole 64-row tiles of the kernel when
+    that leaves one (a chunk then ends with no partial tile), and at least 16.
+
+    >>> auto_chunk_size((784, 300, 100, 10)), auto_chunk_size((512, 10))
+    (640, 1024)
+    """
+    rows = CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize)
+    if rows >= _kernels.TILE:
+        rows -= rows % _kernels.TILE
+    return max(16, rows)
 
 
 def choose_format(n_in, n_out, nnz, dtype):
@@ -239,7 +252,7 @@ class CompressedMLP:
         self._args = self._kernel_arguments()
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
-        # CSR tile costs about 2.3 8-row ones (measured), a dense one 8
+        # CSR tile costs about 2.3 8-row ones (measured)
         self._tail_max = 2 * _kernels.NARROW
         self._all_dense = "sparse" not in formats
 
@@ -258,12 +271,24 @@ class CompressedMLP:
         ]
         w_off = np.cumsum([0] + [d.size for d in dense])[:-1]
         b_off = np.cumsum([0] + [b.size for b in self.biases])[:-1]
+        # a tile holds every column of X when the first layer is CSR (its
+        # indices then name columns of X) or reads every column: then X is
+        # transposed in 8 x 8 blocks instead of gathered column by column
+        transposed = bool(csr[0] or self.input_index.size == self.n_features)
+        layer0 = parts[0].indices
+        if csr[0]:
+            layer0 = self.input_index[layer0]
         return dict(
+            transposed=transposed,
+            width=max(self.layer_sizes + ((self.n_features,) if transposed else ())),
             index=self.input_index.astype(np.int64),
             sizes=np.array(self.layer_sizes, dtype=np.int64),
             is_sparse=np.array(csr, dtype=np.bool_),
             indptr=indptr,
-            indices=np.concatenate([p.indices.astype(np.int32) for p in parts]),
+            indices=np.concatenate(
+                [layer0.astype(np.int32)]
+                + [p.indices.astype(np.int32) for p in parts[1:]]
+            ),
             data=np.concatenate([p.data for p in parts]).astype(dtype),
             dense=np.concatenate(dense).astype(dtype),
             w_off=w_off.astype(np.int64),
@@ -291,21 +316,14 @@ class CompressedMLP:
         """Outputs of ``X[rows]`` into ``out`` (its rows); one kernel call."""
         start, stop = rows.start, rows.stop
         if sparse.issparse(X):
-            X, start, stop = X[rows].toarray(), 0, stop - start
+            X, start, stop = X[rows].toarray(order="C"), 0, stop - start
         elif not (X.flags.c_contiguous and X.dtype in (np.float32, np.float64)):
             X = np.ascontiguousarray(
                 X[rows], X.dtype if X.dtype in (np.float32, np.float64) else np.float64
             )
             start, stop = 0, stop - start
-        tail = (stop - start) % _kernels.TILE
-        if self._all_dense and tail > self._tail_max:
-            # an all-dense network's last 17-63 rows: one BLAS product per
-            # layer beats both a 64-row tile and 8-row ones (measured)
-            status = self._run_tiles(X, start, stop - tail, out)
-            if not status:
-                status = self._run_dense(
-                    X, stop - tail, stop, out[stop - tail - start :]
-                )
+        if self._all_dense:
+            status = self._run_dense(X, start, stop, out)
         else:
             status = self._run_tiles(X, start, stop, out)
         if status == 1:
@@ -323,20 +341,22 @@ class CompressedMLP:
             )
 
     def _run_dense(self, X, start, stop, out):
-        """All-dense network, a few rows: the compiled check-gather-cast of the
-        rows into a row-major buffer, then one BLAS product per layer. (For
-        whole batches the 64-row tiles measured faster: 3.3-4.2x against
-        sklearn for LeNet at 75% neurons, batch 1000, against 3.2-3.3x.)"""
-        n = stop - start
-        buf = getattr(self._scratch, "dense", None)
-        if buf is None or buf.shape[0] < n:
-            buf = self._scratch.dense = np.empty(
-                (max(n, _kernels.TILE), self.layer_sizes[0]), self.dtype
+        """All-dense network: one BLAS product per layer over the whole chunk.
+
+        X itself is the first product's operand when the network reads every
+        column in X's dtype (only the compiled finite check passes over it
+        first); otherwise the compiled check-gather-cast copies the rows into
+        a row-major buffer. (Measured on LeNet at 75% of its neurons, float32,
+        batch 1000: whole-chunk products on X in place beat 64-row tiles,
+        which beat a gathered copy.)"""
+        if self.input_index.size == self.n_features and X.dtype == self.dtype:
+            status = _kernels.finite(X, start, stop)
+            A = X[start:stop]
+        else:
+            A = np.empty((stop - start, self.layer_sizes[0]), self.dtype)
+            status = _kernels.gather(
+                X, start, stop, True, self.dtype == np.float32, self._args["index"], A
             )
-        A = buf[:n]
-        status = _kernels.gather(
-            X, start, stop, True, self.dtype == np.float32, self._args["index"], A
-        )
         if status:
             return status
         act = ACTIVATIONS[self.activation]
@@ -376,7 +396,7 @@ class CompressedMLP:
         if buffers is None:
             buffers = self._scratch.buffers = {}
         if tile not in buffers:
-            buffers[tile] = _kernels.buffers(max(self.layer_sizes), tile, self.dtype)
+            buffers[tile] = _kernels.buffers(self._args["width"], tile, self.dtype)
         a = self._args
         return kernel(
             X,
@@ -384,6 +404,7 @@ class CompressedMLP:
             stop,
             True,
             self.dtype == np.float32,
+            a["transposed"],
             a["index"],
             a["sizes"],
             a["is_sparse"],

@@ -2,34 +2,49 @@
 
 Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
 
-1. **X is read once, in place.** Rows go ``TILE`` (64) at a time.
-   Each block of 8 rows is first checked for NaN/inf over *all* its columns
-   (``acc += x * 0.0`` is NaN iff some ``x`` is not finite; vectorised), then
-   the columns the first layer reads (``index``) are gathered straight from
-   those rows into a small ``(n_read, TILE)`` buffer, cast to the network's
-   dtype on the way. Nothing of the size of X is copied, gathered or
-   transposed.
+1. **X is read once, in place.** Rows go ``TILE`` (64) at a time, in blocks
+   of 8 rows, cast to the network's dtype on the way into a small
+   neuron-major buffer. Two ways, fixed per network (``transposed``):
+
+   - *every column* (the first layer is CSR, whose indices then name columns
+     of X, or it reads every column): 8 x 8 blocks of X are transposed in
+     registers (:func:`skprune._tile_ir.transpose8`), which also returns
+     whether every value of the block is finite: the NaN/inf check of *all*
+     of X costs no pass of its own;
+   - otherwise the block is first checked over all its columns and the
+     columns the first layer reads (``index``) are gathered from it.
+
+   The check is ``abs(x) < inf`` (False exactly for NaN and +-inf), and-ed
+   over the block: a comparison vectorises under strict IEEE rules too, and
+   no fast-math rewrite can drop it. (``acc += x * 0.0``, NaN iff some ``x``
+   is not finite, was 20x slower, and numba 0.59's LLVM folds it to ``acc``
+   under 'reassoc' + 'contract': NaN in the last rows of a batch went
+   through unchecked.)
+
+   Nothing of the size of X is copied.
 2. **Activations are neuron-major**, ``(n_neurons, TILE)``, C order, so every
    layer maps a buffer to a buffer:
 
    - a *sparse* layer is CSR of ``W.T`` (one row per output neuron) and costs
-     one ``TILE``-wide axpy per stored weight, ``z += W[i, j] * A[i, :]``,
-     into a row ``z`` that stays in registers (a fixed-length loop into a
-     separate buffer: 2.3x faster in float32 than accumulating in place);
+     one ``TILE``-wide fused multiply-add per stored weight,
+     ``z += W[i, j] * A[i, :]``, into an accumulator that stays in registers
+     for the whole row (:mod:`skprune._tile_ir`);
    - a *dense* layer is one BLAS ``gemm``, ``Z = W.T @ A``.
 
-   The bias is the axpy's starting value (sparse) or added in the same loop as
-   the hidden activation (dense); the hidden activation runs on the row just
-   computed, while it is in cache.
+   The bias is the accumulator's starting value (sparse) or added in the same
+   loop as the hidden activation (dense); the hidden activation runs on the
+   row just computed, while it is in cache.
 3. **The output activation** (identity, logistic or softmax over the outputs)
    is applied per sample as the tile is written to ``out`` (row ``r`` of X
    goes to row ``r - start`` of ``out``), in ``out``'s dtype.
 
 The scratch buffers come from the caller (:func:`buffers`; one set per thread
-and network), so a call allocates nothing. The return value is a status: 0 ok, 1 X holds NaN/inf (the caller raises
-sklearn's error), 2 a finite float64 value of X overflowed the float32
+and network), so a call allocates nothing. The return value is a status: 0 ok,
+1 X holds NaN/inf (the caller raises sklearn's error), 2 a finite float64
+value of X overflowed the float32
 network's dtype, 3 the float32 network overflowed (a non-finite output
-pre-activation). Checks 2 and 3 run only when asked (``check_range``): a
+pre-activation). Checks 2 and 3 run only when asked (``check_range``; check 2
+only for float64 X, as float32 X cannot overflow the cast): a
 float64 network returns what sklearn returns.
 
 Compilation happens once per (X dtype, network dtype, out dtype) and is cached
@@ -40,7 +55,7 @@ functions still compile, in memory, once per process.
 >>> X = np.array([[1.0, -2.0], [3.0, 4.0]])
 >>> # one sparse layer W.T = [[2, 0]] (output = 2 * x0 + 0.5), identity output
 >>> out = np.empty((2, 1))
->>> forward(X, 0, 2, True, False, np.array([0]), np.array([1, 1]),
+>>> forward(X, 0, 2, True, False, False, np.array([0]), np.array([1, 1]),
 ...         np.array([True]), np.array([0, 1]), np.array([0], np.int32),
 ...         np.array([2.0]), np.zeros(0), np.array([0]), np.array([0.5]),
 ...         np.array([0]), np.array([0]), ACT_RELU, OUT_IDENTITY, out,
@@ -54,6 +69,9 @@ import types
 import warnings
 
 import numpy as np
+
+from . import _tile_ir
+from ._tile_ir import transpose8
 
 ACT_IDENTITY, ACT_LOGISTIC, ACT_TANH, ACT_RELU = 0, 1, 2, 3
 HIDDEN_CODES = {
@@ -71,11 +89,13 @@ OUTPUT_CODES = {
     "exp": OUT_EXP,
 }
 TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
+csr_row = _tile_ir.csr_row(TILE)  # (replaced per tile width: _specialised)
 NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
-BLOCK = 8  # rows gathered together (a fixed inner loop the compiler unrolls)
+BLOCK = _tile_ir.BLOCK  # rows read together (8: a fixed inner loop, and transpose8)
 
-# reassociation and FMA only: NaN/inf keep their IEEE meaning (the checks
-# depend on it); measured 3-12% faster than strict IEEE order
+# reassociation and FMA only (no 'nnan'/'ninf': the finite checks' comparisons
+# keep their IEEE meaning); measured 3-12% faster than strict IEEE order on the
+# first, loop-only version of this kernel
 _FASTMATH = {"reassoc", "contract"}
 
 
@@ -103,6 +123,7 @@ def _forward(
     stop,
     check,
     check_range,
+    transposed,
     index,
     sizes,
     is_sparse,
@@ -119,26 +140,42 @@ def _forward(
     out,
     buf_a,
     buf_b,
-    row,
 ):
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
     n_read = index.shape[0]
     dt = bias.dtype
-    zero_x = X.dtype.type(0)
-    zero = dt.type(0)
+    inf_x = X.dtype.type(np.inf)
+    inf = dt.type(np.inf)
     for r0 in range(start, stop, TILE):
         n_rows = min(TILE, stop - r0)
         # 1. check and gather this tile of X, 8 rows at a time
         for t0 in range(0, n_rows, BLOCK):
+            if transposed and t0 + BLOCK <= n_rows:
+                # every column, 8 x 8 blocks; the check comes with the read
+                ok = True
+                for c0 in range(0, n_features - BLOCK + 1, BLOCK):
+                    ok &= transpose8(X, r0 + t0, c0, buf_a, t0)
+                for c in range(n_features - n_features % BLOCK, n_features):
+                    for u in range(BLOCK):
+                        x = X[r0 + t0 + u, c]
+                        ok &= abs(x) < inf_x
+                        buf_a[c, t0 + u] = x
+                if check and not ok:
+                    return 1
+                continue
             if check:
-                acc = zero_x
+                ok = True
                 for r in range(r0 + t0, min(r0 + t0 + BLOCK, r0 + n_rows)):
                     for c in range(n_features):
-                        acc += X[r, c] * zero_x
-                if acc != acc:
+                        ok &= abs(X[r, c]) < inf_x
+                if not ok:
                     return 1
-            if t0 + BLOCK <= n_rows:
+            if transposed:
+                for c in range(n_features):
+                    for u in range(n_rows - t0):
+                        buf_a[c, t0 + u] = X[r0 + t0 + u, c]
+            elif t0 + BLOCK <= n_rows:
                 for i in range(n_read):
                     c = index[i]
                     for u in range(BLOCK):
@@ -148,12 +185,14 @@ def _forward(
                     c = index[i]
                     for u in range(n_rows - t0):
                         buf_a[i, t0 + u] = X[r0 + t0 + u, c]
-        if check_range:  # float64 X cast to float32: inf where it overflowed
-            acc32 = zero
+        if check_range and X.itemsize > bias.itemsize:  # float64 X, float32 net:
+            # inf where the cast overflowed
+            ok = True
             for i in range(n_read):
+                a = index[i] if transposed else i
                 for t in range(n_rows):
-                    acc32 += buf_a[i, t] * zero
-            if acc32 != acc32:
+                    ok &= abs(buf_a[a, t]) < inf
+            if not ok:
                 return 2
         # 2. the layers, buffer to buffer
         cur, nxt = buf_a, buf_b
@@ -161,32 +200,23 @@ def _forward(
             n_in, n_out = sizes[layer], sizes[layer + 1]
             z = nxt[:n_out]
             b0 = b_off[layer]
+            hidden = layer != n_layers - 1
             if is_sparse[layer]:
                 p0 = ip_off[layer]
                 for j in range(n_out):
-                    bj = bias[b0 + j]
-                    for t in range(TILE):
-                        row[t] = bj
-                    k0, k1 = indptr[p0 + j], indptr[p0 + j + 1]
-                    k = k0
-                    while k + 4 <= k1:  # four weights per pass
-                        w0, w1, w2, w3 = data[k], data[k + 1], data[k + 2], data[k + 3]
-                        i0, i1 = indices[k], indices[k + 1]
-                        i2, i3 = indices[k + 2], indices[k + 3]
-                        for t in range(TILE):  # fixed length: kept in registers
-                            row[t] += (w0 * cur[i0, t] + w1 * cur[i1, t]) + (
-                                w2 * cur[i2, t] + w3 * cur[i3, t]
-                            )
-                        k += 4
-                    while k < k1:
-                        w, i = data[k], indices[k]
-                        for t in range(TILE):
-                            row[t] += w * cur[i, t]
-                        k += 1
-                    if layer != n_layers - 1:
-                        _activate(row, act)
-                    for t in range(TILE):
-                        z[j, t] = row[t]
+                    csr_row(
+                        data,
+                        indices,
+                        indptr[p0 + j],
+                        indptr[p0 + j + 1],
+                        cur,
+                        bias[b0 + j],
+                        z,
+                        j,
+                        hidden and act == ACT_RELU,
+                    )
+                    if hidden and act != ACT_RELU and act != ACT_IDENTITY:
+                        _activate(z[j], act)
             else:
                 w0 = w_off[layer]
                 weights = dense[w0 : w0 + n_out * n_in].reshape((n_out, n_in))
@@ -201,11 +231,11 @@ def _forward(
         # 3. output activation, per sample, written to out
         n_out = sizes[n_layers]
         if check_range:
-            acc32 = zero
+            ok = True
             for j in range(n_out):
                 for t in range(n_rows):
-                    acc32 += cur[j, t] * zero
-            if acc32 != acc32:
+                    ok &= abs(cur[j, t]) < inf
+            if not ok:
                 return 3
         for t in range(n_rows):
             r = r0 + t - start
@@ -213,7 +243,7 @@ def _forward(
                 top = cur[0, t]
                 for j in range(1, n_out):
                     top = max(top, cur[j, t])
-                total = zero
+                total = dt.type(0)
                 for j in range(n_out):
                     e = np.exp(cur[j, t] - top)
                     cur[j, t] = e
@@ -237,29 +267,39 @@ def _gather_py(X, start, stop, check, check_range, index, buf):
     for an all-dense network's BLAS products), with the NaN/inf check of
     rule 1 over all of each row; the same statuses as :func:`forward`."""
     n_features = X.shape[1]
-    zero_x = X.dtype.type(0)
-    zero = buf.dtype.type(0)
+    inf_x = X.dtype.type(np.inf)
+    inf = buf.dtype.type(np.inf)
     for r0 in range(start, stop, BLOCK):
         r1 = min(r0 + BLOCK, stop)
         if check:
-            acc = zero_x
+            ok = True
             for r in range(r0, r1):
                 for c in range(n_features):
-                    acc += X[r, c] * zero_x
-            if acc != acc:
+                    ok &= abs(X[r, c]) < inf_x
+            if not ok:
                 return 1
         for r in range(r0, r1):
             out = buf[r - start]
             for i in range(index.shape[0]):
                 out[i] = X[r, index[i]]
-        if check_range:
-            acc32 = zero
+        if check_range and X.itemsize > buf.itemsize:
+            ok = True
             for r in range(r0, r1):
                 for i in range(index.shape[0]):
-                    acc32 += buf[r - start, i] * zero
-            if acc32 != acc32:
+                    ok &= abs(buf[r - start, i]) < inf
+            if not ok:
                 return 2
     return 0
+
+
+def _finite_py(X, start, stop):
+    """Rule 1's check alone: 1 if rows ``start:stop`` of X hold NaN/inf, else 0."""
+    inf = X.dtype.type(np.inf)
+    ok = True
+    for r in range(start, stop):
+        for c in range(X.shape[1]):
+            ok &= abs(X[r, c]) < inf
+    return 0 if ok else 1
 
 
 def _activate_py(row, act):
@@ -278,27 +318,26 @@ def _activate_py(row, act):
 
 def _specialised(function, tile):
     """``function`` compiled with ``TILE = tile`` (a compile-time constant, so
-    the tile loops have a fixed length), under its own name and cache file."""
+    the tile loops have a fixed length) and the CSR row of that width, under
+    its own name and cache file."""
     name = f"{function.__name__.lstrip('_')}_{tile}"
     copy = types.FunctionType(
-        function.__code__, dict(function.__globals__, TILE=tile), name
+        function.__code__,
+        dict(function.__globals__, TILE=tile, csr_row=_tile_ir.csr_row(tile)),
+        name,
     )
     copy.__qualname__ = copy.__doc__ = name
     return _jit(copy)
 
 
 def buffers(width, tile, dtype):
-    """Scratch arrays of one call: two ``(width, tile)`` activation tiles and
-    the row of the neuron being computed."""
-    return (
-        np.zeros((width, tile), dtype),
-        np.zeros((width, tile), dtype),
-        np.zeros(tile, dtype),
-    )
+    """Scratch arrays of one call: two ``(width, tile)`` activation tiles."""
+    return np.zeros((width, tile), dtype), np.zeros((width, tile), dtype)
 
 
 _activate = _jit(_activate_py)
 gather = _jit(_gather_py)
+finite = _jit(_finite_py)
 # full tiles; narrow ones and single rows for the last rows of a call (a
 # small batch): a tile always computes TILE columns, so a 1-row batch in a
 # 64-wide tile would do 64x the work of its dense layers

@@ -212,9 +212,9 @@ _PRUNING_PARAMS_DOC = """
         n_outputs)`` network output (what ``predict_proba`` and a regressor's
         ``predict`` return), memory is bounded by one batch whatever the
         number of samples, so ``X`` may be a large ``numpy.memmap``. 'auto'
-        sizes batches so that the widest layer of a batch takes at most 1 MiB
-        (a CSR layer) or 4 MiB (all-dense network), which is also fast. Takes
-        effect immediately, without refitting.
+        sizes batches so that the widest layer of a batch (the input
+        included) takes at most 4 MiB in float64, in whole 64-row tiles of
+        the compiled pass. Takes effect immediately, without refitting.
 """
 _PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
     "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
@@ -1078,18 +1078,22 @@ class _PruningMixin:
         try:
             yield from net.chunks(X, self._batch_rows())
         except ModelInputError as exc:
-            if "NaN or infinity" in str(exc):
-                assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
-            raise
+            self._reraise(X, exc)
 
     def _serve(self, X, net):
-        """Network outputs of the whole (checked) X, one array."""
-        out = None
-        for rows, part in self._served_chunks(X, net):
-            if out is None:
-                out = np.empty((X.shape[0], part.shape[1]), dtype=part.dtype)
-            out[rows] = part
-        return out
+        """Network outputs of the whole (checked) X, one array, written in
+        place chunk by chunk."""
+        try:
+            return net.forward(X, self._batch_rows())
+        except ModelInputError as exc:
+            self._reraise(X, exc)
+
+    def _reraise(self, X, exc):
+        """The network's input error as sklearn's own, where sklearn has one
+        (NaN/inf in X)."""
+        if "NaN or infinity" in str(exc):
+            assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
+        raise exc
 
     def _forward_pass_fast(self, X, check_input=True):
         # predict, predict_proba and score all come through here, in batches
@@ -1346,8 +1350,10 @@ n_layers_, n_outputs_, out_activation_
         if "compressed_" not in self.__dict__:  # (check_is_fitted costs 7 us)
             check_is_fitted(self)
         net = self._network()
-        if net is None or self.n_outputs_ != 1:  # the network's output is the result
+        if net is None:  # while training
             return super().predict_proba(X)
+        if self.n_outputs_ != 1:  # the network's output is the result
+            return self._serve(self._serving_input(X), net)
         # binary: fill both columns batch by batch (sklearn stacks 1 - p and p)
         X = self._serving_input(X)
         proba = np.empty((X.shape[0], 2), dtype=net.output_dtype(X))

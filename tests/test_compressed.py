@@ -12,7 +12,7 @@ from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptr
 
 import skprune._compressed as compressed_module
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._compressed import CompressedMLP
+from skprune._compressed import CompressedMLP, ModelInputError
 from skprune.criteria import forward
 
 
@@ -229,3 +229,52 @@ def test_regressor_compressed_and_float32_data():
     )
     loaded = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+# -- the two ways X is read: 8 x 8 block transposes (with the check fused) and
+# the column gather; widths and batch sizes that leave partial blocks ---------
+
+
+@pytest.mark.parametrize("layout", ["csr first", "dense first", "all dense"])
+@pytest.mark.parametrize("n_features", [8, 21, 5])
+@pytest.mark.parametrize(
+    "dtypes",
+    [
+        ("float64", np.float64),
+        ("float32", np.float64),
+        ("float64", np.float32),
+        ("float32", np.float32),
+    ],
+)
+def test_block_transposed_and_gathered_reads(layout, n_features, dtypes):
+    net_dtype, x_dtype = dtypes
+    rng = np.random.RandomState(n_features)
+    coefs, intercepts, masks = random_net(rng, [n_features, 40, 3], 0.4)
+    if layout == "dense first":  # a full first layer, a CSR second one
+        masks = [np.ones_like(masks[0]), rng.rand(40, 3) < 0.5]
+        masks[1][0] = True
+    masks[0][1] = False  # one input column is never read
+    X = rng.randn(75, n_features).astype(x_dtype)  # 64 + 8 + 3 rows
+    fmt = {"csr first": "sparse", "dense first": "auto", "all dense": "dense"}[layout]
+    net = CompressedMLP(coefs, intercepts, masks, "relu", "softmax", fmt, net_dtype)
+    # a CSR first layer reads X by 8 x 8 blocks of all columns; a dense one
+    # that skips a column gathers the columns it reads (in tiles when a CSR
+    # layer follows, or by rows for an all-dense network's BLAS products)
+    assert net._args["transposed"] == (layout == "csr first")
+    assert net.formats[0] == ("sparse" if layout == "csr first" else "dense")
+    assert net.formats[-1] == ("dense" if layout == "all dense" else "sparse")
+    expected = masked_forward(coefs, intercepts, masks, "relu", "softmax", X)
+    rtol = 1e-10 if (net_dtype, x_dtype) == ("float64", np.float64) else 1e-4
+    for rows in (75, 64, 72, 3, 1):
+        np.testing.assert_allclose(net.forward(X[:rows]), expected[:rows], rtol=rtol)
+    # NaN/inf in any row (full block, 8-row tail, last rows) and any column
+    # (full 8-column block, the columns after the last full one, an unread one)
+    for r in (0, 63, 66, 74):
+        for c in sorted({0, 1, n_features - 1, 8 * (n_features // 8) - 1}):
+            if c < 0:
+                continue
+            for bad in (np.nan, np.inf, -np.inf):
+                Xb = X.copy()
+                Xb[r, c] = bad
+                with pytest.raises(ModelInputError, match="NaN or infinity"):
+                    net.forward(Xb)

@@ -128,7 +128,8 @@ def test_auto_format_cost_model_choices():
     # a sparse trained-LeNet first layer stays CSR, a small dense one BLAS
     assert choose_format(586, 298, 6920, "float32") == "sparse"
     assert choose_format(784, 50, 39200, "float64") == "dense"
-    assert choose_format(1000, 1000, 500_000, "float64") == "dense"
+    # (at 50% density a 1000 x 1000 float64 layer measures faster as CSR now)
+    assert choose_format(1000, 1000, 800_000, "float64") == "dense"
     assert choose_format(1000, 1000, 30_000, "float64") == "sparse"
 
 
