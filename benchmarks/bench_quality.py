@@ -438,6 +438,14 @@ CANDIDATES = {
         {"n_prune_steps": 5, "learning_rate_init": 0.003},
         None,
     ),
+    "auto, 10 steps, ERK allocation": (
+        {},
+        {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
+    ),
+    "auto, 10 steps, un-normalised global ranking": (
+        {},
+        {"skprune._masks.GLOBAL_ALLOCATION": "none"},
+    ),
 }
 
 
