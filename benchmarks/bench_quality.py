@@ -442,6 +442,18 @@ CANDIDATES = {
         {},
         {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
     ),
+    "auto, 20 steps x 0.075 D": (
+        {"n_prune_steps": 20},
+        {"skprune._recipe.STEP_FRACTION": 0.075},
+    ),
+    "auto, 10 steps, final re-training at 2x learning rate": (
+        {},
+        {"skprune._recipe.FINAL_LR_FACTOR": 2.0},
+    ),
+    "auto, 10 steps, re-training epochs <= 3 D in all": (
+        {},
+        {"skprune._recipe.TOTAL_FACTOR": 3.0},
+    ),
     "auto, 10 steps, un-normalised global ranking": (
         {},
         {"skprune._masks.GLOBAL_ALLOCATION": "none"},

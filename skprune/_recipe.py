@@ -38,6 +38,9 @@ FINAL_FACTOR = 2.0
 ABS_SLACK = 0.05
 REL_SLACK = 1.25
 MAX_HALVINGS = 3
+# experiment knobs (bench_quality --part recipe)
+FINAL_LR_FACTOR = 1.0  # learning_rate_init x this for the final re-training
+TOTAL_FACTOR = None  # if set: all re-training epochs <= ceil(TOTAL_FACTOR D)
 
 
 def retrain_budgets(dense_n_iter, max_iter=None):

@@ -14,6 +14,7 @@ The arithmetic lives in small pure modules: importance scores in
 
 import contextlib
 import copy
+import math
 import warnings
 from numbers import Integral, Real
 
@@ -349,6 +350,7 @@ class _MLPAdapter:
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
         self.unrecovered = []  # failed steps whose next cut could not be halved
         self.final_n_iter = None  # epochs of the final re-training, once run
+        self.used = 0  # epochs of the re-trainings so far
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
         self.rng = check_random_state(estimator.random_state)
@@ -422,6 +424,14 @@ class _MLPAdapter:
         n_iter = (
             0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
+        if final and self.auto and _recipe.TOTAL_FACTOR is not None:
+            d = max(1, int(self.dense_n_iter or 1))
+            n_iter = min(
+                n_iter, max(d, math.ceil(_recipe.TOTAL_FACTOR * d) - self.used)
+            )
+        extra = {}
+        if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
+            extra["learning_rate_init"] = est.learning_rate_init * _recipe.FINAL_LR_FACTOR
         if n_iter == 0:
             self.last = (None, None)
             return
@@ -435,6 +445,7 @@ class _MLPAdapter:
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
+                **extra,
             ),
             warnings.catch_warnings(),
         ):
@@ -447,6 +458,7 @@ class _MLPAdapter:
         est._set_masks(est.masks_)
         ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
+        self.used += est.n_iter_
         if final:
             self.final_n_iter = est.n_iter_
         can_halve = self.plan is not None and self.plan.can_halve()
