@@ -454,6 +454,8 @@ CANDIDATES = {
         {},
         {"skprune._recipe.TOTAL_FACTOR": 3.0},
     ),
+    "auto, 10 steps, entropy criterion": ({"prune_criterion": "entropy"}, None),
+    "auto, 10 steps, taylor criterion": ({"prune_criterion": "taylor"}, None),
     "auto, 10 steps, un-normalised global ranking": (
         {},
         {"skprune._masks.GLOBAL_ALLOCATION": "none"},
