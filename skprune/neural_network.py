@@ -14,7 +14,6 @@ The arithmetic lives in small pure modules: importance scores in
 
 import contextlib
 import copy
-import math
 import warnings
 from numbers import Integral, Real
 
@@ -79,7 +78,7 @@ from .exceptions import PruningConvergenceWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
-    "prune_criterion": constraint(MLP_CRITERIA),
+    "prune_criterion": constraint(MLP_CRITERIA, extra=("auto",)),
     "prune_granularity": [StrOptions(set(GRANULARITIES))],
     "prune_scope": [StrOptions(set(SCOPES))],
     "prune_schedule": [StrOptions(set(SCHEDULES))],
@@ -111,9 +110,11 @@ _PRUNING_PARAMS_DOC = """
         hidden neurons (``'neuron'``) removed by the end of ``fit``. ``0`` trains
         a dense network (plus ``sparsity_threshold``, if given).
 
-    prune_criterion : {CRITERIA_NAMES}, default='magnitude'
-        Importance score; the lowest scores are pruned first. Formulas in
-        :mod:`skprune.criteria._mlp`:
+    prune_criterion : 'auto' or {CRITERIA_NAMES}, default='auto'
+        Importance score; the lowest scores are pruned first. 'auto' is
+        'entropy' for ``prune_granularity='weight'`` and 'magnitude' for
+        'neuron' (chosen on validation splits of a panel of datasets,
+        :mod:`skprune._recipe`). Formulas in :mod:`skprune.criteria._mlp`:
 
 {CRITERIA_DOC}
 
@@ -146,7 +147,9 @@ _PRUNING_PARAMS_DOC = """
 
         - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
           last step, re-training with sklearn's stopping rule (``tol``,
-          ``n_iter_no_change``) for at most ``min(2 D, max_iter)``. When a step's
+          ``n_iter_no_change``) for at most what the steps left of
+          ``ceil(2.5 D)`` epochs for all re-trainings, at least ``D``, and
+          never more than ``max_iter``. When a step's
           re-training ends with a training loss above ``0.05 + 1.25 x`` the
           loss before that prune, the next cut is halved (at most 3 times).
           Rules and the measurements behind them: :mod:`skprune._recipe`.
@@ -339,8 +342,13 @@ class _MLPAdapter:
         self.plan = plan
         self.auto = estimator.finetune_iter == "auto"
         if self.auto:
-            self.step_iter, self.final_iter = _recipe.retrain_budgets(
+            # the final budget depends on the epochs used before it: set in
+            # retrain (here: its value if no step ran)
+            self.step_iter = _recipe.step_budget(
                 self.dense_n_iter or 1, estimator.max_iter
+            )
+            self.final_iter = _recipe.final_budget(
+                self.dense_n_iter or 1, 0, estimator.max_iter
             )
         else:
             self.step_iter, self.final_iter = (
@@ -384,7 +392,7 @@ class _MLPAdapter:
         if self._Y is None:
             self._Y = est._encode_targets(self.y)
         scores = compute_scores(
-            est.prune_criterion,
+            _recipe.criterion(est.prune_criterion, est.prune_granularity),
             est.prune_granularity,
             est.coefs_,
             est.intercepts_,
@@ -413,10 +421,10 @@ class _MLPAdapter:
     def retrain(self, step, final):
         """Masked re-training after pruning step ``step``.
 
-        ``ceil(0.15 D)`` epochs (iterations for lbfgs), or, after the last
-        step (``final``), up to ``2 D`` with sklearn's stopping rule
-        (``finetune_iter='auto'``); an int ``finetune_iter``: that many, the
-        last up to ``max_iter``. Each call starts a fresh optimizer at
+        ``finetune_iter='auto'``: :func:`skprune._recipe.step_budget` epochs
+        (iterations for lbfgs), or, after the last step (``final``), up to
+        :func:`skprune._recipe.final_budget` with sklearn's stopping rule; an
+        int ``finetune_iter``: that many, the last up to ``max_iter``. Each call starts a fresh optimizer at
         ``learning_rate_init``. Then tells the plan whether the step
         recovered (:func:`skprune._recipe.recovered`).
         """
@@ -424,14 +432,15 @@ class _MLPAdapter:
         n_iter = (
             0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
-        if final and self.auto and _recipe.TOTAL_FACTOR is not None:
-            d = max(1, int(self.dense_n_iter or 1))
-            n_iter = min(
-                n_iter, max(d, math.ceil(_recipe.TOTAL_FACTOR * d) - self.used)
+        if final and self.auto and n_iter:
+            self.final_iter = n_iter = _recipe.final_budget(
+                self.dense_n_iter or 1, self.used, est.max_iter
             )
-        extra = {}
+        extra = {}  # the final re-training's learning rate (_recipe)
         if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
-            extra["learning_rate_init"] = est.learning_rate_init * _recipe.FINAL_LR_FACTOR
+            extra["learning_rate_init"] = (
+                est.learning_rate_init * _recipe.FINAL_LR_FACTOR
+            )
         if n_iter == 0:
             self.last = (None, None)
             return
@@ -929,7 +938,9 @@ class _PruningMixin:
         unit = "iterations" if self.solver == "lbfgs" else "epochs"
         if adapter.final_n_iter is not None and adapter.final_n_iter >= budget:
             where = (
-                f"2 x the dense training's {history[0]['n_iter']} {unit}"
+                "what the earlier re-trainings left of 2.5 x the dense "
+                f"training's {history[0]['n_iter']} {unit}, at least those "
+                f"{history[0]['n_iter']}"
                 if auto and budget < self.max_iter
                 else "max_iter"
             )
@@ -943,8 +954,9 @@ class _PruningMixin:
             elif budget >= self.max_iter:
                 advice.append(
                     "raise max_iter (no training run goes beyond it; with "
-                    "finetune_iter='auto' the final one may run up to 2 x the "
-                    "dense training's epochs)"
+                    "finetune_iter='auto' the final one may run up to what the "
+                    "earlier re-trainings left of 2.5 x the dense training's "
+                    "epochs)"
                 )
             else:
                 advice.append(
@@ -1252,7 +1264,7 @@ n_layers_, n_outputs_, out_activation_
         n_iter_no_change=10,
         max_fun=15000,
         prune_ratio=0.9,
-        prune_criterion="magnitude",
+        prune_criterion="auto",
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",
@@ -1488,7 +1500,7 @@ n_outputs_, out_activation_
         n_iter_no_change=10,
         max_fun=15000,
         prune_ratio=0.9,
-        prune_criterion="magnitude",
+        prune_criterion="auto",
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",
