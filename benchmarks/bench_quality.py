@@ -581,7 +581,13 @@ def _panel_settings(name, args):
     settings += [
         (
             f"old fixed recipe | {c}",
-            {**cells[c], "n_prune_steps": 5, "finetune_iter": 10},
+            # the previous defaults, magnitude criterion included
+            {
+                **cells[c],
+                "n_prune_steps": 5,
+                "finetune_iter": 10,
+                "prune_criterion": "magnitude",
+            },
             None,
         )
         for c in old_cells
