@@ -80,8 +80,9 @@ EXPECTED_FAILURES = {
         "warm-started fits"
     ),
     ("pruned", "test_mlp_warm_start_no_convergence[lbfgs-MLPRegressor]"): (
-        "finetune_iter='auto' re-trains for at most min(2 D, max_iter): the "
-        "final lbfgs run of a warm-started pruned fit stops before max_iter"
+        "finetune_iter='auto' re-trains for at most what the steps left of "
+        "ceil(2.5 D), never more than max_iter: the final lbfgs run of a "
+        "warm-started pruned fit stops before max_iter"
     ),
     ("pruned", "test_sgd_reg"): (
         "checks that two identical features get equal weights; pruning keeps one"
