@@ -413,53 +413,54 @@ CELLS = {
     "95% weights": {"prune_ratio": 0.95},
     "50% neurons": {"prune_ratio": 0.5, "prune_granularity": "neuron"},
 }
-# candidate recipes compared on validation data: (from_estimator params, patch)
+# candidate recipes compared on validation data: (from_estimator params, patch).
+# Every candidate but the default names its criterion: the default's changed
+# from 'magnitude' to 'auto' (entropy for weights, magnitude for neurons).
+_MAG = {"prune_criterion": "magnitude"}
 CANDIDATES = {
     "fixed (5 steps x 10 epochs, old default)": (
-        {"n_prune_steps": 5, "finetune_iter": 10},
+        {"n_prune_steps": 5, "finetune_iter": 10, **_MAG},
         None,
     ),
-    "auto, 10 steps, no step-size rule": ({}, {"skprune._recipe.MAX_HALVINGS": 0}),
     "auto, 10 steps (default)": ({}, None),
-    "auto, 10 steps, 0.25 D per step": ({}, {"skprune._recipe.STEP_FRACTION": 0.25}),
-    "auto, 5 steps": ({"n_prune_steps": 5}, None),
-    # the dense model is already trained: learning_rate_init given to
-    # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
-    # (The first run set the same rates through a since-removed module factor.)
-    "auto, 10 steps, re-training at 2x learning rate": (
-        {"learning_rate_init": 0.002},
-        None,
+    "auto, 10 steps, magnitude (previous default)": (_MAG, None),
+    "auto, 10 steps, magnitude, no step-size rule": (
+        _MAG,
+        {"skprune._recipe.MAX_HALVINGS": 0},
     ),
-    "auto, 10 steps, re-training at 3x learning rate": (
-        {"learning_rate_init": 0.003},
-        None,
+    "auto, 10 steps, magnitude, 0.25 D per step": (
+        _MAG,
+        {"skprune._recipe.STEP_FRACTION": 0.25},
     ),
-    "auto, 5 steps, re-training at 3x learning rate": (
-        {"n_prune_steps": 5, "learning_rate_init": 0.003},
-        None,
-    ),
-    "auto, 10 steps, ERK allocation": (
-        {},
-        {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
-    ),
-    "auto, 20 steps x 0.075 D": (
-        {"n_prune_steps": 20},
+    "auto, 5 steps, magnitude": ({"n_prune_steps": 5, **_MAG}, None),
+    "auto, 20 steps x 0.075 D, magnitude": (
+        {"n_prune_steps": 20, **_MAG},
         {"skprune._recipe.STEP_FRACTION": 0.075},
     ),
-    "auto, 10 steps, final re-training at 2x learning rate": (
-        {},
+    # the dense model is already trained: learning_rate_init given to
+    # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
+    "auto, 10 steps, magnitude, re-training at 2x learning rate": (
+        {"learning_rate_init": 0.002, **_MAG},
+        None,
+    ),
+    "auto, 10 steps, magnitude, re-training at 3x learning rate": (
+        {"learning_rate_init": 0.003, **_MAG},
+        None,
+    ),
+    "auto, 10 steps, magnitude, final re-training at 2x learning rate": (
+        _MAG,
         {"skprune._recipe.FINAL_LR_FACTOR": 2.0},
     ),
-    "auto, 10 steps, re-training epochs <= 3 D in all": (
-        {},
-        {"skprune._recipe.TOTAL_FACTOR": 3.0},
+    "auto, 10 steps, magnitude, ERK allocation": (
+        _MAG,
+        {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
     ),
-    "auto, 10 steps, entropy criterion": ({"prune_criterion": "entropy"}, None),
-    "auto, 10 steps, taylor criterion": ({"prune_criterion": "taylor"}, None),
-    "auto, 10 steps, un-normalised global ranking": (
-        {},
+    "auto, 10 steps, magnitude, un-normalised global ranking": (
+        _MAG,
         {"skprune._masks.GLOBAL_ALLOCATION": "none"},
     ),
+    "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
+    "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),
 }
 
 
