@@ -36,14 +36,31 @@ each, 33%), unless the protected weights (neurons) are all that is left.
 import numpy as np
 
 SCOPES = ("global", "layer")
-# experiment knob (bench_quality --part recipe): how 'global' weight pruning
-# allocates: 'l2' (ranking after L2 normalisation), 'none' (raw ranking) or
-# 'erk' (per-layer keep counts by Erdos-Renyi-Kernel, Evci et al. 2020)
+#: How ``'global'`` weight pruning shares the cut between layers: 'l2' (one
+#: ranking after the L2 normalisation above), 'none' (one ranking of the raw
+#: scores) or 'erk' (per-layer keep counts by Erdos-Renyi-Kernel,
+#: :func:`erk_keep`). Only 'l2' is reachable through the estimators; the
+#: others are candidates of ``benchmarks/bench_quality.py --part recipe``, where
+#: they lost on average (docs/benchmarks.rst, "The default recipe on a panel
+#: of datasets"). Neuron pruning always uses 'l2'.
 GLOBAL_ALLOCATION = "l2"
 
 
 def erk_keep(shapes, n_keep):
-    """Per-layer keep counts ~ ``eps (n_in + n_out) / (n_in n_out)`` densities."""
+    """Per-layer keep counts of Erdos-Renyi-Kernel allocation (Evci et al. 2020).
+
+    Layer ``l`` of shape ``(n_in, n_out)`` keeps a fraction
+    ``min(1, eps (n_in + n_out) / (n_in n_out))`` of its weights, ``eps``
+    chosen so that the counts add up to ``n_keep`` (layers that would exceed
+    1 stay dense and the rest is shared again); the rounding remainder goes to
+    the largest layers.
+
+    Examples
+    --------
+    >>> from skprune._masks import erk_keep
+    >>> erk_keep([(64, 100), (100, 10)], 370).tolist()
+    [222, 148]
+    """
     sizes = np.array([a * b for a, b in shapes], dtype=float)
     raw = np.array([(a + b) / (a * b) for a, b in shapes], dtype=float)
     dense = np.zeros(len(shapes), dtype=bool)
