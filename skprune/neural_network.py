@@ -424,9 +424,10 @@ class _MLPAdapter:
         ``finetune_iter='auto'``: :func:`skprune._recipe.step_budget` epochs
         (iterations for lbfgs), or, after the last step (``final``), up to
         :func:`skprune._recipe.final_budget` with sklearn's stopping rule; an
-        int ``finetune_iter``: that many, the last up to ``max_iter``. Each call starts a fresh optimizer at
-        ``learning_rate_init``. Then tells the plan whether the step
-        recovered (:func:`skprune._recipe.recovered`).
+        int ``finetune_iter``: that many, the last up to ``max_iter``. Each
+        call starts a fresh optimizer at ``learning_rate_init`` (times
+        ``FINAL_LR_FACTOR`` for the final one with 'auto'). Then tells the
+        plan whether the step recovered (:func:`skprune._recipe.recovered`).
         """
         est = self.est
         n_iter = (

@@ -52,7 +52,9 @@ def test_auto_criterion_scores_as_the_named_one(small_digits):
     for granularity, name in [("weight", "entropy"), ("neuron", "magnitude")]:
         params = dict(max_iter=20, prune_ratio=0.6, n_prune_steps=2)
         auto = _fit(X, y, prune_granularity=granularity, **params)
-        named = _fit(X, y, prune_granularity=granularity, prune_criterion=name, **params)
+        named = _fit(
+            X, y, prune_granularity=granularity, prune_criterion=name, **params
+        )
         assert auto.prune_criterion == "auto"  # the parameter stays as given
         for a, b in zip(auto.masks_, named.masks_):
             np.testing.assert_array_equal(a, b)
@@ -108,7 +110,12 @@ def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
 def test_step_size_rule_halves_the_next_cut(small_digits):
     X, y = small_digits
     est = _fit(
-        X, y, max_iter=30, prune_ratio=0.99, n_prune_steps=2, prune_criterion="magnitude"
+        X,
+        y,
+        max_iter=30,
+        prune_ratio=0.99,
+        n_prune_steps=2,
+        prune_criterion="magnitude",
     )
     history = est.pruning_history_
     planned = list(sparsity_schedule(0.99, 2, "cubic"))
