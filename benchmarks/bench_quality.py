@@ -35,6 +35,11 @@ Further parts (``--part``), each with its own table and JSON file:
     the small panel datasets (``benchmarks/_panel.py``): how the default was
     chosen. ``--candidates`` runs a subset; rows accumulate in
     ``results/bench_quality_recipe.jsonl``.
+``width``
+    why 50% of the neurons loses on the ``make_classification`` tasks: dense
+    networks of the full and of half the hidden width, trained for sklearn's
+    ``max_iter=200`` (the dense model's budget) and to convergence (up to
+    2,000 epochs), 3 seeds, test split.
 ``panel``
     the defaults on the TEST split of every panel dataset (``--datasets``;
     MNIST-10k with ``--datasets mnist-10k``, cells ``--mnist-cells``) at
@@ -743,7 +748,79 @@ def _panel_names():
     return list(DATASETS)
 
 
-PARTS = ("frontier", "neuron", "defaults", "noretrain", "generality", "recipe", "panel")
+def _width_fit(name, hidden, max_iter, seed):
+    import warnings
+
+    from _panel import load
+    from sklearn.exceptions import ConvergenceWarning
+
+    X_tr, y_tr, X_te, y_te = load(name, "test")
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = MLPClassifier(
+            hidden_layer_sizes=hidden, max_iter=max_iter, random_state=seed
+        ).fit(X_tr, y_tr)
+    return {
+        "dataset": name,
+        "hidden": list(hidden),
+        "max_iter": max_iter,
+        "seed": seed,
+        "test": float(m.score(X_te, y_te)),
+        "train": float(m.score(X_tr, y_tr)),
+        "n_iter": int(m.n_iter_),
+    }
+
+
+def _part_width(args):
+    """Full and half hidden width, trained for 200 epochs and to convergence."""
+    from _panel import DATASETS
+
+    names = ["mc-4class", "mc-10class-flip"]
+    tasks = []
+    for n in names:
+        full = DATASETS[n][0]
+        for hidden in (full, tuple(h // 2 for h in full)):
+            for max_iter in (200, 2000):
+                tasks += [(n, hidden, max_iter, s) for s in range(args.seeds)]
+    rows = Parallel(n_jobs=args.n_jobs)(delayed(_width_fit)(*t) for t in tasks)
+    lines = [
+        "| dataset | hidden | max_iter | test accuracy | change vs full width, "
+        "max_iter=200 | train accuracy | epochs run |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n in names:
+        sel = [r for r in rows if r["dataset"] == n]
+        full = sel[0]["hidden"]
+        ref = np.mean(
+            [r["test"] for r in sel if r["max_iter"] == 200 and r["hidden"] == full]
+        )
+        for hidden in dict.fromkeys(tuple(r["hidden"]) for r in sel):
+            for max_iter in (200, 2000):
+                g = [
+                    r
+                    for r in sel
+                    if tuple(r["hidden"]) == hidden and r["max_iter"] == max_iter
+                ]
+                test = [r["test"] for r in g]
+                lines.append(
+                    f"| {n} | {'-'.join(map(str, hidden))} | {max_iter} | "
+                    f"{_cell(test)} | {100 * (np.mean(test) - ref):+.2f} | "
+                    f"{100 * np.mean([r['train'] for r in g]):.2f} | "
+                    f"{int(np.median([r['n_iter'] for r in g]))} |"
+                )
+    return lines, [], rows
+
+
+PARTS = (
+    "frontier",
+    "neuron",
+    "defaults",
+    "noretrain",
+    "generality",
+    "recipe",
+    "width",
+    "panel",
+)
 
 
 def main(argv=None):
@@ -811,6 +888,18 @@ def main(argv=None):
                 lines,
                 verdicts,
                 {"runs": rows},
+            )
+            continue
+        if part == "width":
+            lines, verdicts, rows = _part_width(args)
+            header = (
+                "Dense MLPClassifier of the full and of half the hidden width "
+                "(what 50% neuron pruning leaves), trained for max_iter=200 "
+                "(the dense model's budget) or to convergence (max_iter=2000), "
+                f"TEST split, accuracy % mean ± std over {args.seeds} seeds"
+            )
+            _write(
+                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
             )
             continue
         if part == "recipe":
