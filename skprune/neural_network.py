@@ -358,6 +358,7 @@ class _MLPAdapter:
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
         self.unrecovered = []  # failed steps whose next cut could not be halved
         self.final_n_iter = None  # epochs of the final re-training, once run
+        self.final_hit_budget = False  # it stopped at its budget, not its rule
         self.used = 0  # epochs of the re-trainings so far
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
@@ -457,20 +458,29 @@ class _MLPAdapter:
                 verbose=sklearn_verbose(est.verbose),
                 **extra,
             ),
-            warnings.catch_warnings(),
+            warnings.catch_warnings(record=True) as caught,
         ):
-            # intermediate re-trainings never converge; the final one is
-            # reported by _warn_convergence, with what to change
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            # sklearn's ConvergenceWarning says that the run stopped at its
+            # budget, not by its stopping rule: kept (not shown) for
+            # _warn_convergence, which says what to change; intermediate
+            # re-trainings never converge
+            warnings.simplefilter("always", ConvergenceWarning)
             compat.mlp_fit(
                 super(_PruningMixin, est), self.X, self.y, self.sample_weight
             )
+        hit_budget = False
+        for w in caught:  # every other warning is shown as it would have been
+            if issubclass(w.category, ConvergenceWarning):
+                hit_budget = True
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         est._set_masks(est.masks_)
         ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
         self.used += est.n_iter_
         if final:
             self.final_n_iter = est.n_iter_
+            self.final_hit_budget = hit_budget
         can_halve = self.plan is not None and self.plan.can_halve()
         if not ok and (final or not can_halve):  # no smaller cut left to try
             self.unrecovered.append(step)
@@ -937,7 +947,7 @@ class _PruningMixin:
             return
         auto, budget, problems, advice = adapter.auto, adapter.final_iter, [], []
         unit = "iterations" if self.solver == "lbfgs" else "epochs"
-        if adapter.final_n_iter is not None and adapter.final_n_iter >= budget:
+        if adapter.final_hit_budget:
             where = (
                 "what the earlier re-trainings left of 2.5 x the dense "
                 f"training's {history[0]['n_iter']} {unit}, at least those "
