@@ -5,9 +5,9 @@ needed, so the same defaults fit a task that converges in 40 epochs and one
 that needs 250. ``D`` is the dense model's ``n_iter_`` (epochs for 'sgd' and
 'adam', iterations for 'lbfgs'), at least 1.
 
-Rules (chosen on validation splits of digits, ``make_classification``,
-``make_friedman1`` and MNIST-10k; see ``benchmarks/bench_quality.py --part
-recipe``):
+Rules (chosen on validation splits of digits, ``make_classification`` and
+``make_friedman1``, see ``benchmarks/bench_quality.py --part recipe``; the
+total budget for MNIST-10k's fit cost, see ``--part panel``):
 
 - **criterion** (``prune_criterion='auto'``, :func:`criterion`): 'entropy'
   for weights, 'magnitude' for neurons (:data:`AUTO_CRITERION`);
