@@ -35,6 +35,11 @@ Further parts (``--part``), each with its own table and JSON file:
     the small panel datasets (``benchmarks/_panel.py``): how the default was
     chosen. ``--candidates`` runs a subset; rows accumulate in
     ``results/bench_quality_recipe.jsonl``.
+``width``
+    why 50% of the neurons loses on the ``make_classification`` tasks: dense
+    networks of the full and of half the hidden width, trained for sklearn's
+    ``max_iter=200`` (the dense model's budget) and to convergence (up to
+    2,000 epochs), 3 seeds, test split.
 ``panel``
     the defaults on the TEST split of every panel dataset (``--datasets``;
     MNIST-10k with ``--datasets mnist-10k``, cells ``--mnist-cells``) at
@@ -413,31 +418,54 @@ CELLS = {
     "95% weights": {"prune_ratio": 0.95},
     "50% neurons": {"prune_ratio": 0.5, "prune_granularity": "neuron"},
 }
-# candidate recipes compared on validation data: (from_estimator params, patch)
+# candidate recipes compared on validation data: (from_estimator params, patch).
+# Every candidate but the default names its criterion: the default's changed
+# from 'magnitude' to 'auto' (entropy for weights, magnitude for neurons).
+_MAG = {"prune_criterion": "magnitude"}
 CANDIDATES = {
     "fixed (5 steps x 10 epochs, old default)": (
-        {"n_prune_steps": 5, "finetune_iter": 10},
+        {"n_prune_steps": 5, "finetune_iter": 10, **_MAG},
         None,
     ),
-    "auto, 10 steps, no step-size rule": ({}, {"skprune._recipe.MAX_HALVINGS": 0}),
     "auto, 10 steps (default)": ({}, None),
-    "auto, 10 steps, 0.25 D per step": ({}, {"skprune._recipe.STEP_FRACTION": 0.25}),
-    "auto, 5 steps": ({"n_prune_steps": 5}, None),
+    "auto, 10 steps, magnitude (previous default)": (_MAG, None),
+    "auto, 10 steps, magnitude, no step-size rule": (
+        _MAG,
+        {"skprune._recipe.MAX_HALVINGS": 0},
+    ),
+    "auto, 10 steps, magnitude, 0.25 D per step": (
+        _MAG,
+        {"skprune._recipe.STEP_FRACTION": 0.25},
+    ),
+    "auto, 5 steps, magnitude": ({"n_prune_steps": 5, **_MAG}, None),
+    "auto, 20 steps x 0.075 D, magnitude": (
+        {"n_prune_steps": 20, **_MAG},
+        {"skprune._recipe.STEP_FRACTION": 0.075},
+    ),
     # the dense model is already trained: learning_rate_init given to
     # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
-    # (The first run set the same rates through a since-removed module factor.)
-    "auto, 10 steps, re-training at 2x learning rate": (
-        {"learning_rate_init": 0.002},
+    "auto, 10 steps, magnitude, re-training at 2x learning rate": (
+        {"learning_rate_init": 0.002, **_MAG},
         None,
     ),
-    "auto, 10 steps, re-training at 3x learning rate": (
-        {"learning_rate_init": 0.003},
+    "auto, 10 steps, magnitude, re-training at 3x learning rate": (
+        {"learning_rate_init": 0.003, **_MAG},
         None,
     ),
-    "auto, 5 steps, re-training at 3x learning rate": (
-        {"n_prune_steps": 5, "learning_rate_init": 0.003},
-        None,
+    "auto, 10 steps, magnitude, final re-training at 2x learning rate": (
+        _MAG,
+        {"skprune._recipe.FINAL_LR_FACTOR": 2.0},
     ),
+    "auto, 10 steps, magnitude, ERK allocation": (
+        _MAG,
+        {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
+    ),
+    "auto, 10 steps, magnitude, un-normalised global ranking": (
+        _MAG,
+        {"skprune._masks.GLOBAL_ALLOCATION": "none"},
+    ),
+    "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
+    "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),
 }
 
 
@@ -559,7 +587,13 @@ def _panel_settings(name, args):
     settings += [
         (
             f"old fixed recipe | {c}",
-            {**cells[c], "n_prune_steps": 5, "finetune_iter": 10},
+            # the previous defaults, magnitude criterion included
+            {
+                **cells[c],
+                "n_prune_steps": 5,
+                "finetune_iter": 10,
+                "prune_criterion": "magnitude",
+            },
             None,
         )
         for c in old_cells
@@ -714,7 +748,79 @@ def _panel_names():
     return list(DATASETS)
 
 
-PARTS = ("frontier", "neuron", "defaults", "noretrain", "generality", "recipe", "panel")
+def _width_fit(name, hidden, max_iter, seed):
+    import warnings
+
+    from _panel import load
+    from sklearn.exceptions import ConvergenceWarning
+
+    X_tr, y_tr, X_te, y_te = load(name, "test")
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        m = MLPClassifier(
+            hidden_layer_sizes=hidden, max_iter=max_iter, random_state=seed
+        ).fit(X_tr, y_tr)
+    return {
+        "dataset": name,
+        "hidden": list(hidden),
+        "max_iter": max_iter,
+        "seed": seed,
+        "test": float(m.score(X_te, y_te)),
+        "train": float(m.score(X_tr, y_tr)),
+        "n_iter": int(m.n_iter_),
+    }
+
+
+def _part_width(args):
+    """Full and half hidden width, trained for 200 epochs and to convergence."""
+    from _panel import DATASETS
+
+    names = ["mc-4class", "mc-10class-flip"]
+    tasks = []
+    for n in names:
+        full = DATASETS[n][0]
+        for hidden in (full, tuple(h // 2 for h in full)):
+            for max_iter in (200, 2000):
+                tasks += [(n, hidden, max_iter, s) for s in range(args.seeds)]
+    rows = Parallel(n_jobs=args.n_jobs)(delayed(_width_fit)(*t) for t in tasks)
+    lines = [
+        "| dataset | hidden | max_iter | test accuracy | change vs full width, "
+        "max_iter=200 | train accuracy | epochs run |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for n in names:
+        sel = [r for r in rows if r["dataset"] == n]
+        full = sel[0]["hidden"]
+        ref = np.mean(
+            [r["test"] for r in sel if r["max_iter"] == 200 and r["hidden"] == full]
+        )
+        for hidden in dict.fromkeys(tuple(r["hidden"]) for r in sel):
+            for max_iter in (200, 2000):
+                g = [
+                    r
+                    for r in sel
+                    if tuple(r["hidden"]) == hidden and r["max_iter"] == max_iter
+                ]
+                test = [r["test"] for r in g]
+                lines.append(
+                    f"| {n} | {'-'.join(map(str, hidden))} | {max_iter} | "
+                    f"{_cell(test)} | {100 * (np.mean(test) - ref):+.2f} | "
+                    f"{100 * np.mean([r['train'] for r in g]):.2f} | "
+                    f"{int(np.median([r['n_iter'] for r in g]))} |"
+                )
+    return lines, [], rows
+
+
+PARTS = (
+    "frontier",
+    "neuron",
+    "defaults",
+    "noretrain",
+    "generality",
+    "recipe",
+    "width",
+    "panel",
+)
 
 
 def main(argv=None):
@@ -782,6 +888,18 @@ def main(argv=None):
                 lines,
                 verdicts,
                 {"runs": rows},
+            )
+            continue
+        if part == "width":
+            lines, verdicts, rows = _part_width(args)
+            header = (
+                "Dense MLPClassifier of the full and of half the hidden width "
+                "(what 50% neuron pruning leaves), trained for max_iter=200 "
+                "(the dense model's budget) or to convergence (max_iter=2000), "
+                f"TEST split, accuracy % mean ± std over {args.seeds} seeds"
+            )
+            _write(
+                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
             )
             continue
         if part == "recipe":

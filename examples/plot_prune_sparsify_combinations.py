@@ -46,7 +46,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 )
 common = dict(hidden_layer_sizes=(64,), max_iter=200, random_state=0)
 settings = {
-    "magnitude (plain)": dict(prune_ratio=0.9),
+    "magnitude (plain)": dict(prune_ratio=0.9, prune_criterion="magnitude"),
     "entropy + L1": dict(
         prune_ratio=0.9,
         prune_criterion="entropy",

@@ -78,7 +78,7 @@ from .exceptions import PruningConvergenceWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
-    "prune_criterion": constraint(MLP_CRITERIA),
+    "prune_criterion": constraint(MLP_CRITERIA, extra=("auto",)),
     "prune_granularity": [StrOptions(set(GRANULARITIES))],
     "prune_scope": [StrOptions(set(SCOPES))],
     "prune_schedule": [StrOptions(set(SCHEDULES))],
@@ -110,9 +110,11 @@ _PRUNING_PARAMS_DOC = """
         hidden neurons (``'neuron'``) removed by the end of ``fit``. ``0`` trains
         a dense network (plus ``sparsity_threshold``, if given).
 
-    prune_criterion : {CRITERIA_NAMES}, default='magnitude'
-        Importance score; the lowest scores are pruned first. Formulas in
-        :mod:`skprune.criteria._mlp`:
+    prune_criterion : 'auto' or {CRITERIA_NAMES}, default='auto'
+        Importance score; the lowest scores are pruned first. 'auto' is
+        'entropy' for ``prune_granularity='weight'`` and 'magnitude' for
+        'neuron' (chosen on validation splits of a panel of datasets,
+        :mod:`skprune._recipe`). Formulas in :mod:`skprune.criteria._mlp`:
 
 {CRITERIA_DOC}
 
@@ -145,7 +147,9 @@ _PRUNING_PARAMS_DOC = """
 
         - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
           last step, re-training with sklearn's stopping rule (``tol``,
-          ``n_iter_no_change``) for at most ``min(2 D, max_iter)``. When a step's
+          ``n_iter_no_change``) for at most what the steps left of
+          ``ceil(2.5 D)`` epochs for all re-trainings, at least ``D``, and
+          never more than ``max_iter``. When a step's
           re-training ends with a training loss above ``0.05 + 1.25 x`` the
           loss before that prune, the next cut is halved (at most 3 times).
           Rules and the measurements behind them: :mod:`skprune._recipe`.
@@ -338,8 +342,13 @@ class _MLPAdapter:
         self.plan = plan
         self.auto = estimator.finetune_iter == "auto"
         if self.auto:
-            self.step_iter, self.final_iter = _recipe.retrain_budgets(
+            # the final budget depends on the epochs used before it: set in
+            # retrain (here: its value if no step ran)
+            self.step_iter = _recipe.step_budget(
                 self.dense_n_iter or 1, estimator.max_iter
+            )
+            self.final_iter = _recipe.final_budget(
+                self.dense_n_iter or 1, 0, estimator.max_iter
             )
         else:
             self.step_iter, self.final_iter = (
@@ -349,6 +358,8 @@ class _MLPAdapter:
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
         self.unrecovered = []  # failed steps whose next cut could not be halved
         self.final_n_iter = None  # epochs of the final re-training, once run
+        self.final_hit_budget = False  # it stopped at its budget, not its rule
+        self.used = 0  # epochs of the re-trainings so far
         self._Y = None
         # one generator per fit, drawn after the dense training (criterion 'random')
         self.rng = check_random_state(estimator.random_state)
@@ -382,7 +393,7 @@ class _MLPAdapter:
         if self._Y is None:
             self._Y = est._encode_targets(self.y)
         scores = compute_scores(
-            est.prune_criterion,
+            _recipe.criterion(est.prune_criterion, est.prune_granularity),
             est.prune_granularity,
             est.coefs_,
             est.intercepts_,
@@ -411,17 +422,27 @@ class _MLPAdapter:
     def retrain(self, step, final):
         """Masked re-training after pruning step ``step``.
 
-        ``ceil(0.15 D)`` epochs (iterations for lbfgs), or, after the last
-        step (``final``), up to ``2 D`` with sklearn's stopping rule
-        (``finetune_iter='auto'``); an int ``finetune_iter``: that many, the
-        last up to ``max_iter``. Each call starts a fresh optimizer at
-        ``learning_rate_init``. Then tells the plan whether the step
-        recovered (:func:`skprune._recipe.recovered`).
+        ``finetune_iter='auto'``: :func:`skprune._recipe.step_budget` epochs
+        (iterations for lbfgs), or, after the last step (``final``), up to
+        :func:`skprune._recipe.final_budget` with sklearn's stopping rule; an
+        int ``finetune_iter``: that many, the last up to ``max_iter``. Each
+        call starts a fresh optimizer at ``learning_rate_init`` (times
+        ``FINAL_LR_FACTOR`` for the final one with 'auto'). Then tells the
+        plan whether the step recovered (:func:`skprune._recipe.recovered`).
         """
         est = self.est
         n_iter = (
             0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
+        if final and self.auto and n_iter:
+            self.final_iter = n_iter = _recipe.final_budget(
+                self.dense_n_iter or 1, self.used, est.max_iter
+            )
+        extra = {}  # the final re-training's learning rate (_recipe)
+        if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
+            extra["learning_rate_init"] = (
+                est.learning_rate_init * _recipe.FINAL_LR_FACTOR
+            )
         if n_iter == 0:
             self.last = (None, None)
             return
@@ -435,20 +456,31 @@ class _MLPAdapter:
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
+                **extra,
             ),
-            warnings.catch_warnings(),
+            warnings.catch_warnings(record=True) as caught,
         ):
-            # intermediate re-trainings never converge; the final one is
-            # reported by _warn_convergence, with what to change
-            warnings.simplefilter("ignore", ConvergenceWarning)
+            # sklearn's ConvergenceWarning says that the run stopped at its
+            # budget, not by its stopping rule: kept (not shown) for
+            # _warn_convergence, which says what to change; intermediate
+            # re-trainings never converge
+            warnings.simplefilter("always", ConvergenceWarning)
             compat.mlp_fit(
                 super(_PruningMixin, est), self.X, self.y, self.sample_weight
             )
+        hit_budget = False
+        for w in caught:  # every other warning is shown as it would have been
+            if issubclass(w.category, ConvergenceWarning):
+                hit_budget = True
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         est._set_masks(est.masks_)
         ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
+        self.used += est.n_iter_
         if final:
             self.final_n_iter = est.n_iter_
+            self.final_hit_budget = hit_budget
         can_halve = self.plan is not None and self.plan.can_halve()
         if not ok and (final or not can_halve):  # no smaller cut left to try
             self.unrecovered.append(step)
@@ -915,9 +947,11 @@ class _PruningMixin:
             return
         auto, budget, problems, advice = adapter.auto, adapter.final_iter, [], []
         unit = "iterations" if self.solver == "lbfgs" else "epochs"
-        if adapter.final_n_iter is not None and adapter.final_n_iter >= budget:
+        if adapter.final_hit_budget:
             where = (
-                f"2 x the dense training's {history[0]['n_iter']} {unit}"
+                "what the earlier re-trainings left of 2.5 x the dense "
+                f"training's {history[0]['n_iter']} {unit}, at least those "
+                f"{history[0]['n_iter']}"
                 if auto and budget < self.max_iter
                 else "max_iter"
             )
@@ -931,8 +965,9 @@ class _PruningMixin:
             elif budget >= self.max_iter:
                 advice.append(
                     "raise max_iter (no training run goes beyond it; with "
-                    "finetune_iter='auto' the final one may run up to 2 x the "
-                    "dense training's epochs)"
+                    "finetune_iter='auto' the final one may run up to what the "
+                    "earlier re-trainings left of 2.5 x the dense training's "
+                    "epochs)"
                 )
             else:
                 advice.append(
@@ -1244,7 +1279,7 @@ n_layers_, n_outputs_, out_activation_
         n_iter_no_change=10,
         max_fun=15000,
         prune_ratio=0.9,
-        prune_criterion="magnitude",
+        prune_criterion="auto",
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",
@@ -1482,7 +1517,7 @@ n_outputs_, out_activation_
         n_iter_no_change=10,
         max_fun=15000,
         prune_ratio=0.9,
-        prune_criterion="magnitude",
+        prune_criterion="auto",
         prune_granularity="weight",
         prune_scope="global",
         prune_schedule="cubic",

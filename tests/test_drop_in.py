@@ -69,8 +69,8 @@ def test_loss_attributes_describe_the_final_run(three_classes, finetune_iter):
         prune_ratio=0.5, finetune_iter=finetune_iter, **params
     ).fit(X, y)
     dense = MLPClassifier(**params).fit(X, y)
-    # no training run goes beyond max_iter, as in sklearn ('auto': at most
-    # min(2 D, max_iter), documented under finetune_iter)
+    # no training run goes beyond max_iter, as in sklearn ('auto' included,
+    # documented under finetune_iter)
     assert len(est.loss_curve_) == est.n_iter_ <= est.max_iter
     assert est.loss_ == est.loss_curve_[-1]
     assert est.best_loss_ == min(est.loss_curve_)

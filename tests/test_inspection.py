@@ -365,8 +365,9 @@ def test_curve_display_for_every_estimator(name, pyplot):
     display = PruningCurveDisplay.from_estimator(
         est, X, y, prune_ratios=[0.25, 0.75], cv=2
     )
-    # the default criterion and the family's 'random' baseline
-    assert list(display.scores) == ["magnitude", "random"]
+    # the default criterion (the MLPs': 'auto') and the family's 'random'
+    default = "auto" if name.startswith("PrunedMLP") else "magnitude"
+    assert list(display.scores) == [default, "random"]
     for criterion in display.scores:
         assert display.scores[criterion].shape == (2, 2)
         assert np.all(np.isfinite(display.scores[criterion]))

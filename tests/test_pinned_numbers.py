@@ -174,6 +174,7 @@ def _mlp_numbers():
             "finetune_iter": 5,
             "random_state": 0,
             "prune_ratio": 0.8,
+            "prune_criterion": "magnitude",  # the 0.1.0 default
             **params,
         }
         est = cls(**params).fit(X, y)
@@ -241,6 +242,7 @@ def _transformer_numbers():
         solver="lbfgs",
         max_iter=50,
         prune_ratio=0.5,
+        prune_criterion="magnitude",  # the 0.1.0 default
         n_prune_steps=1,
         finetune_iter=5,
         random_state=0,

@@ -9,7 +9,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor, PruningConvergenceWarning
-from skprune._recipe import next_target, recovered, retrain_budgets
+from skprune._recipe import criterion, final_budget, next_target, recovered, step_budget
 from skprune._schedules import sparsity_schedule
 
 
@@ -28,13 +28,36 @@ def _fit(X, y, **params):
 
 
 def test_budgets_rule_by_hand():
-    assert retrain_budgets(1) == (1, 2)
-    assert retrain_budgets(20) == (3, 40)  # ceil(0.15 * 20) = 3
-    assert retrain_budgets(41) == (7, 82)  # ceil(6.15) = 7
-    assert retrain_budgets(41, max_iter=50) == (7, 50)  # never beyond max_iter
-    assert retrain_budgets(41, max_iter=5) == (5, 5)
+    assert step_budget(1) == 1 and step_budget(0) == 1
+    assert step_budget(20) == 3  # ceil(0.15 * 20) = 3
+    assert step_budget(41) == 7  # ceil(6.15) = 7
+    assert step_budget(41, max_iter=5) == 5  # never beyond max_iter
+    # what the steps left of ceil(2.5 D), at least D, at most max_iter
+    assert final_budget(41, used=49) == 103 - 49  # ceil(102.5) = 103
+    assert final_budget(41, used=63) == 41  # the floor D
+    assert final_budget(41, used=49, max_iter=30) == 30
+    assert final_budget(200, used=270, max_iter=200) == 200
     assert recovered(0.2, 0.05 + 1.25 * 0.2) and not recovered(0.2, 0.31)
     assert next_target(0.5, 0.9, True) == pytest.approx(0.7)
+
+
+def test_auto_criterion_by_granularity():
+    assert criterion("auto", "weight") == "entropy"
+    assert criterion("auto", "neuron") == "magnitude"
+    assert criterion("gradient", "neuron") == "gradient"
+
+
+def test_auto_criterion_scores_as_the_named_one(small_digits):
+    X, y = small_digits
+    for granularity, name in [("weight", "entropy"), ("neuron", "magnitude")]:
+        params = dict(max_iter=20, prune_ratio=0.6, n_prune_steps=2)
+        auto = _fit(X, y, prune_granularity=granularity, **params)
+        named = _fit(
+            X, y, prune_granularity=granularity, prune_criterion=name, **params
+        )
+        assert auto.prune_criterion == "auto"  # the parameter stays as given
+        for a, b in zip(auto.masks_, named.masks_):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_auto_budgets_follow_the_dense_run(small_digits):
@@ -45,9 +68,32 @@ def test_auto_budgets_follow_the_dense_run(small_digits):
     assert dense == 20  # stopped at max_iter: D = 20
     step_iter = math.ceil(0.15 * dense)
     assert all(r["n_iter"] == step_iter for r in history[1:-1])
-    assert 1 <= history[-1]["n_iter"] <= min(2 * dense, est.max_iter)
+    used = sum(r["n_iter"] for r in history[1:-1])
+    assert 1 <= history[-1]["n_iter"] <= final_budget(dense, used, est.max_iter)
     assert history[-1]["target_sparsity"] == 0.6
     assert est.n_iter_ == history[-1]["n_iter"]
+
+
+def test_total_budget_bounds_the_cost(small_digits):
+    # D well below max_iter: the final re-training gets what the steps left
+    # of ceil(2.5 D) epochs (at least D), not max_iter
+    X, y = small_digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        dense = MLPClassifier(
+            hidden_layer_sizes=(24,), max_iter=300, tol=1e-2, random_state=0
+        ).fit(X, y)
+        est = PrunedMLPClassifier.from_estimator(
+            dense, X, y, prune_ratio=0.9, max_iter=300, tol=0, n_iter_no_change=300
+        )
+    history = est.pruning_history_
+    d = history[0]["n_iter"]
+    assert d < 300 / 3
+    used = sum(r["n_iter"] for r in history[1:-1])
+    assert history[-1]["n_iter"] == max(d, math.ceil(2.5 * d) - used)
+    assert sum(r["n_iter"] for r in history[1:]) <= max(
+        math.ceil(2.5 * d), used + d
+    )
 
 
 def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
@@ -63,7 +109,14 @@ def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
 
 def test_step_size_rule_halves_the_next_cut(small_digits):
     X, y = small_digits
-    est = _fit(X, y, max_iter=30, prune_ratio=0.99, n_prune_steps=2)
+    est = _fit(
+        X,
+        y,
+        max_iter=30,
+        prune_ratio=0.99,
+        n_prune_steps=2,
+        prune_criterion="magnitude",
+    )
     history = est.pruning_history_
     planned = list(sparsity_schedule(0.99, 2, "cubic"))
     targets = [r["target_sparsity"] for r in history[1:]]
@@ -97,7 +150,7 @@ def test_warning_when_final_retraining_hits_its_budget(small_digits):
         r"\(max_iter\).*raise max_iter",
     ):
         est.fit(X, y)
-    # min(2 D, max_iter): no training run goes beyond max_iter, as in sklearn
+    # never beyond max_iter, as in sklearn
     assert est.pruning_history_[-1]["n_iter"] == est.n_iter_ == 4
 
 

@@ -97,6 +97,10 @@ def backward(acts, coefs, Y, activation, sample_weight=None):
     return deltas[::-1]
 
 
+#: hidden activations of one scoring pass kept in memory for the next (values)
+KEEP_VALUES = 1 << 23
+
+
 def _chunks(n_samples, chunk_size, coefs):
     widest = max([1] + [max(c.shape) for c in coefs])
     return row_chunks(n_samples, widest, max_rows=chunk_size)
@@ -105,25 +109,38 @@ def _chunks(n_samples, chunk_size, coefs):
 def _layer_entropies(
     X, coefs, intercepts, activation, out_activation, sample_weight, n_bins, chunk_size
 ):
-    """Entropy of every input feature and hidden neuron, in two chunked passes."""
+    """Entropy of every input feature and hidden neuron, in two chunked passes.
+
+    The first pass finds each column's range, the second bins it. The hidden
+    activations of the first pass are kept for the second when they hold at
+    most ``KEEP_VALUES`` values (else recomputed): the same numbers, one
+    forward pass fewer.
+    """
     n_samples = X.shape[0]
     n_layers = len(coefs)  # entropies for layers 0..n_layers-1 (not the output)
     lo = [np.full(c.shape[0], np.inf) for c in coefs]
     hi = [np.full(c.shape[0], -np.inf) for c in coefs]
+    hidden_width = sum(c.shape[0] for c in coefs[1:])
+    kept = [] if n_samples * hidden_width <= KEEP_VALUES else None
     for sl in _chunks(n_samples, chunk_size, coefs):
+        acts = forward(X[sl], coefs, intercepts, activation, out_activation)
+        if kept is not None:
+            kept.append(acts[1:n_layers])
         # zero-weight samples do not count, not even for the bin edges
         rows = None if sample_weight is None else sample_weight[sl] > 0
         if rows is not None and not rows.any():
             continue
-        acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         for layer in range(n_layers):
             a = dense(acts[layer])
             a = a if rows is None else a[rows]
             lo[layer] = np.minimum(lo[layer], a.min(axis=0))
             hi[layer] = np.maximum(hi[layer], a.max(axis=0))
     counts = [np.zeros((c.shape[0], n_bins)) for c in coefs]
-    for sl in _chunks(n_samples, chunk_size, coefs):
-        acts = forward(X[sl], coefs, intercepts, activation, out_activation)
+    for i, sl in enumerate(_chunks(n_samples, chunk_size, coefs)):
+        if kept is not None:
+            acts = [X[sl], *kept[i]]
+        else:
+            acts = forward(X[sl], coefs, intercepts, activation, out_activation)
         sw = None if sample_weight is None else sample_weight[sl]
         for layer in range(n_layers):
             counts[layer] += bin_counts(

@@ -55,11 +55,15 @@ def registry(*criteria):
     return {c.name: c for c in criteria}
 
 
-def constraint(criteria):
-    """The ``_parameter_constraints`` entry accepting the registry's names."""
+def constraint(criteria, extra=()):
+    """The ``_parameter_constraints`` entry accepting the registry's names.
+
+    ``extra``: further accepted values that are not criteria (the MLPs'
+    ``'auto'``, resolved by :func:`skprune._recipe.criterion`).
+    """
     from .._sklearn_compat import StrOptions
 
-    return [StrOptions(set(criteria))]
+    return [StrOptions(set(criteria) | set(extra))]
 
 
 def describe(criteria, indent=8):
