@@ -2,10 +2,12 @@
 
 Each model is a dense ``MLPClassifier`` trained with sklearn's defaults on the
 MNIST-10k training split (``random_state=0``), then pruned with skprune's
-default recipe (``PrunedMLPClassifier.from_estimator``: cubic schedule, 5 steps,
-10 masked re-training epochs per step, global magnitude scores). The cache
-holds plain arrays (``.npz``: weights, masks, classes), never pickles, so a
-cache written by one version of skprune loads in any other.
+default recipe (``PrunedMLPClassifier.from_estimator`` with its defaults:
+``prune_criterion='auto'``, ``finetune_iter='auto'``, ``random_state=0``). The
+cache holds plain arrays (``.npz``: weights, masks, classes), never pickles, so
+a cache written by one version of skprune loads in any other; the pruned
+models' file names carry ``RECIPE`` (bump it when the default recipe changes,
+so that an old cache is not taken for the new recipe's models).
 
     python benchmarks/_models.py            # train whatever is missing
 """
@@ -23,6 +25,8 @@ from _data import load_mnist_split  # noqa: E402
 
 CACHE = Path(os.environ.get("SKPRUNE_BENCH_CACHE", "/tmp/skprune-bench-models"))
 NETS = {"lenet": (300, 100), "wide": (1000, 1000)}
+RECIPE = "recipe2"  # 2026-12: prune_criterion='auto', finetune_iter='auto'
+
 # (net, kind, level): kind 'weights' prunes connections, 'neurons' whole neurons
 MODELS = (
     [("lenet", "dense", 0.0)]
@@ -33,7 +37,8 @@ MODELS = (
 
 
 def _path(net, kind, level):
-    return CACHE / f"{net}-{kind}-{int(round(level * 100))}.npz"
+    tag = "" if kind == "dense" else f"-{RECIPE}"
+    return CACHE / f"{net}-{kind}-{int(round(level * 100))}{tag}.npz"
 
 
 def _dense(net, X, y):
@@ -76,15 +81,16 @@ def _mlp_from(arrays, X, y):
 
     n = sum(k.startswith("coef") for k in arrays.files)
     coefs = [arrays[f"coef{i}"] for i in range(n)]
-    mlp = MLPClassifier(
-        hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]), max_iter=1
-    )
+    # sklearn's defaults, as the dense model was trained (from_estimator takes
+    # its parameters, and its n_iter_ sizes the re-training budgets)
+    mlp = MLPClassifier(hidden_layer_sizes=tuple(c.shape[1] for c in coefs[:-1]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mlp.partial_fit(X[:50], y[:50], classes=arrays["classes"])
     for layer in range(n):
         mlp.coefs_[layer][...] = coefs[layer]
         mlp.intercepts_[layer][...] = arrays[f"bias{layer}"]
+    mlp.n_iter_ = int(arrays["n_iter"])
     return mlp
 
 
