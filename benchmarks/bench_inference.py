@@ -482,6 +482,7 @@ def run(args):
             checks.append(
                 {
                     "model": f"{net_name} {level:.0%} {kind}",
+                    "test_accuracy": float(pruned.score(Xt, y_test)),
                     "dtype": dtype,
                     "label_agreement": agree,
                     "max_rel_diff": max_rel,

@@ -50,6 +50,9 @@ float64 network returns what sklearn returns.
 Compilation happens once per (X dtype, network dtype, out dtype) and is cached
 on disk by numba (``cache=True``); where no cache directory is writable the
 functions still compile, in memory, once per process.
+numba's cache is keyed on this file's source stamp only: after editing
+:mod:`skprune._tile_ir` alone, touch this file (an installed new version
+replaces both, so users never meet a stale kernel).
 
 >>> import numpy as np
 >>> X = np.array([[1.0, -2.0], [3.0, 4.0]])
