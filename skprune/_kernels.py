@@ -17,7 +17,7 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    The check is ``abs(x) < inf`` (False exactly for NaN and +-inf), and-ed
    over the block: a comparison vectorises under strict IEEE rules too, and
    no fast-math rewrite can drop it. (``acc += x * 0.0``, NaN iff some ``x``
-   is not finite, was 20x slower, and numba 0.59's LLVM folds it to ``acc``
+   is not finite, did not vectorise here, and numba 0.59's LLVM folds it to ``acc``
    under 'reassoc' + 'contract': NaN in the last rows of a batch went
    through unchecked.)
 
