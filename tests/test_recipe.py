@@ -121,7 +121,7 @@ def test_step_size_rule_halves_the_next_cut(small_digits):
     planned = list(sparsity_schedule(0.99, 2, "cubic"))
     targets = [r["target_sparsity"] for r in history[1:]]
     assert not history[1]["recovered"]  # a 74% first cut of a tiny net hurts
-    halvings, current, expected = 0, 0.0, []
+    halvings, current, expected, previous_ok = 0, 0.0, [], True
     for record in history[1:]:
         if expected and not previous_ok and halvings < 3:
             halvings += 1
