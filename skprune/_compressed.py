@@ -350,7 +350,7 @@ class CompressedMLP:
         batch 1000: whole-chunk products on X in place beat 64-row tiles,
         which beat a gathered copy.)"""
         if self.input_index.size == self.n_features and X.dtype == self.dtype:
-            status = _kernels.finite(X, start, stop)
+            status = 0 if _kernels.finite(X, start, stop) else 1
             A = X[start:stop]
         else:
             A = np.empty((stop - start, self.layer_sizes[0]), self.dtype)

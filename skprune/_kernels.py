@@ -167,13 +167,8 @@ def _forward(
                 if check and not ok:
                     return 1
                 continue
-            if check:
-                ok = True
-                for r in range(r0 + t0, min(r0 + t0 + BLOCK, r0 + n_rows)):
-                    for c in range(n_features):
-                        ok &= abs(X[r, c]) < inf_x
-                if not ok:
-                    return 1
+            if check and not finite(X, r0 + t0, min(r0 + t0 + BLOCK, r0 + n_rows)):
+                return 1
             if transposed:
                 for c in range(n_features):
                     for u in range(n_rows - t0):
@@ -269,18 +264,11 @@ def _gather_py(X, start, stop, check, check_range, index, buf):
     """Rows ``start:stop`` of X, columns ``index``, cast into ``buf`` (row-major,
     for an all-dense network's BLAS products), with the NaN/inf check of
     rule 1 over all of each row; the same statuses as :func:`forward`."""
-    n_features = X.shape[1]
-    inf_x = X.dtype.type(np.inf)
     inf = buf.dtype.type(np.inf)
     for r0 in range(start, stop, BLOCK):
         r1 = min(r0 + BLOCK, stop)
-        if check:
-            ok = True
-            for r in range(r0, r1):
-                for c in range(n_features):
-                    ok &= abs(X[r, c]) < inf_x
-            if not ok:
-                return 1
+        if check and not finite(X, r0, r1):
+            return 1
         for r in range(r0, r1):
             out = buf[r - start]
             for i in range(index.shape[0]):
@@ -296,13 +284,14 @@ def _gather_py(X, start, stop, check, check_range, index, buf):
 
 
 def _finite_py(X, start, stop):
-    """Rule 1's check alone: 1 if rows ``start:stop`` of X hold NaN/inf, else 0."""
+    """Rule 1's check: whether every value in rows ``start:stop`` of X is
+    finite."""
     inf = X.dtype.type(np.inf)
     ok = True
     for r in range(start, stop):
         for c in range(X.shape[1]):
             ok &= abs(X[r, c]) < inf
-    return 0 if ok else 1
+    return ok
 
 
 def _activate_py(row, act):
