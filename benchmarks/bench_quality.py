@@ -464,6 +464,14 @@ CANDIDATES = {
         _MAG,
         {"skprune._masks.GLOBAL_ALLOCATION": "none"},
     ),
+    "auto, early stopping in the final re-training": (
+        {},
+        {"skprune._recipe.RETRAIN_EARLY_STOPPING": "final"},
+    ),
+    "auto, early stopping in every re-training": (
+        {},
+        {"skprune._recipe.RETRAIN_EARLY_STOPPING": "all"},
+    ),
     "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
     "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),
 }

@@ -52,6 +52,10 @@ ABS_SLACK = 0.05
 REL_SLACK = 1.25
 MAX_HALVINGS = 3
 FINAL_LR_FACTOR = 1.0  # the final re-training's learning_rate_init x this
+#: which re-trainings hold out ``validation_fraction`` and keep their best
+#: epoch's weights by validation score (sklearn's ``early_stopping``): None,
+#: "final" or "all" (with an estimator's ``early_stopping=True``, all do)
+RETRAIN_EARLY_STOPPING = None
 #: the criterion of ``prune_criterion='auto'`` per ``prune_granularity``
 AUTO_CRITERION = {"weight": "entropy", "neuron": "magnitude"}
 

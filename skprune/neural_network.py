@@ -447,7 +447,10 @@ class _MLPAdapter:
             self.last = (None, None)
             return
         loss_before = getattr(est, "loss_", None)
-        compat.reset_mlp_stopping_state(est)
+        rule = _recipe.RETRAIN_EARLY_STOPPING
+        if self.auto and est.solver != "lbfgs" and rule in ("all", "final"):
+            if rule == "all" or final:
+                extra["early_stopping"] = True
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
         with (
@@ -460,6 +463,7 @@ class _MLPAdapter:
             ),
             warnings.catch_warnings(record=True) as caught,
         ):
+            compat.reset_mlp_stopping_state(est)
             # sklearn's ConvergenceWarning says that the run stopped at its
             # budget, not by its stopping rule: kept (not shown) for
             # _warn_convergence, which says what to change; intermediate
