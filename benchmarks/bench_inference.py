@@ -392,9 +392,10 @@ def _rst(data):
         f"``predict_proba`` {b['predict_proba']:.3f} (the rest is Python,",
         "two chunks and caches: measured interleaved with the kernel alone).",
     ]
-    cold, warm = data["first_call"]["cold cache (compile)"], data["first_call"][
-        "warm cache (load)"
-    ]
+    cold, warm = (
+        data["first_call"]["cold cache (compile)"],
+        data["first_call"]["warm cache (load)"],
+    )
     out += [
         "First ``predict_proba`` in a fresh process (digits-sized model): "
         f"{cold['first_predict_s']:.2f} s with an empty numba cache (compiling), "
@@ -404,7 +405,7 @@ def _rst(data):
         "File size",
         "---------",
         "",
-        "joblib files of the trained models above; \"plain\" is the trained dense",
+        'joblib files of the trained models above; "plain" is the trained dense',
         "``MLPClassifier``, which also stores adam's state.",
     ]
     out += ["", ".. list-table::", "   :header-rows: 1", ""]

@@ -14,7 +14,8 @@
    first chunk is given to ``fit`` (which finds the support), the rest to
    ``partial_fit``. Runs in a fresh subprocess that reports its peak resident
    memory (``VmHWM``; ``getrusage`` max RSS off Linux) and the peak of
-   Python/numpy allocations (``tracemalloc``); a dense X would need 16 GB. The same stream is fed to
+   Python/numpy allocations (``tracemalloc``); a dense X would need 16 GB. The
+   same stream is fed to
    ``SGDRegressor(penalty='l1').partial_fit`` for comparison.
 4. **predict**: ``SparseSGDRegressor.predict`` vs ``SGDRegressor.predict`` on the
    same (zero-filled) coefficients, dense and CSR ``X``, with sklearn's input

@@ -244,8 +244,9 @@ def _part_defaults(args, data):
         delayed(_fit_direct)(s, h, r, data) for s, h, r in tasks
     )
     lines = [
-        "| hidden sizes | dense `MLPClassifier` | `PrunedMLPClassifier(prune_ratio=0.95)` "
-        "| change | median fit s (dense / pruned) |",
+        "| hidden sizes | dense `MLPClassifier` "
+        "| `PrunedMLPClassifier(prune_ratio=0.95)` | change "
+        "| median fit s (dense / pruned) |",
         "|---|---|---|---|---|",
     ]
     verdicts = []
@@ -471,6 +472,18 @@ CANDIDATES = {
     "auto, early stopping in every re-training": (
         {},
         {"skprune._recipe.RETRAIN_EARLY_STOPPING": "all"},
+    ),
+    # the dense model is trained with sklearn's alpha=1e-4: alpha given to
+    # from_estimator only sets the re-trainings' L2 penalty
+    "auto, re-training with alpha=1e-3": ({"alpha": 1e-3}, None),
+    "auto, re-training with alpha=1e-2": ({"alpha": 1e-2}, None),
+    "auto, 15 steps": ({"n_prune_steps": 15}, None),
+    "auto, 3 steps": ({"n_prune_steps": 3}, None),
+    "auto, 1 step (one-shot)": ({"n_prune_steps": 1}, None),
+    "auto, up to 5 halvings": ({}, {"skprune._recipe.MAX_HALVINGS": 5}),
+    "auto, stricter recovery (0.02 + 1.1 L)": (
+        {},
+        {"skprune._recipe.ABS_SLACK": 0.02, "skprune._recipe.REL_SLACK": 1.1},
     ),
     "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
     "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),

@@ -1,12 +1,13 @@
 """Wall time of one GridSearchCV over pruning parameters, by parallel set-up.
 
 The same search (900 digits, PrunedMLPClassifier(32), 4 prune ratios x 3
-folds = 12 fits, lbfgs) run sequentially, with joblib's threading and loky backends, and on
-a Dask LocalCluster of worker processes, each with one BLAS thread per worker
-and with BLAS's default (one thread per core). Rounds are interleaved; each
-set-up is warmed up once (loky's workers, the Dask cluster's imports) and then
-timed ``--repeats`` times; the table shows medians and the ratio to the
-sequential one-thread run. Every run must choose the same parameters (checked).
+folds = 12 fits, lbfgs) run sequentially, with joblib's threading and loky
+backends, and on a Dask LocalCluster of worker processes, each with one BLAS
+thread per worker and with BLAS's default (one thread per core). Rounds are
+interleaved; each set-up is warmed up once (loky's workers, the Dask cluster's
+imports) and then timed ``--repeats`` times; the table shows medians and the
+ratio to the sequential one-thread run. Every run must choose the same
+parameters (checked).
 
     python benchmarks/bench_scale_out.py              # 3 repeats, ~2 min idle
     python benchmarks/bench_scale_out.py --repeats 5
@@ -136,7 +137,7 @@ def main():
     times, chosen = {}, set()
 
     runs = setups()
-    for name, (context, n_jobs) in runs.items():  # warm-up
+    for context, n_jobs in runs.values():  # warm-up
         chosen.add(str(timed(context, n_jobs, X, y)[1]))
     for repeat in range(args.repeats):
         for name, (context, n_jobs) in runs.items():

@@ -45,7 +45,7 @@ selectors = {
     "importance": PruneSparsifyTransformer("importance", mlp, max_features=16),
     "gradient": PruneSparsifyTransformer("gradient", mlp, max_features=16),
 }
-for name, selector in selectors.items():
+for selector in selectors.values():
     selector.fit(X_train, y_train)
 
 

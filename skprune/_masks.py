@@ -185,18 +185,17 @@ def _prune(scores, alive, target, scope, protected, shapes=None):
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}.")
     norm = scope == "global" and not (shapes and GLOBAL_ALLOCATION == "none")
-    prepared = [
-        _prepared(s, a, norm, p)
-        for s, a, p in zip(scores, alive, protected)
-    ]
+    prepared = [_prepared(s, a, norm, p) for s, a, p in zip(scores, alive, protected)]
     if scope == "global" and shapes and GLOBAL_ALLOCATION == "erk":
         total = sum(s.size for s in prepared)
         n_keep = total - int(np.floor(target * total + 1e-9))
         keeps = erk_keep(shapes, n_keep)
         out = []
         for s, kl in zip(prepared, keeps):
-            k = min(max(s.size - int(kl), int(np.sum(s == -np.inf))),
-                    s.size - int(np.sum(s == np.inf)))
+            k = min(
+                max(s.size - int(kl), int(np.sum(s == -np.inf))),
+                s.size - int(np.sum(s == np.inf)),
+            )
             out.append(_select(s, k))
         return out
     if scope == "layer":

@@ -5,7 +5,8 @@ pruning criteria score highest and turns small remaining values into exact
 zeros, so the downstream estimator of a :class:`~sklearn.pipeline.Pipeline`
 sees a smaller, sparser ``X``. Unlike
 :class:`~sklearn.feature_selection.SelectFromModel` it takes MLPs (and
-skprune's pruned MLPs) as the importance source. The score formulas are in :mod:`skprune.criteria._features`.
+skprune's pruned MLPs) as the importance source. The score formulas are in
+:mod:`skprune.criteria._features`.
 """
 
 import copy

@@ -352,7 +352,7 @@ class _SparseSGDMixin:
             random_state=rng,
         ).sum(axis=0)
 
-    # -- fit (the driver runs it) -------------------------------------------------------------------------
+    # -- fit (the driver runs it) --------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):

@@ -269,9 +269,10 @@ _ATTRIBUTES_DOC = """
         ``accepted`` (False for a step undone by ``max_score_drop``); then
         ``n_iter`` (epochs or iterations of the step's training: the dense
         training for step 0 (with ``from_estimator``: the source model's
-        ``n_iter_``), None for a step without re-training) and ``recovered`` (whether the re-training
-        brought the training loss back to ``0.05 + 1.25 x`` its level before
-        the prune; None for step 0 and without re-training).
+        ``n_iter_``), None for a step without re-training) and ``recovered``
+        (whether the re-training brought the training loss back to
+        ``0.05 + 1.25 x`` its level before the prune; None for step 0 and
+        without re-training).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -323,7 +324,7 @@ def _unpack(packed):
 
 
 class _MLPAdapter:
-    """What the pruning driver asks of a network (:func:`skprune._pruning.run_schedule`).
+    """What :func:`skprune._pruning.run_schedule` asks of a network.
 
     Holds the training data of one ``fit`` (the training part of the split
     when ``max_score_drop`` holds one out) and the dense training's
@@ -562,7 +563,8 @@ def _check_packed_state(state, name):
         ):
             bad(
                 f"coefs_[{i}] of shape {tuple(shape)} has inconsistent indptr "
-                f"({indptr.size} entries ending at {indptr[-1] if indptr.size else None}), "
+                f"({indptr.size} entries ending at "
+                f"{indptr[-1] if indptr.size else None}), "
                 f"indices ({indices.size}) and data ({data.size})"
             )
         if indices.size and (indices.min() < 0 or indices.max() >= n_cols):

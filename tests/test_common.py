@@ -89,14 +89,15 @@ from skprune import SparseSGDClassifier, SparseSGDRegressor  # noqa: E402
 # why it fails. SGD's sample_weight scales each sample's step size, which is
 # not equivalent to removing or repeating samples; scikit-learn expects the
 # same two failures of SGDRegressor.
+_SGD_WEIGHTS = "SGD: sample_weight is not equivalent to removing/repeating samples."
 EXPECTED_FAILED_CHECKS = {
     "SparseSGDRegressor": {
-        "check_sample_weight_equivalence_on_dense_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
-        "check_sample_weight_equivalence_on_sparse_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
+        "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
     },
     "SparseSGDClassifier": {
-        "check_sample_weight_equivalence_on_dense_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
-        "check_sample_weight_equivalence_on_sparse_data": "SGD: sample_weight is not equivalent to removing/repeating samples.",
+        "check_sample_weight_equivalence_on_dense_data": _SGD_WEIGHTS,
+        "check_sample_weight_equivalence_on_sparse_data": _SGD_WEIGHTS,
     },
 }
 

@@ -91,9 +91,7 @@ def test_total_budget_bounds_the_cost(small_digits):
     assert d < 300 / 3
     used = sum(r["n_iter"] for r in history[1:-1])
     assert history[-1]["n_iter"] == max(d, math.ceil(2.5 * d) - used)
-    assert sum(r["n_iter"] for r in history[1:]) <= max(
-        math.ceil(2.5 * d), used + d
-    )
+    assert sum(r["n_iter"] for r in history[1:]) <= max(math.ceil(2.5 * d), used + d)
 
 
 def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):

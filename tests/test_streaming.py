@@ -56,7 +56,7 @@ def test_classifier_partial_fit_over_memmap_chunks(tmp_path, dtype):
     sparsity, nnz = clf.sparsity_, clf.n_nonzero_
     score_before = clf.score(X_test, y_test)
 
-    for epoch in range(3):
+    for _epoch in range(3):
         for part in chunks(N_SAMPLES, CHUNK):
             clf.partial_fit(Xm[part], ym[part])
             assert_masks_exact(clf, masks)
@@ -97,7 +97,7 @@ def test_regressor_partial_fit_over_memmap_chunks(tmp_path):
     masks = [m.copy() for m in reg.masks_]
     hidden = reg.hidden_layer_sizes_
     loss_before = np.mean((reg.predict(Xm) - ym) ** 2)
-    for epoch in range(3):
+    for _epoch in range(3):
         for part in chunks(N_SAMPLES, CHUNK):
             reg.partial_fit(Xm[part], ym[part])
             assert_masks_exact(reg, masks)

@@ -1,4 +1,4 @@
-"""Statistics every criterion family shares: row chunks, weighted spread, binned entropy.
+"""Statistics all criterion families share: chunks, weighted spread, entropy.
 
 Rules
 -----
