@@ -36,10 +36,13 @@ Every re-training starts a fresh optimizer at ``learning_rate_init``
 ``FINAL_LR_FACTOR = 1``). Measured against these rules on the same
 validation splits and lost on average (docs/benchmarks.rst, "The default
 recipe on a panel of datasets"): a 2x or 3x re-training learning rate (for
-every re-training or only the final one), 5 or 20 steps, ``0.25 D`` per
-step, no step-size rule, ERK and un-normalised global allocation
-(:data:`skprune._masks.GLOBAL_ALLOCATION`), the 'taylor' criterion, and
-'entropy' for neurons. The total budget replaced a final cap of ``2 D``:
+every re-training or only the final one), 1, 3, 5, 15 or 20 steps,
+``0.25 D`` per step, no step-size rule or up to 5 halvings, a stricter
+recovery test, ERK and un-normalised global allocation
+(:data:`skprune._masks.GLOBAL_ALLOCATION`), the 'taylor' criterion,
+'entropy' for neurons, a 10x or 100x ``alpha`` for the re-trainings, and
+sklearn's early stopping in the final or in every re-training
+(:data:`RETRAIN_EARLY_STOPPING`). The total budget replaced a final cap of ``2 D``:
 the same on every dataset whose dense model stops at ``max_iter``, and on
 MNIST-10k it keeps the accuracy targets at a lower cost.
 """
@@ -52,9 +55,11 @@ ABS_SLACK = 0.05
 REL_SLACK = 1.25
 MAX_HALVINGS = 3
 FINAL_LR_FACTOR = 1.0  # the final re-training's learning_rate_init x this
-#: which re-trainings hold out ``validation_fraction`` and keep their best
-#: epoch's weights by validation score (sklearn's ``early_stopping``): None,
-#: "final" or "all" (with an estimator's ``early_stopping=True``, all do)
+#: experiment switch, not reachable from the estimators: which 'auto'
+#: re-trainings (adam/sgd) run with sklearn's ``early_stopping`` (hold out
+#: ``validation_fraction``, keep the best epoch's weights): None, "final" or
+#: "all". Both lost on validation. (With ``early_stopping=True`` set by the
+#: user, every training run early-stops, as in sklearn.)
 RETRAIN_EARLY_STOPPING = None
 #: the criterion of ``prune_criterion='auto'`` per ``prune_granularity``
 AUTO_CRITERION = {"weight": "entropy", "neuron": "magnitude"}

@@ -428,8 +428,10 @@ class _MLPAdapter:
         :func:`skprune._recipe.final_budget` with sklearn's stopping rule; an
         int ``finetune_iter``: that many, the last up to ``max_iter``. Each
         call starts a fresh optimizer at ``learning_rate_init`` (times
-        ``FINAL_LR_FACTOR`` for the final one with 'auto'). Then tells the
-        plan whether the step recovered (:func:`skprune._recipe.recovered`).
+        ``FINAL_LR_FACTOR`` for the final one with 'auto'; with sklearn's
+        early stopping where ``RETRAIN_EARLY_STOPPING`` says, an experiment
+        switch). Then tells the plan whether the step recovered
+        (:func:`skprune._recipe.recovered`).
         """
         est = self.est
         n_iter = (
@@ -449,9 +451,14 @@ class _MLPAdapter:
             return
         loss_before = getattr(est, "loss_", None)
         rule = _recipe.RETRAIN_EARLY_STOPPING
-        if self.auto and est.solver != "lbfgs" and rule in ("all", "final"):
-            if rule == "all" or final:
-                extra["early_stopping"] = True
+        forced = (
+            self.auto
+            and est.solver != "lbfgs"
+            and not est.early_stopping
+            and (rule == "all" or (rule == "final" and final))
+        )
+        if forced:
+            extra["early_stopping"] = True
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
         with (
@@ -473,6 +480,9 @@ class _MLPAdapter:
             compat.mlp_fit(
                 super(_PruningMixin, est), self.X, self.y, self.sample_weight
             )
+        if forced:  # the record sklearn keeps without early stopping
+            est.validation_scores_ = est.best_validation_score_ = None
+            est.best_loss_ = min(est.loss_curve_)
         hit_budget = False
         for w in caught:  # every other warning is shown as it would have been
             if issubclass(w.category, ConvergenceWarning):

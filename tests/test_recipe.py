@@ -94,6 +94,49 @@ def test_total_budget_bounds_the_cost(small_digits):
     assert sum(r["n_iter"] for r in history[1:]) <= max(math.ceil(2.5 * d), used + d)
 
 
+def test_early_stopping_switch_holds_out_and_keeps_the_record(
+    small_digits, monkeypatch
+):
+    # RETRAIN_EARLY_STOPPING (an experiment switch, off by default) runs the
+    # chosen re-trainings with sklearn's early stopping; the fitted record is
+    # then the one sklearn keeps without early stopping
+    import skprune._recipe as recipe
+
+    X, y = small_digits
+    params = dict(max_iter=40, prune_ratio=0.6, n_prune_steps=3, tol=0)
+    params["n_iter_no_change"] = 2
+    assert recipe.RETRAIN_EARLY_STOPPING is None
+    default = _fit(X, y, **params)
+    lbfgs = dict(params, solver="lbfgs", max_iter=15)
+    lbfgs_default = _fit(X, y, **lbfgs)
+    import skprune._sklearn_compat as compat
+
+    calls = []
+    original = compat.mlp_fit
+
+    def spy(parent, *args):
+        calls.append(parent.__self__.early_stopping)
+        return original(parent, *args)
+
+    monkeypatch.setattr(compat, "mlp_fit", spy)
+    for rule in ("final", "all"):
+        monkeypatch.setattr(recipe, "RETRAIN_EARLY_STOPPING", rule)
+        calls.clear()
+        est = _fit(X, y, **params)
+        n = len(est.pruning_history_) - 1  # re-trainings
+        assert n >= 3
+        expected = [True] * n if rule == "all" else [False] * (n - 1) + [True]
+        assert calls[1:] == expected  # calls[0]: the dense training, as set
+        assert calls[0] is False and est.early_stopping is False
+        assert est.validation_scores_ is None and est.best_validation_score_ is None
+        assert est.best_loss_ == min(est.loss_curve_)
+        assert len(est.loss_curve_) == est.n_iter_
+        assert not all(np.array_equal(a, b) for a, b in zip(est.coefs_, default.coefs_))
+    # lbfgs has no early stopping: the switch ("all" here) changes nothing
+    est = _fit(X, y, **lbfgs)
+    assert all(np.array_equal(a, b) for a, b in zip(est.coefs_, lbfgs_default.coefs_))
+
+
 def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
     X, y = small_digits
     est = _fit(X, y, max_iter=20, prune_ratio=0.99, n_prune_steps=3, finetune_iter=2)
