@@ -40,6 +40,12 @@ Further parts (``--part``), each with its own table and JSON file:
     networks of the full and of half the hidden width, trained for sklearn's
     ``max_iter=200`` (the dense model's budget) and to convergence (up to
     2,000 epochs), 3 seeds, test split.
+``early-stopping``
+    sklearn's early stopping during re-training (``RETRAIN_EARLY_STOPPING``)
+    on rows the dense training never saw: the dense model is trained on the
+    90% that the re-trainings' early stopping keeps (the held-out 10% is
+    checked row for row), validation split; the ``recipe`` part's
+    early-stopping candidates hold out rows the dense model was trained on.
 ``panel``
     the defaults on the TEST split of every panel dataset (``--datasets``;
     MNIST-10k with ``--datasets mnist-10k``, cells ``--mnist-cells``) at
@@ -50,6 +56,7 @@ Further parts (``--part``), each with its own table and JSON file:
     as they finish (a cut run keeps them; ``--no-run`` rebuilds the table).
 
     python benchmarks/bench_quality.py --part recipe --seeds 2
+    python benchmarks/bench_quality.py --part early-stopping --seeds 2
     python benchmarks/bench_quality.py --part panel --seeds 3 --n-jobs 1
     python benchmarks/bench_quality.py --part panel --datasets mnist-10k \
         --seeds 3 --panel-name bench_quality_panel_mnist
@@ -832,6 +839,126 @@ def _part_width(args):
     return lines, [], rows
 
 
+def _held_out_job(name, seed, cells):
+    """One (dataset, seed) of ``--part early-stopping`` (validation split)."""
+    import warnings
+
+    import _panel
+    import sklearn.neural_network._multilayer_perceptron as sk_mlp
+    from sklearn.model_selection import train_test_split
+
+    import skprune._recipe as recipe
+
+    data = _panel.load(name, "validation")
+    X, y, X_val, y_val = data
+    hidden, task = _panel.DATASETS[name]
+    dense_cls, pruned_cls = _panel._classes(task)
+    dense, dense_row = _panel.fit_dense(name, seed, data)
+    # the rows sklearn's early stopping holds out in a warm-started re-training
+    # (its first draw from a fresh RandomState(seed); not stratified, since
+    # these targets are multiclass or continuous)
+    X_fit, X_held, y_fit, _ = train_test_split(
+        X, y, random_state=np.random.RandomState(seed), test_size=0.1
+    )
+    expected = {"rows": None, "checked": 0}
+    original = sk_mlp.train_test_split
+
+    def checked(*arrays, **kwargs):  # every re-training holds out X_held, checked
+        out = original(*arrays, **kwargs)
+        if expected["rows"] is not None:
+            if not np.array_equal(out[1], expected["rows"]):
+                raise AssertionError("sklearn held out other rows than X_held")
+            expected["checked"] += 1
+        return out
+
+    sk_mlp.train_test_split = checked
+    rows = []
+    try:
+        with threadpool_limits(1), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dense_fit = dense_cls(hidden_layer_sizes=hidden, random_state=seed)
+            dense_fit.fit(X_fit, y_fit)
+            rows.append(
+                {
+                    "dataset": name,
+                    "seed": seed,
+                    "setting": "dense on the 90%",
+                    "cell": "-",
+                    "change": 100
+                    * (dense_fit.score(X_val, y_val) - dense_row["score"]),
+                }
+            )
+            for cell in cells:
+                for setting, rule, source in (
+                    ("default", None, dense),
+                    ("early stopping, final re-training", "final", dense_fit),
+                    ("early stopping, every re-training", "all", dense_fit),
+                ):
+                    recipe.RETRAIN_EARLY_STOPPING = rule
+                    expected["rows"] = X_held if rule else None
+                    try:
+                        est = pruned_cls.from_estimator(
+                            source, X, y, random_state=seed, **CELLS[cell]
+                        )
+                    finally:
+                        recipe.RETRAIN_EARLY_STOPPING = None
+                        expected["rows"] = None
+                    rows.append(
+                        {
+                            "dataset": name,
+                            "seed": seed,
+                            "setting": setting,
+                            "cell": cell,
+                            "change": 100
+                            * (est.score(X_val, y_val) - dense_row["score"]),
+                            "epochs": sum(
+                                r["n_iter"] or 0 for r in est.pruning_history_[1:]
+                            ),
+                        }
+                    )
+    finally:
+        sk_mlp.train_test_split = original
+    if not expected["checked"]:
+        raise AssertionError("no re-training held out X_held")
+    return rows
+
+
+def _part_early_stopping(args):
+    """Early stopping in re-training on rows the dense training never saw."""
+    cells = ["90% weights", "95% weights", "50% neurons"]
+    jobs = [(n, s, cells) for n in args.datasets for s in range(args.seeds)]
+    rows = [
+        r
+        for job_rows in Parallel(n_jobs=args.n_jobs)(
+            delayed(_held_out_job)(*job) for job in jobs
+        )
+        for r in job_rows
+    ]
+    names = args.datasets
+    lines = [
+        "| setting | cell | " + " | ".join(names) + " | mean |",
+        "|---" * (len(names) + 3) + "|",
+    ]
+    for setting in dict.fromkeys(r["setting"] for r in rows):
+        for cell in dict.fromkeys(r["cell"] for r in rows if r["setting"] == setting):
+            cols = [
+                np.mean(
+                    [
+                        r["change"]
+                        for r in rows
+                        if (r["dataset"], r["setting"], r["cell"]) == (n, setting, cell)
+                    ]
+                )
+                for n in names
+            ]
+            lines.append(
+                f"| {setting} | {cell} | "
+                + " | ".join(f"{c:+.2f}" for c in cols)
+                + f" | {np.mean(cols):+.2f} |"
+            )
+    return lines, [], rows
+
+
 PARTS = (
     "frontier",
     "neuron",
@@ -840,6 +967,7 @@ PARTS = (
     "generality",
     "recipe",
     "width",
+    "early-stopping",
     "panel",
 )
 
@@ -921,6 +1049,25 @@ def main(argv=None):
             )
             _write(
                 out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
+            )
+            continue
+        if part == "early-stopping":
+            lines, verdicts, rows = _part_early_stopping(args)
+            header = (
+                "Early stopping in re-training on rows the dense training never "
+                "saw: the dense model of the early-stopping rows is trained on the "
+                "90% of the training part that sklearn's early stopping keeps, and "
+                "the re-trainings hold out the other 10% (checked). VALIDATION "
+                "split, change vs the dense model on the whole training part in "
+                f"points (R² x 100 for friedman1), mean over {args.seeds} seed(s)"
+            )
+            _write(
+                out_dir / "bench_quality_early_stopping.json",
+                part,
+                header,
+                lines,
+                verdicts,
+                {"runs": rows},
             )
             continue
         if part == "recipe":

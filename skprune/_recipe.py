@@ -58,8 +58,10 @@ FINAL_LR_FACTOR = 1.0  # the final re-training's learning_rate_init x this
 #: experiment switch, not reachable from the estimators: which 'auto'
 #: re-trainings (adam/sgd) run with sklearn's ``early_stopping`` (hold out
 #: ``validation_fraction``, keep the best epoch's weights): None, "final" or
-#: "all". Both lost on validation. (With ``early_stopping=True`` set by the
-#: user, every training run early-stops, as in sklearn.)
+#: "all". Both lost on validation, also with a dense model that never saw
+#: the held-out rows (``bench_quality.py --part early-stopping``). (With
+#: ``early_stopping=True`` set by the user, every training run early-stops,
+#: as in sklearn.)
 RETRAIN_EARLY_STOPPING = None
 #: the criterion of ``prune_criterion='auto'`` per ``prune_granularity``
 AUTO_CRITERION = {"weight": "entropy", "neuron": "magnitude"}
