@@ -959,6 +959,46 @@ def _part_early_stopping(args):
     return lines, [], rows
 
 
+# part -> (function of args, JSON header with {seeds}); the other parts use
+# the MNIST-10k split and its dense models
+_SMALL_PARTS = {
+    "panel": (
+        _part_panel,
+        "Panel on the TEST split: the defaults PrunedMLP*(prune_ratio=r) vs dense "
+        "MLP* (sklearn defaults, same hidden sizes), accuracy % (R² x 100 for "
+        "friedman1) mean ± std over seeds; change vs dense in points; fit time = "
+        "dense + pruning, time.thread_time(), 1 BLAS thread",
+    ),
+    "width": (
+        _part_width,
+        "Dense MLPClassifier of the full and of half the hidden width (what 50% "
+        "neuron pruning leaves), trained for max_iter=200 (the dense model's "
+        "budget) or to convergence (max_iter=2000), TEST split, accuracy % mean "
+        "± std over {seeds} seeds",
+    ),
+    "early-stopping": (
+        _part_early_stopping,
+        "Early stopping in re-training on rows the dense training never saw: the "
+        "dense model of the early-stopping rows is trained on the 90% of the "
+        "training part that sklearn's early stopping keeps, and the re-trainings "
+        "hold out the other 10% (checked). VALIDATION split, change vs the dense "
+        "model on the whole training part in points (R² x 100 for friedman1), "
+        "mean over {seeds} seed(s)",
+    ),
+    "recipe": (
+        _part_recipe,
+        "Candidate recipes on the VALIDATION split (20% of each training part), "
+        "change vs dense in points (accuracy %, R² x 100 for friedman1), mean "
+        "over {seeds} seed(s)",
+    ),
+    "generality": (
+        _part_generality,
+        "sklearn digits and make_classification (40 features, 4 classes), 75/25 "
+        "split, default PrunedMLPClassifier vs MLPClassifier, test accuracy % "
+        "mean ± std over {seeds} seed(s)",
+    ),
+}
+
 PARTS = (
     "frontier",
     "neuron",
@@ -1022,74 +1062,20 @@ def main(argv=None):
     dense = data = None
     for part in args.part:
         name = "bench_quality" if part == "frontier" else f"bench_quality_{part}"
-        if part == "panel":
-            lines, verdicts, rows = _part_panel(args)
-            header = (
-                "Panel on the TEST split: the defaults PrunedMLP*(prune_ratio=r) vs "
-                "dense MLP* (sklearn defaults, same hidden sizes), accuracy % "
-                "(R² x 100 for friedman1) mean ± std over seeds; change vs dense in "
-                "points; fit time = dense + pruning, time.thread_time(), 1 BLAS thread"
-            )
+        if part in _SMALL_PARTS:  # the parts that bring their own data
+            run, header = _SMALL_PARTS[part]
+            lines, verdicts, rows = run(args)
+            if part == "panel":
+                name = args.panel_name
+            elif part == "early-stopping":
+                name = "bench_quality_early_stopping"
             _write(
-                out_dir / f"{args.panel_name}.json",
+                out_dir / f"{name}.json",
                 part,
-                header,
+                header.format(seeds=args.seeds),
                 lines,
                 verdicts,
                 {"runs": rows},
-            )
-            continue
-        if part == "width":
-            lines, verdicts, rows = _part_width(args)
-            header = (
-                "Dense MLPClassifier of the full and of half the hidden width "
-                "(what 50% neuron pruning leaves), trained for max_iter=200 "
-                "(the dense model's budget) or to convergence (max_iter=2000), "
-                f"TEST split, accuracy % mean ± std over {args.seeds} seeds"
-            )
-            _write(
-                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
-            )
-            continue
-        if part == "early-stopping":
-            lines, verdicts, rows = _part_early_stopping(args)
-            header = (
-                "Early stopping in re-training on rows the dense training never "
-                "saw: the dense model of the early-stopping rows is trained on the "
-                "90% of the training part that sklearn's early stopping keeps, and "
-                "the re-trainings hold out the other 10% (checked). VALIDATION "
-                "split, change vs the dense model on the whole training part in "
-                f"points (R² x 100 for friedman1), mean over {args.seeds} seed(s)"
-            )
-            _write(
-                out_dir / "bench_quality_early_stopping.json",
-                part,
-                header,
-                lines,
-                verdicts,
-                {"runs": rows},
-            )
-            continue
-        if part == "recipe":
-            lines, verdicts, rows = _part_recipe(args)
-            header = (
-                "Candidate recipes on the VALIDATION split (20% of each training "
-                "part), change vs dense in points (accuracy %, R² x 100 for "
-                f"friedman1), mean over {args.seeds} seed(s)"
-            )
-            _write(
-                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
-            )
-            continue
-        if part == "generality":
-            lines, verdicts, rows = _part_generality(args)
-            header = (
-                f"sklearn digits and make_classification (40 features, 4 classes), "
-                f"75/25 split, default PrunedMLPClassifier vs MLPClassifier, test "
-                f"accuracy % mean ± std over {args.seeds} seed(s)"
-            )
-            _write(
-                out_dir / f"{name}.json", part, header, lines, verdicts, {"runs": rows}
             )
             continue
         if data is None:
