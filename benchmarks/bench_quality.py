@@ -1065,10 +1065,7 @@ def main(argv=None):
         if part in _SMALL_PARTS:  # the parts that bring their own data
             run, header = _SMALL_PARTS[part]
             lines, verdicts, rows = run(args)
-            if part == "panel":
-                name = args.panel_name
-            elif part == "early-stopping":
-                name = "bench_quality_early_stopping"
+            name = args.panel_name if part == "panel" else name.replace("-", "_")
             _write(
                 out_dir / f"{name}.json",
                 part,

@@ -8,6 +8,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
+import skprune._recipe as recipe
+import skprune._sklearn_compat as compat
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor, PruningConvergenceWarning
 from skprune._recipe import criterion, final_budget, next_target, recovered, step_budget
 from skprune._schedules import sparsity_schedule
@@ -100,8 +102,6 @@ def test_early_stopping_switch_holds_out_and_keeps_the_record(
     # RETRAIN_EARLY_STOPPING (an experiment switch, off by default) runs the
     # chosen re-trainings with sklearn's early stopping; the fitted record is
     # then the one sklearn keeps without early stopping
-    import skprune._recipe as recipe
-
     X, y = small_digits
     params = dict(max_iter=40, prune_ratio=0.6, n_prune_steps=3, tol=0)
     params["n_iter_no_change"] = 2
@@ -109,8 +109,6 @@ def test_early_stopping_switch_holds_out_and_keeps_the_record(
     default = _fit(X, y, **params)
     lbfgs = dict(params, solver="lbfgs", max_iter=15)
     lbfgs_default = _fit(X, y, **lbfgs)
-    import skprune._sklearn_compat as compat
-
     calls = []
     original = compat.mlp_fit
 
