@@ -80,9 +80,7 @@ def test_wheel_holds_every_source_file(tmp_path):
     missing = sorted(_source_files(tree) - in_package)
     assert not missing, f"the wheel leaves out {missing}"
     extra = sorted(
-        n
-        for n in names - in_package
-        if not n.split("/", 1)[0].endswith(".dist-info")
+        n for n in names - in_package if not n.split("/", 1)[0].endswith(".dist-info")
     )
     assert not extra, f"the wheel carries files outside the package: {extra}"
     # the modules a user imports are all there (a subpackage without its

@@ -351,14 +351,18 @@ def _check_all():
 
 
 def _without_avx512():
-    """numpy's AVX-512 loops this CPU has, by numpy's names (to switch off)."""
+    """numpy's AVX-512 loops this CPU runs, by numpy's names (to switch off
+    with ``NPY_DISABLE_CPU_FEATURES``): ``AVX512_*`` targets, and numpy 2.4's
+    ``X86_V4`` group (AVX-512 F/CD/VL/BW/DQ)."""
     try:
         from numpy._core import _multiarray_umath as umath
     except ImportError:  # numpy 1.x
         from numpy.core import _multiarray_umath as umath
     dispatch = getattr(umath, "__cpu_dispatch__", [])
     return " ".join(
-        f for f in dispatch if f.startswith("AVX512") and umath.__cpu_features__[f]
+        f
+        for f in dispatch
+        if (f.startswith("AVX512") or f == "X86_V4") and umath.__cpu_features__.get(f)
     )
 
 
@@ -399,6 +403,8 @@ def test_pins_hold_under_other_blas_kernels(coretype):
 if __name__ == "__main__" and "--write" in sys.argv:
     PINNED.parent.mkdir(exist_ok=True)
     PINNED.write_text(json.dumps(_compute(), indent=0, sort_keys=True))
+elif __name__ == "__main__" and "--numpy-avx512" in sys.argv:
+    print(_without_avx512())  # for .ci/installed
 elif __name__ == "__main__" and "--check" in sys.argv:
     _check_all()
     print(f"pins hold (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')})")
