@@ -344,7 +344,7 @@ def test_without_matplotlib(monkeypatch, digits):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     X, y = digits
-    message = r'requires matplotlib.*pip install "skprune\[plot\]"'
+    message = r'needs matplotlib.*pip install matplotlib.*pip install "\.\[plot\]"'
     # raised before any fitting (LogisticRegression would fail only later)
     with pytest.raises(
         ImportError, match="PruningCurveDisplay.from_estimator " + message
