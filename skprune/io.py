@@ -12,17 +12,10 @@ extra, ``pip install ".[skops]"`` in a clone of the repository).
 
 import zipfile
 
+from ._files import TRUSTED_TYPES
 from ._optional import missing
 
-#: Fully qualified names of the types :func:`load` trusts on top of skops'
-#: defaults: skprune's estimators.
-TRUSTED_TYPES = (
-    "skprune.neural_network.PrunedMLPClassifier",
-    "skprune.neural_network.PrunedMLPRegressor",
-    "skprune.linear_model.SparseSGDRegressor",
-    "skprune.linear_model.SparseSGDClassifier",
-    "skprune.feature_selection.PruneSparsifyTransformer",
-)
+__all__ = ["TRUSTED_TYPES", "UntrustedTypesError", "dump", "load"]
 
 
 class UntrustedTypesError(ValueError):

@@ -48,8 +48,8 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_random_state
 
+from .._sklearn_compat import global_random_state
 from ._rollback import with_rollback
-from ._sklearn_compat import global_random_state
 
 PHASES = {"dense": "dense training", "retrain": "re-training"}
 
@@ -414,7 +414,7 @@ def run_schedule(model, targets, rule, log):
 
     ``targets`` is a sequence of target sparsities, or a plan whose
     ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
-    earlier steps went (:class:`skprune._recipe.StepPlan`; the adapter tells
+    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`; the adapter tells
     it in ``retrain``).
 
     Returns the history (step 0 first). After a refusal the model is the last
@@ -508,7 +508,7 @@ def fit_or_rollback(estimator, method, *args, replaces_only=False, **kwargs):
     """Run a fitting ``method``; if it raises, the previous fitted state is back.
 
     Every ``fit``/``partial_fit`` of skprune goes through here (see
-    :func:`skprune._rollback.with_rollback`): a failed call leaves the
+    :func:`skprune._pruning._rollback.with_rollback`): a failed call leaves the
     previous model (or none) behind, never a half-fitted one.
     ``replaces_only=True`` declares that the method only ever *replaces*
     fitted attributes (never writes into their arrays), so references are
