@@ -352,7 +352,7 @@ class _PruningMixin(ServedMLPMixin):
             regressor's number of outputs) differs from the fitted network's.
             A failed ``fit`` leaves the previously fitted model intact.
         """
-        return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
+        return fit_or_rollback(self, self._fit_pruned, X, y, sample_weight, True)
 
     @classmethod
     def from_estimator(cls, estimator, X, y, sample_weight=None, **params):
@@ -431,10 +431,6 @@ class _PruningMixin(ServedMLPMixin):
         return new._fit_pruned(X, y, sample_weight, False)
 
     # -- the pruning run -----------------------------------------------------
-
-    def _with_rollback(self, method, *args, **kwargs):
-        """Run ``method``; on any error restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, **kwargs)
 
     def _check_hidden_layer_sizes(self):
         # sklearn only checks "> 0", late, and fails deep inside numpy on
@@ -858,7 +854,8 @@ n_layers_, n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,
@@ -919,11 +916,11 @@ n_layers_, n_outputs_, out_activation_
         if net is None:  # while training
             return super().predict(X)
         X = self._serving_input(X)
-        labels = None
+        binarizer, labels = compat.label_binarizer(self), None
         for rows, y_pred in self._served_chunks(X, net):
             if self.n_outputs_ == 1:
                 y_pred = y_pred.ravel()
-            part = self._label_binarizer.inverse_transform(y_pred)
+            part = binarizer.inverse_transform(y_pred)
             if labels is None:
                 labels = np.empty((X.shape[0],) + part.shape[1:], dtype=part.dtype)
             labels[rows] = part
@@ -1094,7 +1091,8 @@ n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,

@@ -24,7 +24,6 @@ from ._driver import (
     MaxScoreDrop,
     ProgressLog,
     Split,
-    fit_or_rollback,
     make_record,
     run_schedule,
     search_support,
@@ -34,6 +33,7 @@ from ._driver import (
 from ._masks import SCOPES, threshold_masks
 from ._mlp_adapter import MLPAdapter, overridden
 from ._recipe import step_plan
+from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
 from ._sgd_adapter import FittedSupport, SGDAdapter, columns
 from .criteria import (

@@ -78,7 +78,6 @@ class MLPAdapter:
             )
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
         self.unrecovered = []  # failed steps whose next cut could not be halved
-        self.final_n_iter = None  # epochs of the final re-training, once run
         self.final_hit_budget = False  # it stopped at its budget, not its rule
         self.used = 0  # epochs of the re-trainings so far
         self._Y = None
@@ -212,7 +211,6 @@ class MLPAdapter:
         self.last = (est.n_iter_, ok)
         self.used += est.n_iter_
         if final:
-            self.final_n_iter = est.n_iter_
             self.final_hit_budget = hit_budget
         can_halve = self.plan is not None and self.plan.can_halve()
         if not ok and (final or not can_halve):  # no smaller cut left to try

@@ -107,6 +107,14 @@ class ModelInputError(ValueError):
     """X is outside what the network computes safely (see ``forward``)."""
 
 
+class NonFiniteInputError(ModelInputError):
+    """X holds NaN or infinity (the kernels' status 1)."""
+
+
+class Float32RangeError(ModelInputError):
+    """A float32 network cannot represent X or its outputs (statuses 2, 3)."""
+
+
 def fold_and_drop(coefs, intercepts, masks, activation):
     """Masked float64 weights with constants folded and dead neurons removed.
 
@@ -328,15 +336,15 @@ class CompressedMLP:
         else:
             status = self._run_tiles(X, start, stop, out)
         if status == 1:
-            raise ModelInputError("Input X contains NaN or infinity.")
+            raise NonFiniteInputError("Input X contains NaN or infinity.")
         if status == 2:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "Input X holds values beyond the float32 range of this network "
                 f"(largest finite float32: {np.finfo(np.float32).max:.4g}); use "
                 "inference_dtype='float64' for such data."
             )
         if status == 3:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "The float32 network overflowed on this input (a non-finite "
                 "output); use inference_dtype='float64' for such data."
             )
