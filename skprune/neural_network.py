@@ -40,6 +40,7 @@ from ._files import compact_state, expand_state, pack_network, unpack_network
 from ._pruning import (
     GRANULARITIES,
     MLP_CRITERIA,
+    RECIPE,
     SCHEDULES,
     SCOPES,
     AcceptAll,
@@ -53,7 +54,6 @@ from ._pruning import (
     run_schedule,
     sklearn_verbose,
     sparsity_schedule,
-    step_plan,
     threshold_masks,
     validation_split,
 )
@@ -283,6 +283,9 @@ class _PruningMixin(ServedMLPMixin):
 
     # the family's criteria registry (constraints, docs, display baseline)
     _pruning_criteria = MLP_CRITERIA
+    # the re-training recipe (finetune_iter='auto'); benchmarks measure a
+    # variant by setting another Recipe on a subclass
+    _recipe = RECIPE
 
     # -- hooks into sklearn's training loop ---------------------------------
 
@@ -583,7 +586,7 @@ class _PruningMixin(ServedMLPMixin):
             else []
         )
         # the step-size rule adapts the targets with finetune_iter='auto'
-        plan = step_plan(targets, auto=self.finetune_iter == "auto")
+        plan = self._recipe.plan(targets, auto=self.finetune_iter == "auto")
         log = ProgressLog(self, len(targets))
         if train_dense:
             if not refit:
@@ -601,9 +604,9 @@ class _PruningMixin(ServedMLPMixin):
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
 
-        adapter = MLPAdapter(self, X, y, sample_weight, split, plan)
+        adapter = MLPAdapter(self, X, y, sample_weight, split, self._recipe)
         self.pruning_history_ = run_schedule(adapter, plan, rule, log)
-        self._warn_convergence(adapter, self.pruning_history_)
+        self._warn_convergence(adapter, self.pruning_history_, plan.unrecovered)
         if pruning and self.sparsity_threshold is not None:
             self._set_masks(
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
@@ -613,10 +616,10 @@ class _PruningMixin(ServedMLPMixin):
             self.feature_names_in_ = feature_names
         return self
 
-    def _warn_convergence(self, adapter, history):
+    def _warn_convergence(self, adapter, history, unrecovered):
         """One PruningConvergenceWarning if re-training fell short (what the
         adapter says, :meth:`skprune._pruning.MLPAdapter.convergence_message`)."""
-        message = adapter.convergence_message(history)
+        message = adapter.convergence_message(history, unrecovered)
         if message is not None:
             warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
 

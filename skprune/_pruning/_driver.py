@@ -396,13 +396,15 @@ def run_schedule(model, targets, rule, log):
     - ``evaluate()`` -> :class:`Evaluation` or None (no validation split);
     - ``record(step, target, evaluation, accepted)`` -> a history record;
     - ``prune(target)``: score and mask to reach ``target``;
-    - ``retrain(step, final)``: masked re-training (``final`` for the last);
+    - ``retrain(step, final)``: masked re-training (``final`` for the last)
+      -> whether it recovered (True/False, or None when unknown);
     - ``snapshot()`` / ``restore(snapshot)``: undo a refused step.
 
     ``targets`` is a sequence of target sparsities, or a plan whose
     ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
-    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`; the adapter tells
-    it in ``retrain``).
+    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`): after
+    each re-training the driver calls the plan's ``report(step, final,
+    recovered)`` with what ``retrain`` returned.
 
     Returns the history (step 0 first). After a refusal the model is the last
     accepted step's.
@@ -414,13 +416,16 @@ def run_schedule(model, targets, rule, log):
         return history
     rule.start(evaluation)
     kept = model.snapshot() if rule.needs_validation else None
+    report = getattr(targets, "report", None)
     if hasattr(targets, "steps"):
         steps = targets.steps()
     else:
         steps = ((t, i == len(targets)) for i, t in enumerate(targets, start=1))
     for step, (target, final) in enumerate(steps, start=1):
         model.prune(target)
-        model.retrain(step, final=final)
+        recovered = model.retrain(step, final=final)
+        if report is not None:
+            report(step, final, recovered)
         evaluation = model.evaluate()
         accepted = rule.accepts(evaluation)
         history.append(model.record(step, target, evaluation, accepted))

@@ -46,12 +46,8 @@ FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
 # cost model of 'auto', nanoseconds per 64-sample tile (module docstring):
 # CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
-# n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
-# timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
-# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512), re-measured for
-# the register-accumulator CSR rows: it picks the faster format in 54/56
-# cases per dtype, and where it is wrong the other format was at most 20%
-# (float32) / 14% (float64) faster.
+# n_out + DENSE_NS[1]. How they were fitted, and how well they choose:
+# docs/benchmarks.rst, "Notes moved from the code".
 SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
 DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
