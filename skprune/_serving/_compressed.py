@@ -40,7 +40,7 @@ import numpy as np
 from scipy import sparse
 
 from .._sklearn_compat import ACTIVATIONS
-from . import _kernels
+from ._codes import HIDDEN_CODES, NARROW, OUTPUT_CODES, TILE
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
@@ -63,8 +63,8 @@ def auto_chunk_size(layer_sizes, dtype=np.float64):
     (640, 1024)
     """
     rows = CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize)
-    if rows >= _kernels.TILE:
-        rows -= rows % _kernels.TILE
+    if rows >= TILE:
+        rows -= rows % TILE
     return max(16, rows)
 
 
@@ -81,6 +81,21 @@ def choose_format(n_in, n_out, nnz, dtype):
     sparse_ns = s_weight * nnz + s_row * n_out
     dense_ns = d_weight * n_in * n_out + d_call
     return "sparse" if sparse_ns < dense_ns else "dense"
+
+
+_KERNELS = None
+
+
+def _compiled():
+    """:mod:`skprune._serving._kernels`, imported at the first forward pass:
+    numba is imported (and the kernels compiled, or loaded from numba's
+    cache) only when a network first predicts, never by ``import skprune``."""
+    global _KERNELS
+    if _KERNELS is None:
+        from . import _kernels
+
+        _KERNELS = _kernels
+    return _KERNELS
 
 
 class _Scratch(threading.local):
@@ -208,15 +223,14 @@ class CompressedMLP:
             raise ValueError(
                 f"inference_dtype must be one of {DTYPES}, got {inference_dtype!r}."
             )
-        if activation not in _kernels.HIDDEN_CODES:
+        if activation not in HIDDEN_CODES:
             raise ValueError(
-                f"activation must be one of "
-                f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}."
+                f"activation must be one of {sorted(HIDDEN_CODES)}, got {activation!r}."
             )
-        if out_activation not in _kernels.OUTPUT_CODES:
+        if out_activation not in OUTPUT_CODES:
             raise ValueError(
                 f"out_activation must be one of "
-                f"{sorted(_kernels.OUTPUT_CODES)}, got "
+                f"{sorted(OUTPUT_CODES)}, got "
                 f"{out_activation!r}."
             )
         dtype = np.dtype(inference_dtype)
@@ -257,7 +271,7 @@ class CompressedMLP:
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
         # CSR tile costs about 2.3 8-row ones (measured)
-        self._tail_max = 2 * _kernels.NARROW
+        self._tail_max = 2 * NARROW
         self._all_dense = "sparse" not in formats
 
     def _kernel_arguments(self):
@@ -300,8 +314,8 @@ class CompressedMLP:
             bias=np.concatenate(self.biases).astype(dtype),
             b_off=b_off.astype(np.int64),
             ip_off=ip_off.astype(np.int64),
-            act=_kernels.HIDDEN_CODES[self.activation],
-            out_act=_kernels.OUTPUT_CODES[self.out_activation],
+            act=HIDDEN_CODES[self.activation],
+            out_act=OUTPUT_CODES[self.out_activation],
         )
 
     def __repr__(self):
@@ -355,11 +369,11 @@ class CompressedMLP:
         batch 1000: whole-chunk products on X in place beat 64-row tiles,
         which beat a gathered copy.)"""
         if self.input_index.size == self.n_features and X.dtype == self.dtype:
-            status = 0 if _kernels.finite(X, start, stop) else 1
+            status = 0 if _compiled().finite(X, start, stop) else 1
             A = X[start:stop]
         else:
             A = np.empty((stop - start, self.layer_sizes[0]), self.dtype)
-            status = _kernels.gather(
+            status = _compiled().gather(
                 X, start, stop, True, self.dtype == np.float32, self._args["index"], A
             )
         if status:
@@ -382,14 +396,14 @@ class CompressedMLP:
         (:mod:`skprune._serving._kernels`)."""
         # full tiles; the last rows (up to ``_tail_max``) in 8-row tiles, the
         # last < 8 one row at a time (no tile computes unused columns there)
-        tail = (stop - start) % _kernels.TILE
+        tail = (stop - start) % TILE
         tail = tail if tail <= self._tail_max else 0
-        rows8 = tail - tail % _kernels.NARROW
-        status, at = 0, start
+        rows8 = tail - tail % NARROW
+        status, at, kernels = 0, start, _compiled()
         for kernel, tile, n in (
-            (_kernels.forward, _kernels.TILE, stop - start - tail),
-            (_kernels.forward_narrow, _kernels.NARROW, rows8),
-            (_kernels.forward_row, 1, tail - rows8),
+            (kernels.forward, TILE, stop - start - tail),
+            (kernels.forward_narrow, NARROW, rows8),
+            (kernels.forward_row, 1, tail - rows8),
         ):
             if n and not status:
                 status = self._kernel(kernel, tile, X, at, at + n, out[at - start :])
@@ -402,7 +416,7 @@ class CompressedMLP:
         if buffers is None:
             buffers = self._scratch.buffers = {}
         if tile not in buffers:
-            buffers[tile] = _kernels.buffers(self._args["width"], tile, self.dtype)
+            buffers[tile] = _compiled().buffers(self._args["width"], tile, self.dtype)
         a = self._args
         return kernel(
             X,
