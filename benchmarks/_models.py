@@ -138,7 +138,7 @@ def _pruned_from(mlp, masks, X, y, **params):
     """A fitted PrunedMLPClassifier with exactly these weights and masks, built
     the way a file is loaded (``__setstate__`` of the packed form)."""
     from skprune import PrunedMLPClassifier
-    from skprune.neural_network import _pack
+    from skprune._files._codec import pack_layer
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -146,7 +146,7 @@ def _pruned_from(mlp, masks, X, y, **params):
             mlp, X[:50], y[:50], prune_ratio=0.0, finetune_iter=0, **params
         )
     state = template.__getstate__()
-    state["coefs_"] = [_pack(c, m) for c, m in zip(mlp.coefs_, masks)]
+    state["coefs_"] = [pack_layer(c, m) for c, m in zip(mlp.coefs_, masks)]
     state["intercepts_"] = [b.copy() for b in mlp.intercepts_]
     pruned = PrunedMLPClassifier.__new__(PrunedMLPClassifier)
     pruned.__setstate__(state)

@@ -23,6 +23,9 @@ Private names imported
     the in-place activation functions and derivatives of sklearn's MLPs.
 ``numpy.random.mtrand._rand``
     numpy's global generator (what ``random_state=None`` means).
+``_openmp_effective_n_threads`` (``sklearn.utils._openmp_helpers``)
+    the number of threads sklearn's own compiled predict paths use
+    (:func:`effective_n_threads`).
 
 Private hooks and attributes used (not importable; pinned by the test)
 ----------------------------------------------------------------------
@@ -45,6 +48,7 @@ SGD averaging state (:data:`SGD_AVERAGE_COEFS`, :data:`SGD_AVERAGE_INTERCEPTS`):
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.neural_network._base import ACTIVATIONS, DERIVATIVES
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -82,6 +86,7 @@ __all__ = [
     "_fit_context",
     "_get_output_config",
     "check_solver",
+    "effective_n_threads",
     "global_random_state",
     "label_binarizer",
     "mlp_fit",
@@ -95,6 +100,17 @@ __all__ = [
 def global_random_state():
     """numpy's global RandomState (what ``random_state=None`` draws from)."""
     return np.random.mtrand._rand
+
+
+def effective_n_threads():
+    """Threads for a parallel ``predict``: what sklearn's own OpenMP predict
+    paths (e.g. ``HistGradientBoosting*``) use.
+
+    All cores by default (cgroup quotas respected); ``OMP_NUM_THREADS`` and
+    ``threadpoolctl.threadpool_limits(n)`` (which limits sklearn's OpenMP
+    runtime) lower it; 1 when sklearn was built without OpenMP.
+    """
+    return _openmp_effective_n_threads()
 
 
 def mlp_fit(parent, X, y, sample_weight):

@@ -57,7 +57,7 @@ from ._pruning import (
     threshold_masks,
     validation_split,
 )
-from ._serving import DTYPES, FORMATS, ServedMLPMixin
+from ._serving import DTYPES, FORMATS, ServedMLPMixin, label_decoder
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -894,12 +894,15 @@ n_layers_, n_outputs_, out_activation_
             return super().predict_proba(X)
         if self.n_outputs_ != 1:  # the network's output is the result
             return self._serve(self._serving_input(X), net)
-        # binary: fill both columns batch by batch (sklearn stacks 1 - p and p)
+        # binary: fill both columns piece by piece (sklearn stacks 1 - p and p)
         X = self._serving_input(X)
         proba = np.empty((X.shape[0], 2), dtype=net.output_dtype(X))
-        for rows, p in self._served_chunks(X, net):
+
+        def both_columns(rows, p):
             proba[rows, 1] = p[:, 0]
             np.subtract(1, p[:, 0], out=proba[rows, 0])
+
+        self._served_map(X, net, both_columns)
         return proba
 
     def predict(self, X):
@@ -923,14 +926,21 @@ n_layers_, n_outputs_, out_activation_
         if net is None:  # while training
             return super().predict(X)
         X = self._serving_input(X)
-        binarizer, labels = compat.label_binarizer(self), None
-        for rows, y_pred in self._served_chunks(X, net):
-            if self.n_outputs_ == 1:
-                y_pred = y_pred.ravel()
-            part = binarizer.inverse_transform(y_pred)
-            if labels is None:
-                labels = np.empty((X.shape[0],) + part.shape[1:], dtype=part.dtype)
-            labels[rows] = part
+        binarizer = compat.label_binarizer(self)
+        decoder = label_decoder(binarizer)
+        if decoder is None:  # (a target type sklearn's MLPs do not produce)
+            y_pred = self._serve(X, net)
+            return binarizer.inverse_transform(
+                y_pred.ravel() if self.n_outputs_ == 1 else y_pred
+            )
+        decode, dtype, n_columns = decoder
+        shape = (X.shape[0],) if n_columns is None else (X.shape[0], n_columns)
+        labels = np.empty(shape, dtype=dtype)
+
+        def to_labels(rows, y_pred):  # in the thread that computed the rows
+            labels[rows] = decode(y_pred)
+
+        self._served_map(X, net, to_labels)
         return labels
 
 

@@ -217,14 +217,18 @@ def test_float32_network_never_returns_a_silent_label(fitted, digits):
 def test_predict_takes_labels_per_chunk(fitted, digits, monkeypatch):
     X, _ = digits
     est = copy.deepcopy(fitted).set_params(inference_batch_size=50)
-    seen = []
-    inverse = est._label_binarizer.inverse_transform
+    net = est._network()
+    seen, run = [], net._run
 
-    def spy(y_pred):
-        seen.append(y_pred.shape[0])
-        return inverse(y_pred)
+    def spy(X, rows, out):
+        seen.append(rows.stop - rows.start)
+        return run(X, rows, out)
 
-    monkeypatch.setattr(est._label_binarizer, "inverse_transform", spy)
+    def no_round_trip(y_pred):
+        raise AssertionError("labels went through LabelBinarizer.inverse_transform")
+
+    monkeypatch.setattr(net, "_run", spy)
+    monkeypatch.setattr(est._label_binarizer, "inverse_transform", no_round_trip)
     labels = est.predict(X)
     assert max(seen) == 50 and sum(seen) == X.shape[0]
     np.testing.assert_array_equal(labels, fitted.predict(X))

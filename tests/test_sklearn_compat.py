@@ -172,6 +172,18 @@ def test_imported_names_and_helpers():
     assert isinstance(compat.global_random_state(), np.random.RandomState)
 
 
+def test_effective_n_threads_follows_threadpool_limits():
+    # the thread count of a parallel predict: sklearn's, which obeys
+    # threadpoolctl's limit on its OpenMP runtime
+    from threadpoolctl import threadpool_limits
+
+    assert compat.effective_n_threads() >= 1
+    with threadpool_limits(1):
+        assert compat.effective_n_threads() == 1
+    with threadpool_limits(1, user_api="openmp"):
+        assert compat.effective_n_threads() == 1
+
+
 def _private_sklearn_imports(path):
     """(line, name) of every private scikit-learn name ``path`` imports."""
     found = []

@@ -7,7 +7,9 @@
   LLVM IR);
 - :mod:`._codes`: the numba-free constants (activation codes, tile widths);
 - :mod:`._mlp`: :class:`ServedMLPMixin`, how an estimator serves ``predict``
-  through its compressed network.
+  through its compressed network (and :func:`label_decoder`, its labels);
+- :mod:`._threads`: how many threads a ``predict`` uses (sklearn's
+  convention), the pool, and BLAS held at one thread inside the kernel.
 """
 
 from ._codes import HIDDEN_CODES, OUTPUT_CODES
@@ -21,7 +23,7 @@ from ._compressed import (
     auto_chunk_size,
     fold_and_drop,
 )
-from ._mlp import ServedMLPMixin
+from ._mlp import ServedMLPMixin, label_decoder
 
 __all__ = [
     "DTYPES",
@@ -35,4 +37,5 @@ __all__ = [
     "ServedMLPMixin",
     "auto_chunk_size",
     "fold_and_drop",
+    "label_decoder",
 ]

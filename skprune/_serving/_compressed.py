@@ -41,6 +41,7 @@ from scipy import sparse
 
 from .._sklearn_compat import ACTIVATIONS
 from ._codes import HIDDEN_CODES, NARROW, OUTPUT_CODES, TILE
+from ._threads import n_threads_for, run_pieces, single_threaded_blas
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
@@ -52,6 +53,13 @@ SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
 DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
 CHUNK_BYTES = 1 << 22
+# reading (checking, transposing) one column of X for one tile, ns: the
+# cost model's estimate of the part of a call that is not a layer
+READ_NS = 8.0
+# rows per call of an all-dense network's BLAS products when it runs on
+# several threads (and on one: BLAS results per row depend on the number of
+# rows of the product, so the pieces never depend on the thread count)
+DENSE_PIECE = 4 * TILE
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
@@ -68,18 +76,28 @@ def auto_chunk_size(layer_sizes, dtype=np.float64):
     return max(16, rows)
 
 
+def layer_ns(fmt, n_in, n_out, nnz, dtype):
+    """Cost-model nanoseconds of one layer on one 64-sample tile.
+
+    >>> round(layer_ns("sparse", 784, 300, 6920, "float32"))
+    28910
+    """
+    name = np.dtype(dtype).name
+    if fmt == "sparse":
+        weight, row = SPARSE_NS[name]
+        return weight * nnz + row * n_out
+    weight, call = DENSE_NS[name]
+    return weight * n_in * n_out + call
+
+
 def choose_format(n_in, n_out, nnz, dtype):
     """'sparse' or 'dense': the cheaper of the two under the cost model.
 
     >>> choose_format(784, 300, 6920, "float32"), choose_format(50, 50, 2500, "float32")
     ('sparse', 'dense')
     """
-    (s_weight, s_row), (d_weight, d_call) = (
-        SPARSE_NS[np.dtype(dtype).name],
-        DENSE_NS[np.dtype(dtype).name],
-    )
-    sparse_ns = s_weight * nnz + s_row * n_out
-    dense_ns = d_weight * n_in * n_out + d_call
+    sparse_ns = layer_ns("sparse", n_in, n_out, nnz, dtype)
+    dense_ns = layer_ns("dense", n_in, n_out, nnz, dtype)
     return "sparse" if sparse_ns < dense_ns else "dense"
 
 
@@ -243,10 +261,13 @@ class CompressedMLP:
         )
         self.input_index = index
         self.layers, formats = [], []
+        # cost-model estimate of one 64-row tile: X's columns, then the layers
+        self.tile_ns = READ_NS * self.n_features
         for w, s in zip(weights, structure):
             fmt = inference_format
             if fmt == "auto":
                 fmt = choose_format(w.shape[0], w.shape[1], int(s.sum()), dtype)
+            self.tile_ns += layer_ns(fmt, w.shape[0], w.shape[1], int(s.sum()), dtype)
             if fmt == "sparse":
                 wt = sparse.csr_matrix(w.T.astype(dtype))
                 wt.eliminate_zeros()
@@ -273,6 +294,7 @@ class CompressedMLP:
         # CSR tile costs about 2.3 8-row ones (measured)
         self._tail_max = 2 * NARROW
         self._all_dense = "sparse" not in formats
+        self._uses_blas = "dense" in formats
 
     def _kernel_arguments(self):
         """The network as the flat arrays that
@@ -442,23 +464,73 @@ class CompressedMLP:
             *buffers[tile],
         )
 
-    def chunks(self, X, chunk_size=None):
-        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
-        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
+    def _pieces(self, n_samples, step, n_threads):
+        """``(start, stop)`` of the kernel calls over rows ``0:n_samples``.
+
+        The chunks of ``step`` rows, each cut (on several threads) into
+        pieces of whole 64-row tiles counted from the chunk's start, so that
+        every row goes through the same tile, and the same kernel, whatever
+        the number of threads: results are bitwise identical on 1 and on n
+        threads. The last rows of a chunk stay in its last piece (the kernel
+        runs them in narrow tiles). An all-dense network's products are cut
+        at :data:`DENSE_PIECE` rows on any number of threads.
+        """
+        if self._all_dense:
+            piece = DENSE_PIECE
+        elif n_threads > 1:  # about 4 pieces per thread (uneven loads even out)
+            piece = -(-n_samples // (4 * n_threads))
+            piece = max(2 * TILE, piece + (-piece) % TILE)
+        else:
+            piece = n_samples
+        pieces = []
+        for c0 in range(0, n_samples, step):
+            c1 = min(c0 + step, n_samples)
+            a = c0
+            while c1 - a > piece:
+                pieces.append((a, a + piece))
+                a += piece
+            pieces.append((a, c1))
+        return pieces
+
+    def map(self, X, function=None, chunk_size=None, n_threads=None, out=None):
+        """Run the network over ``X`` in pieces of at most ``chunk_size`` rows
+        (default :attr:`chunk_size`), on ``n_threads`` threads.
+
+        ``function(rows, outputs)`` (if given) is called for every piece, in
+        the thread that computed it, with the piece's row slice and outputs
+        (a view of ``out`` when given, else a new array): it must write only
+        those rows of whatever it writes. ``n_threads=None``:
+        :func:`skprune._serving._threads.n_threads_for` the estimated work
+        (one thread for a small batch, else as sklearn's compiled predict
+        paths). Errors: as :meth:`forward`, that of the first failing piece.
+        """
         n_samples = X.shape[0]
         step = self.chunk_size if chunk_size is None else int(chunk_size)
         if step < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        buffer = np.empty(
-            (min(step, n_samples), self.layer_sizes[-1]), dtype=self.output_dtype(X)
-        )
-        for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
-            part = buffer[: rows.stop - start]
-            self._run(X, rows, part)
-            yield rows, part
+        if n_threads is None:
+            n_threads = n_threads_for(self.tile_ns * n_samples / TILE)
+        pieces = self._pieces(n_samples, step, n_threads)
+        n_out, dtype = self.layer_sizes[-1], self.output_dtype(X)
 
-    def forward(self, X, chunk_size=None):
+        def work(start, stop):
+            part = (
+                out[start:stop]
+                if out is not None
+                else np.empty((stop - start, n_out), dtype=dtype)
+            )
+            self._run(X, slice(start, stop), part)
+            if function is not None:
+                function(slice(start, stop), part)
+
+        _compiled()  # (imported once, before any worker thread needs it)
+        if self._uses_blas and (n_samples >= TILE or n_threads > 1):
+            with single_threaded_blas():
+                run_pieces(pieces, work, n_threads)
+        else:
+            run_pieces(pieces, work, n_threads)
+
+    def forward(self, X, chunk_size=None, n_threads=None):
         """Network outputs, shape (n_samples, n_outputs).
 
         ``X``: 2-D, ``n_features`` columns (array or SciPy sparse matrix).
@@ -466,15 +538,11 @@ class CompressedMLP:
         as does float64 X that a float32 network cannot represent (values
         beyond the float32 range, or an output that overflows float32): never
         a silent NaN. The output dtype is :meth:`output_dtype`. Extra memory:
-        a few tiles, plus one chunk of X when X must be converted first
-        (sparse, not C-ordered, or not float32/float64).
+        a few tiles per thread, plus one chunk of X per thread when X must be
+        converted first (sparse, not C-ordered, or not float32/float64).
+        ``chunk_size`` and ``n_threads``: as :meth:`map`; the outputs do not
+        depend on ``n_threads``, bit for bit.
         """
-        n_samples = X.shape[0]
-        step = self.chunk_size if chunk_size is None else int(chunk_size)
-        if step < 1:
-            raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=self.output_dtype(X))
-        for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
-            self._run(X, rows, out[rows])
+        out = np.empty((X.shape[0], self.layer_sizes[-1]), dtype=self.output_dtype(X))
+        self.map(X, None, chunk_size, n_threads, out=out)
         return out

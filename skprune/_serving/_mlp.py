@@ -19,6 +19,39 @@ from sklearn.utils.validation import validate_data
 from ._compressed import CompressedMLP, NonFiniteInputError, auto_chunk_size
 
 
+def label_decoder(binarizer):
+    """``(decode, dtype, n_columns)`` for a fitted classifier's
+    ``LabelBinarizer``: ``decode(outputs)`` gives the labels that sklearn's
+    ``MLPClassifier.predict`` gives for these network outputs
+    (``binarizer.inverse_transform``), computed directly: the class of the
+    largest output (multiclass), the outputs above the binarizer's threshold
+    (multilabel, as ``intp`` 0/1 columns), or the class of the one output
+    above or below it (binary). ``n_columns`` is None for 1-D labels.
+    None when the binarizer's target type is another one.
+
+    >>> from sklearn.preprocessing import LabelBinarizer
+    >>> decode, dtype, _ = label_decoder(LabelBinarizer().fit(["a", "b", "c"]))
+    >>> decode(np.array([[0.1, 0.7, 0.2], [0.5, 0.2, 0.3]])).tolist()
+    ['b', 'a']
+    """
+    classes = np.asarray(binarizer.classes_)
+    kind = binarizer.y_type_
+    threshold = (binarizer.pos_label + binarizer.neg_label) / 2.0
+    if kind == "multiclass":
+        return (lambda y: classes.take(y.argmax(axis=1))), classes.dtype, None
+    if kind == "multilabel-indicator":
+        return (lambda y: (y > threshold).astype(np.intp)), np.intp, classes.size
+    if kind != "binary":
+        return None
+    if classes.size == 1:
+        return (lambda y: np.repeat(classes[0], y.shape[0])), classes.dtype, None
+    return (
+        (lambda y: classes.take((y[:, 0] > threshold).astype(np.intp))),
+        classes.dtype,
+        None,
+    )
+
+
 class ServedMLPMixin:
     """The serving half of a pruned MLP estimator (see the module docstring).
 
@@ -106,18 +139,20 @@ class ServedMLPMixin:
             self, X, accept_sparse=["csr", "csc"], reset=False, ensure_all_finite=False
         )
 
-    def _served_chunks(self, X, net):
-        """``(rows, outputs)`` of the compressed network, chunk by chunk;
-        non-finite X raises sklearn's own error."""
+    def _served_map(self, X, net, function):
+        """``function(rows, outputs)`` for every piece of the compressed
+        network's outputs (:meth:`CompressedMLP.map`: in the thread that
+        computed it); non-finite X raises sklearn's own error."""
         try:
-            yield from net.chunks(X, self._batch_rows())
+            net.map(X, function, self._batch_rows())
         except NonFiniteInputError:
             self._raise_non_finite(X)
             raise
 
     def _serve(self, X, net):
         """Network outputs of the whole (checked) X, one array, written in
-        place chunk by chunk."""
+        place piece by piece (on several threads for a large X, see
+        :mod:`skprune._serving._threads`)."""
         try:
             return net.forward(X, self._batch_rows())
         except NonFiniteInputError:
