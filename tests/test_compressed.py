@@ -279,3 +279,30 @@ def test_block_transposed_and_gathered_reads(layout, n_features, dtypes):
                 Xb[r, c] = bad
                 with pytest.raises(ModelInputError, match="NaN or infinity"):
                     net.forward(Xb)
+
+
+@pytest.mark.parametrize("dtypes", [("float32", np.float32), ("float64", np.float64)])
+def test_unread_blocks_are_checked_not_transposed(dtypes):
+    # a CSR first layer that reads no column of X's second 8-column block:
+    # that block is never copied into the tile, yet NaN/inf there still raises
+    net_dtype, x_dtype = dtypes
+    rng = np.random.RandomState(0)
+    coefs, intercepts, masks = random_net(rng, [27, 40, 3], 0.3)
+    masks[0][8:16] = False
+    masks[0][[0, 17, 26]] = True
+    net = CompressedMLP(
+        coefs, intercepts, masks, "relu", "softmax", "sparse", net_dtype
+    )
+    assert net._args["transposed"]
+    assert net._args["blocks"].tolist() == [0, 16]  # (24..26: the partial block)
+    X = rng.randn(150, 27).astype(x_dtype)
+    expected = masked_forward(coefs, intercepts, masks, "relu", "softmax", X)
+    rtol = 1e-10 if net_dtype == "float64" else 1e-4
+    np.testing.assert_allclose(net.forward(X), expected, rtol=rtol)
+    for r in (0, 70, 149):
+        for c in (8, 12, 15):
+            for bad in (np.nan, np.inf):
+                Xb = X.copy()
+                Xb[r, c] = bad
+                with pytest.raises(ModelInputError, match="NaN or infinity"):
+                    net.forward(Xb)

@@ -319,8 +319,15 @@ class CompressedMLP:
         layer0 = parts[0].indices
         if csr[0]:
             layer0 = self.input_index[layer0]
+        # the 8-column blocks of X holding a column that layer 0 reads: only
+        # they are transposed into the tile (the others are only checked)
+        read = np.zeros(self.n_features, dtype=bool)
+        read[self.input_index] = True
+        n_full = self.n_features - self.n_features % 8
+        blocks = np.flatnonzero(read[:n_full].reshape(-1, 8).any(axis=1)) * 8
         return dict(
             transposed=transposed,
+            blocks=blocks.astype(np.int64),
             width=max(self.layer_sizes + ((self.n_features,) if transposed else ())),
             index=self.input_index.astype(np.int64),
             sizes=np.array(self.layer_sizes, dtype=np.int64),
@@ -448,6 +455,7 @@ class CompressedMLP:
             self.dtype == np.float32,
             a["transposed"],
             a["index"],
+            a["blocks"],
             a["sizes"],
             a["is_sparse"],
             a["indptr"],

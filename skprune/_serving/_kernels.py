@@ -6,11 +6,14 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    of 8 rows, cast to the network's dtype on the way into a small
    neuron-major buffer. Two ways, fixed per network (``transposed``):
 
-   - *every column* (the first layer is CSR, whose indices then name columns
-     of X, or it reads every column): 8 x 8 blocks of X are transposed in
-     registers (:func:`skprune._serving._tile_ir.transpose8`), which also returns
-     whether every value of the block is finite: the NaN/inf check of *all*
-     of X costs no pass of its own;
+   - *by columns of X* (the first layer is CSR, whose indices then name
+     columns of X, or it reads every column): the 8 x 8 blocks of X that hold
+     a column the first layer reads (``blocks``, their first columns, in
+     order) are transposed in registers
+     (:func:`skprune._serving._tile_ir.transpose8`), which also returns
+     whether every value of the block is finite; the other blocks are only
+     checked (never written to the tile), so the NaN/inf check still covers
+     *all* of X and costs no pass of its own;
    - otherwise the block is first checked over all its columns and the
      columns the first layer reads (``index``) are gathered from it.
 
@@ -58,7 +61,8 @@ replaces both, so users never meet a stale kernel).
 >>> X = np.array([[1.0, -2.0], [3.0, 4.0]])
 >>> # one sparse layer W.T = [[2, 0]] (output = 2 * x0 + 0.5), identity output
 >>> out = np.empty((2, 1))
->>> forward(X, 0, 2, True, False, False, np.array([0]), np.array([1, 1]),
+>>> forward(X, 0, 2, True, False, False, np.array([0]), np.zeros(0, np.int64),
+...         np.array([1, 1]),
 ...         np.array([True]), np.array([0, 1]), np.array([0], np.int32),
 ...         np.array([2.0]), np.zeros(0), np.array([0]), np.array([0.5]),
 ...         np.array([0]), np.array([0]), ACT_RELU, OUT_IDENTITY, out,
@@ -125,6 +129,7 @@ def _forward(
     check_range,
     transposed,
     index,
+    blocks,
     sizes,
     is_sparse,
     indptr,
@@ -144,6 +149,7 @@ def _forward(
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
     n_read = index.shape[0]
+    n_blocks = blocks.shape[0]
     dt = bias.dtype
     inf_x = X.dtype.type(np.inf)
     inf = dt.type(np.inf)
@@ -153,9 +159,15 @@ def _forward(
         for t0 in range(0, n_rows, BLOCK):
             if transposed and t0 + BLOCK <= n_rows:
                 # every column, 8 x 8 blocks; the check comes with the read
-                ok = True
+                ok, p = True, 0
                 for c0 in range(0, n_features - BLOCK + 1, BLOCK):
-                    ok &= transpose8(X, r0 + t0, c0, buf_a, t0)
+                    if p < n_blocks and blocks[p] == c0:  # a block layer 0 reads
+                        ok &= transpose8(X, r0 + t0, c0, buf_a, t0)
+                        p += 1
+                    elif check:  # nothing read there: only checked
+                        for u in range(BLOCK):
+                            for v in range(BLOCK):
+                                ok &= abs(X[r0 + t0 + u, c0 + v]) < inf_x
                 for c in range(n_features - n_features % BLOCK, n_features):
                     for u in range(BLOCK):
                         x = X[r0 + t0 + u, c]
