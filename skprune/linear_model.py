@@ -33,8 +33,9 @@ from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
 
-from . import _doc_link
+from . import _docstring
 from . import _sklearn_compat as compat
+from ._docstring import Substitution
 from ._files import compact_state, expand_state
 from ._pruning import (
     LINEAR_CRITERIA,
@@ -510,6 +511,10 @@ class _SparseSGDMixin:
         return out.ravel() if out.shape[1] == 1 else out
 
 
+@Substitution(
+    CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
+    CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+)
 class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
 
@@ -681,8 +686,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
     (1, 50)
     """
 
-    _doc_link_module = _doc_link.MODULE
-    _doc_link_template = _doc_link.TEMPLATE
+    _doc_link_module = _docstring.MODULE
+    _doc_link_template = _docstring.TEMPLATE
 
     _parameter_constraints = {
         **SGDRegressor._parameter_constraints,
@@ -843,11 +848,10 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         return self._decision_function(X)
 
 
-SparseSGDRegressor.__doc__ = SparseSGDRegressor.__doc__.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))
-
-
+@Substitution(
+    CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
+    CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+)
 class SparseSGDClassifier(_SparseSGDMixin, SGDClassifier):
     """Linear classification by SGD that prunes its features inside ``fit``.
 
@@ -1256,8 +1260,3 @@ warm_start, average
             score of ``classes_[1]``).
         """
         return self._decision_function(X)
-
-
-SparseSGDClassifier.__doc__ = SparseSGDClassifier.__doc__.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))

@@ -34,8 +34,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _doc_link
+from . import _docstring
 from . import _sklearn_compat as compat
+from ._docstring import Substitution, substitute
 from ._files import compact_state, expand_state, pack_network, unpack_network
 from ._pruning import (
     GRANULARITIES,
@@ -102,7 +103,7 @@ _PRUNING_PARAMS_DOC = """
 
     prune_criterion : 'auto' or {CRITERIA_NAMES}, default='auto'
         Importance score; the lowest scores are pruned first. 'auto' is
-        'entropy' for ``prune_granularity='weight'`` and 'magnitude' for
+        {AUTO_WEIGHT} for ``prune_granularity='weight'`` and {AUTO_NEURON} for
         'neuron' (chosen on validation splits of a panel of datasets,
         :mod:`skprune._pruning._recipe`). Formulas in
         :mod:`skprune._pruning.criteria._mlp`:
@@ -127,7 +128,7 @@ _PRUNING_PARAMS_DOC = """
 
     n_prune_steps : int, default=10
         Number of planned prune -> re-train steps ('linear' and 'cubic');
-        with ``finetune_iter='auto'`` up to 3 more are inserted when a step
+        with ``finetune_iter='auto'`` up to {MAX_HALVINGS} more are inserted when a step
         does not recover.
 
     finetune_iter : 'auto' or int, default='auto'
@@ -136,13 +137,13 @@ _PRUNING_PARAMS_DOC = """
         optimizer at ``learning_rate_init``. With ``D`` the ``n_iter_`` of the
         dense training:
 
-        - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
+        - 'auto': ``{STEP_BUDGET}`` after each step but the last; after the
           last step, re-training with sklearn's stopping rule (``tol``,
           ``n_iter_no_change``) for at most what the steps left of
-          ``ceil(2.5 D)`` epochs for all re-trainings, at least ``D``, and
+          ``{TOTAL_BUDGET}`` epochs for all re-trainings, at least ``D``, and
           never more than ``max_iter``. When a step's
-          re-training ends with a training loss above ``0.05 + 1.25 x`` the
-          loss before that prune, the next cut is halved (at most 3 times).
+          re-training ends with a training loss above ``{RECOVERY}`` the
+          loss before that prune, the next cut is halved (at most {MAX_HALVINGS} times).
           Rules and the measurements behind them: :mod:`skprune._pruning._recipe`.
         - int: that many after each step but the last; after the last step
           up to ``max_iter`` with sklearn's stopping rule. ``0`` prunes
@@ -211,14 +212,17 @@ _PRUNING_PARAMS_DOC = """
         included) takes at most 4 MiB in float64, in whole 64-row tiles of
         the compiled pass. Takes effect immediately, without refitting.
 """
-_PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe(MLP_CRITERIA))
+_PRUNING_PARAMS_DOC = substitute(
+    _PRUNING_PARAMS_DOC,
+    CRITERIA_NAMES="{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}",
+    CRITERIA_DOC=describe(MLP_CRITERIA),
+    **{k: v for k, v in RECIPE.text().items() if k != "TOTAL_FACTOR"},
+)
 
 _TRAINING_ATTRIBUTES_DOC = """
     loss_, loss_curve_, validation_scores_, best_loss_, \
 best_validation_score_, n_iter_, t_
-        As in :class:`sklearn.neural_network.{parent}`, for the last training
+        As in :class:`sklearn.neural_network.{PARENT}`, for the last training
         run of ``fit``, the one that produced ``coefs_``: the final masked
         re-training (the dense training if no pruning step runs or
         ``finetune_iter=0``; with ``max_score_drop``, the re-training of the
@@ -231,7 +235,8 @@ best_validation_score_, n_iter_, t_
         ``sparsity_threshold`` all of them are exactly sklearn's.
 """
 
-_ATTRIBUTES_DOC = """
+_ATTRIBUTES_DOC = substitute(
+    """
     masks_ : list of ndarray of bool
         Keep-masks shaped like ``coefs_``; ``coefs_[i][~masks_[i]]`` is exactly 0.
 
@@ -262,7 +267,7 @@ _ATTRIBUTES_DOC = """
         training for step 0 (with ``from_estimator``: the source model's
         ``n_iter_``), None for a step without re-training) and ``recovered``
         (whether the re-training brought the training loss back to
-        ``0.05 + 1.25 x`` its level before the prune; None for step 0 and
+        ``{RECOVERY}`` its level before the prune; None for step 0 and
         without re-training).
 
     compressed_ : CompressedMLP
@@ -272,14 +277,16 @@ _ATTRIBUTES_DOC = """
         ``copy.deepcopy``) hold the pruned weights in a compact sparse form (no
         optimizer state, no dense copies); the compressed network is rebuilt on
         load, and ``partial_fit`` on a loaded model starts a fresh optimizer.
-"""
+""",
+    RECOVERY=RECIPE.text()["RECOVERY"],
+)
 
 
 class _PruningMixin(ServedMLPMixin):
     """Pruning logic shared by the classifier and the regressor."""
 
-    _doc_link_module = _doc_link.MODULE
-    _doc_link_template = _doc_link.TEMPLATE
+    _doc_link_module = _docstring.MODULE
+    _doc_link_template = _docstring.TEMPLATE
 
     # the family's criteria registry (constraints, docs, display baseline)
     _pruning_criteria = MLP_CRITERIA
@@ -687,9 +694,13 @@ class _PruningMixin(ServedMLPMixin):
         return self
 
 
+@Substitution(
+    PRUNING_PARAMS=_PRUNING_PARAMS_DOC,
+    TRAINING_ATTRIBUTES=substitute(_TRAINING_ATTRIBUTES_DOC, PARENT="MLPClassifier"),
+    ATTRIBUTES=_ATTRIBUTES_DOC,
+)
 class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
-    __doc__ = (
-        """Multi-layer perceptron classifier that prunes itself during ``fit``.
+    """Multi-layer perceptron classifier that prunes itself during ``fit``.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
     the network is trained as usual, then ``prune_ratio`` of its connection
@@ -714,18 +725,13 @@ beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
-"""
-        + _PRUNING_PARAMS_DOC
-        + """
+{PRUNING_PARAMS}
     Attributes
     ----------
     classes_, coefs_, intercepts_, n_features_in_, feature_names_in_, \
 n_layers_, n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPClassifier`.
-"""
-        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPClassifier")
-        + _ATTRIBUTES_DOC
-        + """
+{TRAINING_ATTRIBUTES}{ATTRIBUTES}
     See Also
     --------
     PrunedMLPRegressor : The same for regression.
@@ -745,7 +751,6 @@ n_layers_, n_outputs_, out_activation_
     >>> clf.score(X_test, y_test) > 0.9
     True
     """
-    )
 
     _parameter_constraints = {
         **MLPClassifier._parameter_constraints,
@@ -930,9 +935,13 @@ n_layers_, n_outputs_, out_activation_
         return labels
 
 
+@Substitution(
+    PRUNING_PARAMS=_PRUNING_PARAMS_DOC,
+    TRAINING_ATTRIBUTES=substitute(_TRAINING_ATTRIBUTES_DOC, PARENT="MLPRegressor"),
+    ATTRIBUTES=_ATTRIBUTES_DOC,
+)
 class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
-    __doc__ = (
-        """Multi-layer perceptron regressor that prunes itself during ``fit``.
+    """Multi-layer perceptron regressor that prunes itself during ``fit``.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
     the network is trained as usual, then ``prune_ratio`` of its connection
@@ -953,18 +962,13 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
-"""
-        + _PRUNING_PARAMS_DOC
-        + """
+{PRUNING_PARAMS}
     Attributes
     ----------
     coefs_, intercepts_, n_features_in_, feature_names_in_, n_layers_, \
 n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPRegressor`.
-"""
-        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPRegressor")
-        + _ATTRIBUTES_DOC
-        + """
+{TRAINING_ATTRIBUTES}{ATTRIBUTES}
     See Also
     --------
     PrunedMLPClassifier : The same for classification.
@@ -983,7 +987,6 @@ n_outputs_, out_activation_
     >>> reg.score(X, y / 100) > 0.99
     True
     """
-    )
 
     _parameter_constraints = {
         **MLPRegressor._parameter_constraints,
