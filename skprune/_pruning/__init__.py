@@ -35,7 +35,14 @@ from ._mlp_adapter import MLPAdapter, overridden
 from ._recipe import RECIPE, Recipe, StepPlan
 from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
-from ._sgd_adapter import FittedSupport, SGDAdapter, columns
+from ._sgd_adapter import (
+    FittedSupport,
+    SGDAdapter,
+    columns,
+    load_support_state,
+    prune_support,
+    set_average_state,
+)
 from .criteria import (
     BASELINE,
     FEATURE_CRITERIA,
@@ -83,9 +90,12 @@ __all__ = [
     "linear_scores",
     "loss_value",
     "make_record",
+    "load_support_state",
     "overridden",
+    "prune_support",
     "run_schedule",
     "search_support",
+    "set_average_state",
     "sklearn_verbose",
     "sparsity_schedule",
     "threshold_masks",
