@@ -8,12 +8,15 @@
   to keep-masks; :mod:`._rollback`: a failed fit leaves no trace;
 - :mod:`.criteria`: the criteria registries of every family, formulas
   documented once;
-- the adapters, one per estimator family: :mod:`._mlp_adapter`
-  (:class:`MLPAdapter`) and :mod:`._sgd_adapter` (:class:`SGDAdapter`).
+- the adapter contract (:mod:`._adapter`: :class:`ScheduleAdapter`,
+  :class:`SupportSearchAdapter`, abstract base classes) and one adapter per
+  estimator family: :mod:`._mlp_adapter` (:class:`MLPAdapter`) and
+  :mod:`._sgd_adapter` (:class:`SGDAdapter`).
 
 The public estimator modules import from here; nothing here imports them.
 """
 
+from ._adapter import ScheduleAdapter, SupportSearchAdapter
 from ._driver import (
     COMMON_KEYS,
     AcceptAll,
@@ -79,8 +82,10 @@ __all__ = [
     "ProgressLog",
     "Recipe",
     "SGDAdapter",
+    "ScheduleAdapter",
     "Split",
     "StepPlan",
+    "SupportSearchAdapter",
     "baseline",
     "columns",
     "constraint",

@@ -18,6 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
+from ._adapter import ScheduleAdapter
 from ._driver import Evaluation, make_record, sklearn_verbose
 from ._masks import (
     neuron_alive,
@@ -42,7 +43,7 @@ def overridden(estimator, **attributes):
             setattr(estimator, name, value)
 
 
-class MLPAdapter:
+class MLPAdapter(ScheduleAdapter):
     """What :func:`skprune._pruning.run_schedule` asks of a network.
 
     Holds the training data of one ``fit`` (the training part of the split

@@ -20,6 +20,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
+from ._adapter import ScheduleAdapter, SupportSearchAdapter
 from ._driver import (
     FitRandomState,
     ProgressLog,
@@ -59,7 +60,7 @@ class FittedSupport:
         return self.sgd.intercept_
 
 
-class SGDAdapter:
+class SGDAdapter(ScheduleAdapter, SupportSearchAdapter):
     """What the pruning driver asks of an SGD model on a support.
 
     For :func:`skprune._pruning.search_support` (``prune_ratio='auto'``):
