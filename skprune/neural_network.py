@@ -19,7 +19,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -29,7 +28,6 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import (
     check_is_fitted,
-    check_random_state,
     column_or_1d,
     validate_data,
 )
@@ -46,17 +44,10 @@ from ._pruning import (
     SCOPES,
     AcceptAll,
     MaxScoreDrop,
-    MLPAdapter,
-    ProgressLog,
     constraint,
     describe,
     fit_or_rollback,
-    overridden,
-    run_schedule,
-    sklearn_verbose,
-    sparsity_schedule,
-    threshold_masks,
-    validation_split,
+    prune_network,
 )
 from ._serving import DTYPES, FORMATS, ServedMLPMixin
 from ._sklearn_compat import (
@@ -407,7 +398,7 @@ class _PruningMixin(ServedMLPMixin):
             differs from the fitted network's; besides the input checks of
             :meth:`fit`.
         """
-        parent = MLPClassifier if issubclass(cls, MLPClassifier) else MLPRegressor
+        parent = cls._sklearn_parent
         if not isinstance(estimator, parent):
             raise TypeError(
                 f"{cls.__name__}.from_estimator needs a fitted {parent.__name__}, "
@@ -495,47 +486,47 @@ class _PruningMixin(ServedMLPMixin):
                 f"{fitted}: {how} continues from the fitted weights, so it cannot "
                 f"change the architecture; {fix}."
             )
-        if not is_classifier(self):
-            n_outputs = 1 if y.ndim == 1 else y.shape[1]
-            if n_outputs != self.n_outputs_:
-                raise ValueError(
-                    f"y has {n_outputs} output(s) but the fitted network has "
-                    f"{self.n_outputs_}: {how} continues from the fitted weights, "
-                    "so y needs as many target columns as the network was "
-                    "trained on."
-                )
-            return
-        if not from_estimator:  # sklearn's warm-start check of the classes
-            return
-        source = np.asarray(self.classes_).tolist()
-        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
-        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+        self._check_continued_targets(y, how, from_estimator)
+
+    # -- what a task overrides (defaults: a regressor's) -------------------------
+
+    # the sklearn MLP this estimator extends (from_estimator accepts its fits)
+    _sklearn_parent = MLPRegressor
+    # validate_data's y_numeric: a regressor needs numbers
+    _y_numeric = True
+
+    def _check_continued_targets(self, y, how, from_estimator):
+        """Targets of a warm start or ``from_estimator`` (``how``) that the
+        fitted network cannot continue on: here, another number of outputs."""
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
             raise ValueError(
-                "y is "
-                + ("not " if multilabel else "")
-                + "a multilabel indicator matrix but the source network was "
-                + ("" if multilabel else "not ")
-                + "trained on one: from_estimator needs targets of the kind "
-                "the network outputs."
+                f"y has {n_outputs} output(s) but the fitted network has "
+                f"{self.n_outputs_}: {how} continues from the fitted weights, "
+                "so y needs as many target columns as the network was "
+                "trained on."
             )
-        known = set(source)
-        labels = unique_labels(y).tolist()
-        unseen = [c for c in labels if c not in known]
-        if unseen:
+
+    def _checked_targets(self, y):
+        """``y`` as the training loss needs it: numeric (sklearn would fail
+        inside the loss)."""
+        if y.dtype.kind in "biuf":
+            return y
+        try:
+            return y.astype(np.float64)
+        except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"y holds labels the source network was never trained on: "
-                f"{unseen} (its classes_ are {source}). from_estimator "
-                "prunes that network and cannot add output units; fit a new "
-                f"{type(self).__name__} to learn these labels."
-            )
-        missing = [c for c in source if c not in set(labels)]
-        if missing:
-            raise ValueError(
-                f"y has no sample of the source network's classes {missing} "
-                f"(its classes_ are {source}): from_estimator re-trains and "
-                "scores the network on y, which needs samples of every class it "
-                "outputs."
-            )
+                f"{type(self).__name__} needs numeric targets; y of dtype "
+                f"{y.dtype} cannot be converted to float: {exc}"
+            ) from exc
+
+    def _stratify(self, y):
+        """Labels the validation split keeps the proportions of (or None)."""
+        return None
+
+    def _network_targets(self, y):
+        """``y`` as the network's outputs (what the criteria compare with)."""
+        return y
 
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
@@ -548,22 +539,13 @@ class _PruningMixin(ServedMLPMixin):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            y_numeric=not is_classifier(self),
+            y_numeric=self._y_numeric,
             dtype=(np.float64, np.float32),
             reset=not refit,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
-        if is_classifier(self):
-            check_classification_targets(y)
-        elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
-            try:
-                y = y.astype(np.float64)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    f"{type(self).__name__} needs numeric targets; y of dtype "
-                    f"{y.dtype} cannot be converted to float: {exc}"
-                ) from exc
+        y = self._checked_targets(y)
         if refit:
             self._check_continuation(y, from_estimator=not train_dense)
         if sample_weight is not None:
@@ -572,70 +554,18 @@ class _PruningMixin(ServedMLPMixin):
         # arrays passed below: keep them aside and put them back at the end.
         feature_names = self.__dict__.pop("feature_names_in_", None)
 
-        rule = self._acceptance_rule()
-        split = None
-        if rule.needs_validation:
-            split = validation_split(
-                X,
-                y,
-                sample_weight,
-                fraction=self.validation_fraction,
-                random_state=check_random_state(self.random_state),
-                stratify=y if is_classifier(self) and y.ndim == 1 else None,
-                needed_by="max_score_drop",
-            )
-            X, y, sample_weight = split.X_train, split.y_train, split.sw_train
-
-        pruning = self.prune_ratio > 0 or self.sparsity_threshold is not None
-        targets = (
-            sparsity_schedule(self.prune_ratio, self.n_prune_steps, self.prune_schedule)
-            if pruning
-            else []
+        self.pruning_history_, problem = prune_network(
+            self, X, y, sample_weight, train_dense=train_dense, refit=refit
         )
-        # the step-size rule adapts the targets with finetune_iter='auto'
-        plan = self._recipe.plan(targets, auto=self.finetune_iter == "auto")
-        log = ProgressLog(self, len(targets))
-        if train_dense:
-            if not refit:
-                self.masks_ = None
-            else:
-                # a loaded model: sklearn's warm start expects its best copy
-                compat.ensure_best_copy(self)
-            with overridden(self, verbose=sklearn_verbose(self.verbose)):
-                self._sklearn_fit(X, y, sample_weight)
-        if getattr(self, "masks_", None) is None:
-            self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
-        self._set_masks(self.masks_)
-        if self.sparsity_threshold is not None:
-            self._set_masks(
-                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
-            )
-
-        adapter = MLPAdapter(self, X, y, sample_weight, split, self._recipe)
-        self.pruning_history_ = run_schedule(adapter, plan, rule, log)
-        self._warn_convergence(adapter, self.pruning_history_, plan.unrecovered)
-        if pruning and self.sparsity_threshold is not None:
-            self._set_masks(
-                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
-            )
+        if problem is not None:
+            warnings.warn(problem, PruningConvergenceWarning, stacklevel=3)
         self._finish()
         if feature_names is not None:
             self.feature_names_in_ = feature_names
         return self
 
-    def _warn_convergence(self, adapter, history, unrecovered):
-        """One PruningConvergenceWarning if re-training fell short (what the
-        adapter says, :meth:`skprune._pruning.MLPAdapter.convergence_message`)."""
-        message = adapter.convergence_message(history, unrecovered)
-        if message is not None:
-            warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
-
     def _encode_targets(self, y):
-        if is_classifier(self):
-            Y = compat.label_binarizer(self).transform(y)
-        else:
-            Y = y
-        Y = np.asarray(Y, dtype=self.coefs_[0].dtype)
+        Y = np.asarray(self._network_targets(y), dtype=self.coefs_[0].dtype)
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def _sklearn_fit(self, X, y, sample_weight):
@@ -837,6 +767,56 @@ n_layers_, n_outputs_, out_activation_
         self.inference_format = inference_format
         self.inference_dtype = inference_dtype
         self.inference_batch_size = inference_batch_size
+
+    # -- what only a classifier knows ---------------------------------------------
+
+    _sklearn_parent = MLPClassifier
+    _y_numeric = False
+
+    def _check_continued_targets(self, y, how, from_estimator):
+        """From ``from_estimator``: labels of exactly the source's classes, of
+        the kind it outputs (a warm start keeps sklearn's own check)."""
+        if not from_estimator:  # sklearn's warm-start check of the classes
+            return
+        source = np.asarray(self.classes_).tolist()
+        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
+        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+            raise ValueError(
+                "y is "
+                + ("not " if multilabel else "")
+                + "a multilabel indicator matrix but the source network was "
+                + ("" if multilabel else "not ")
+                + "trained on one: from_estimator needs targets of the kind "
+                "the network outputs."
+            )
+        known = set(source)
+        labels = unique_labels(y).tolist()
+        unseen = [c for c in labels if c not in known]
+        if unseen:
+            raise ValueError(
+                f"y holds labels the source network was never trained on: "
+                f"{unseen} (its classes_ are {source}). from_estimator "
+                "prunes that network and cannot add output units; fit a new "
+                f"{type(self).__name__} to learn these labels."
+            )
+        missing = [c for c in source if c not in set(labels)]
+        if missing:
+            raise ValueError(
+                f"y has no sample of the source network's classes {missing} "
+                f"(its classes_ are {source}): from_estimator re-trains and "
+                "scores the network on y, which needs samples of every class it "
+                "outputs."
+            )
+
+    def _checked_targets(self, y):
+        check_classification_targets(y)
+        return y
+
+    def _stratify(self, y):
+        return y if y.ndim == 1 else None
+
+    def _network_targets(self, y):
+        return compat.label_binarizer(self).transform(y)
 
     @available_if(compat.check_solver)
     @_fit_context(prefer_skip_nested_validation=True)

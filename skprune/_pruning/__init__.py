@@ -34,7 +34,7 @@ from ._driver import (
     validation_split,
 )
 from ._masks import SCOPES, threshold_masks
-from ._mlp_adapter import MLPAdapter, overridden
+from ._mlp_adapter import MLPAdapter, overridden, prune_network
 from ._recipe import RECIPE, Recipe, StepPlan
 from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
@@ -97,6 +97,7 @@ __all__ = [
     "make_record",
     "load_support_state",
     "overridden",
+    "prune_network",
     "prune_support",
     "run_schedule",
     "search_support",
