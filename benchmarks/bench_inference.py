@@ -206,24 +206,36 @@ def _interleaved(candidates, X, min_seconds=0.01, rounds=7):
     return times
 
 
-def _interleaved_wall(candidates, X, rounds=7, min_seconds=0.05):
-    """As :func:`_interleaved`, wall clock (threads run on other cores)."""
-    for f in candidates.values():
-        f(X)
-    t = time.perf_counter()
-    next(iter(candidates.values()))(X)
-    once = max(time.perf_counter() - t, 1e-6)
-    inner = int(np.clip(min_seconds / once, 1, 200))
-    times = {name: [] for name in candidates}
-    names = list(candidates)
-    for k in range(rounds):
-        for name in names[k % len(names) :] + names[: k % len(names)]:
-            f = candidates[name]
-            t = time.perf_counter()
-            for _ in range(inner):
+def _interleaved_threads(candidates, X, rounds=7, min_seconds=0.05):
+    """Wall-clock seconds per call of ``candidates[n][name]`` under
+    ``threadpool_limits(n)``, interleaved: every round times every thread
+    count (their order alternating) and, inside it, every candidate (order
+    rotating). The limit is set once per block of calls (creating one costs
+    more than a small batch's predict), from one controller."""
+    from threadpoolctl import ThreadpoolController
+
+    controller = ThreadpoolController()
+    for n, group in candidates.items():
+        with controller.limit(limits=n):
+            for f in group.values():
                 f(X)
-            times[name].append((time.perf_counter() - t) / inner)
-    return times
+    first = next(iter(candidates[1].values()))
+    t = time.perf_counter()
+    first(X)
+    inner = int(np.clip(min_seconds / max(time.perf_counter() - t, 1e-6), 1, 200))
+    times = {(n, name): [] for n, group in candidates.items() for name in group}
+    counts = list(candidates)
+    for k in range(rounds):
+        for n in counts[k % len(counts) :] + counts[: k % len(counts)]:
+            names = list(candidates[n])
+            with controller.limit(limits=n):
+                for name in names[k % len(names) :] + names[: k % len(names)]:
+                    f = candidates[n][name]
+                    t = time.perf_counter()
+                    for _ in range(inner):
+                        f(X)
+                    times[n, name].append((time.perf_counter() - t) / inner)
+    return {f"{name} {n}": v for (n, name), v in times.items()}
 
 
 def threads_table(X_train, y_train, X_test, rounds=7):
@@ -243,19 +255,13 @@ def threads_table(X_train, y_train, X_test, rounds=7):
             X = np.ascontiguousarray(X_all[:batch], dtype=np.float32)
             candidates = {}
             for n in (1, 2):
-
-                def limited(f, n=n):
-                    def call(X):
-                        with threadpool_limits(n):
-                            return f(X)
-
-                    return call
-
-                candidates[f"sklearn {n}"] = limited(ref.predict_proba)
-                candidates[f"skprune {n}"] = limited(pruned.predict_proba)
+                candidates[n] = {
+                    "sklearn": ref.predict_proba,
+                    "skprune": pruned.predict_proba,
+                }
                 if sessions[n] is not None:
-                    candidates[f"onnxruntime {n}"] = sessions[n]
-            times = _interleaved_wall(candidates, X, rounds=rounds)
+                    candidates[n]["onnxruntime"] = sessions[n]
+            times = _interleaved_threads(candidates, X, rounds=rounds)
             med = {k: float(np.median(v)) * 1e3 for k, v in times.items()}
             spread = {
                 k: [float(min(v)) * 1e3, float(max(v)) * 1e3] for k, v in times.items()

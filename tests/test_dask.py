@@ -146,3 +146,40 @@ def test_randomized_search_on_dask_equals_local(client):
     np.testing.assert_allclose(
         remote.best_estimator_.predict(X), local.best_estimator_.predict(X), rtol=1e-9
     )
+
+
+def test_batch_scoring_over_a_dask_array(client):
+    # the scale-out guide's recipe: the fitted model scattered to every worker
+    # once, then predict/predict_proba per block of a dask.array
+    da = pytest.importorskip("dask.array")
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    with threadpool_limits(1):
+        est = PrunedMLPClassifier(**SMALL).fit(X[:600], y[:600])
+    [model] = client.scatter([est], broadcast=True)
+    assert len(client.who_has([model])[model.key]) == 2  # on both workers
+    Xd = da.from_array(X, chunks=(400, X.shape[1]))
+    proba = Xd.map_blocks(
+        lambda block, m: m.predict_proba(block),
+        model,
+        dtype=np.float64,
+        chunks=(Xd.chunks[0], (len(est.classes_),)),
+    )
+    labels = Xd.map_blocks(
+        lambda block, m: m.predict(block), model, dtype=y.dtype, drop_axis=1
+    )
+    pids = Xd.map_blocks(
+        lambda block, m: np.full(block.shape[0], os.getpid()),
+        model,
+        dtype=np.int64,
+        drop_axis=1,
+    )
+    got_proba, got_labels, got_pids = da.compute(proba, labels, pids)
+    assert set(got_pids) <= set(client.run(os.getpid).values())
+    # each block on its own: the same numbers as the local call on that block
+    with threadpool_limits(1):
+        want = np.vstack(
+            [est.predict_proba(X[a : a + 400]) for a in range(0, 1797, 400)]
+        )
+        np.testing.assert_array_equal(got_proba, want)
+        np.testing.assert_array_equal(got_labels, est.predict(X))
