@@ -92,7 +92,7 @@ from ._codes import (  # noqa: F401  (the activation codes, re-exported)
     OUTPUT_CODES,
     TILE,
 )
-from ._tile_ir import transpose8
+from ._tile_ir import finite8, transpose8
 
 csr_row = _tile_ir.csr_row(TILE)  # (replaced per tile width: _specialised)
 BLOCK = _tile_ir.BLOCK  # rows read together (8: a fixed inner loop, and transpose8)
@@ -165,9 +165,7 @@ def _forward(
                         ok &= transpose8(X, r0 + t0, c0, buf_a, t0)
                         p += 1
                     elif check:  # nothing read there: only checked
-                        for u in range(BLOCK):
-                            for v in range(BLOCK):
-                                ok &= abs(X[r0 + t0 + u, c0 + v]) < inf_x
+                        ok &= finite8(X, r0 + t0, c0, buf_a, t0)
                 for c in range(n_features - n_features % BLOCK, n_features):
                     for u in range(BLOCK):
                         x = X[r0 + t0 + u, c]

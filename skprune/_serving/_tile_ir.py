@@ -208,72 +208,93 @@ def transpose8(typingctx, X, r, c, buf, t):
     sig = types.boolean(X, r, c, buf, t)
 
     def codegen(context, builder, signature, args):
-        X_t, r_t, c_t, buf_t, t_t = signature.args
-        X_v, r_v, c_v, buf_v, t_v = args
-        i8p, i32, i64 = ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(64)
-        src = ir.VectorType(context.get_value_type(X_t.dtype), BLOCK)
-        dst = ir.VectorType(context.get_value_type(buf_t.dtype), BLOCK)
-        src_size, dst_size = X_t.dtype.bitwidth // 8, buf_t.dtype.bitwidth // 8
-        X_a = context.make_array(X_t)(context, builder, X_v)
-        buf_a = context.make_array(buf_t)(context, builder, buf_v)
-        r_v, c_v, t_v = (
-            context.cast(builder, v, ty, types.int64)
-            for v, ty in ((r_v, r_t), (c_v, c_t), (t_v, t_t))
-        )
-        X_stride = builder.extract_value(X_a.strides, 0)
-        buf_stride = builder.extract_value(buf_a.strides, 0)
-        X_base = builder.gep(
-            builder.bitcast(X_a.data, i8p),
-            [builder.add(builder.mul(r_v, X_stride), builder.mul(c_v, i64(src_size)))],
-        )
-        buf_base = builder.gep(
-            builder.bitcast(buf_a.data, i8p),
-            [
-                builder.add(
-                    builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size))
-                )
-            ],
-        )
-        fabs = cgutils.get_or_insert_function(
-            builder.module,
-            ir.FunctionType(src, [src]),
-            f"llvm.fabs.v{BLOCK}f{X_t.dtype.bitwidth}",
-        )
-        inf = ir.Constant(src, [float("inf")] * BLOCK)
-        rows, finite = [], ir.Constant(ir.VectorType(ir.IntType(1), BLOCK), [1] * BLOCK)
-        for u in range(BLOCK):
-            p = builder.gep(X_base, [builder.mul(i64(u), X_stride)])
-            x = builder.load(builder.bitcast(p, src.as_pointer()), align=src_size)
-            # |x| < inf: false exactly for NaN and +-inf
-            finite = builder.and_(
-                finite, builder.fcmp_ordered("<", builder.call(fabs, [x]), inf)
-            )
-            if dst_size < src_size:
-                x = builder.fptrunc(x, dst)
-            elif dst_size > src_size:
-                x = builder.fpext(x, dst)
-            rows.append(x)
-        b = 1  # swap b x b blocks between rows i and i + b: transposed after 3 rounds
-        while b < BLOCK:
-            low = [k if (k // b) % 2 == 0 else BLOCK + k - b for k in range(BLOCK)]
-            high = [k + b if (k // b) % 2 == 0 else BLOCK + k for k in range(BLOCK)]
-            new = list(rows)
-            for g in range(0, BLOCK, 2 * b):
-                for i in range(g, g + b):
-                    pair = rows[i], rows[i + b]
-                    new[i] = builder.shuffle_vector(
-                        *pair, ir.Constant(ir.VectorType(i32, BLOCK), low)
-                    )
-                    new[i + b] = builder.shuffle_vector(
-                        *pair, ir.Constant(ir.VectorType(i32, BLOCK), high)
-                    )
-            rows, b = new, 2 * b
-        for v in range(BLOCK):
-            p = builder.gep(buf_base, [builder.mul(i64(v), buf_stride)])
-            builder.store(rows[v], builder.bitcast(p, dst.as_pointer()), align=dst_size)
-        total = builder.extract_element(finite, i32(0))
-        for k in range(1, BLOCK):
-            total = builder.and_(total, builder.extract_element(finite, i32(k)))
-        return total
+        return _block(context, builder, signature, args, store=True)
 
     return sig, codegen
+
+
+@intrinsic
+def finite8(typingctx, X, r, c, buf, t):
+    """Whether the 8 x 8 block of X at ``(r, c)`` is all finite: the loads and
+    the check of :func:`transpose8`, nothing stored (``buf`` and ``t`` only
+    give it the same signature)."""
+    if not (
+        isinstance(X, types.Array)
+        and X.dtype in (types.float32, types.float64)
+        and isinstance(buf, types.Array)
+        and buf.dtype in (types.float32, types.float64)
+    ):
+        return None
+    sig = types.boolean(X, r, c, buf, t)
+
+    def codegen(context, builder, signature, args):
+        return _block(context, builder, signature, args, store=False)
+
+    return sig, codegen
+
+
+def _block(context, builder, signature, args, store):
+    """:func:`transpose8` (``store``) or :func:`finite8`."""
+    X_t, r_t, c_t, buf_t, t_t = signature.args
+    X_v, r_v, c_v, buf_v, t_v = args
+    i8p, i32, i64 = ir.IntType(8).as_pointer(), ir.IntType(32), ir.IntType(64)
+    src = ir.VectorType(context.get_value_type(X_t.dtype), BLOCK)
+    dst = ir.VectorType(context.get_value_type(buf_t.dtype), BLOCK)
+    src_size, dst_size = X_t.dtype.bitwidth // 8, buf_t.dtype.bitwidth // 8
+    X_a = context.make_array(X_t)(context, builder, X_v)
+    buf_a = context.make_array(buf_t)(context, builder, buf_v)
+    r_v, c_v, t_v = (
+        context.cast(builder, v, ty, types.int64)
+        for v, ty in ((r_v, r_t), (c_v, c_t), (t_v, t_t))
+    )
+    X_stride = builder.extract_value(X_a.strides, 0)
+    buf_stride = builder.extract_value(buf_a.strides, 0)
+    X_base = builder.gep(
+        builder.bitcast(X_a.data, i8p),
+        [builder.add(builder.mul(r_v, X_stride), builder.mul(c_v, i64(src_size)))],
+    )
+    buf_base = builder.gep(
+        builder.bitcast(buf_a.data, i8p),
+        [builder.add(builder.mul(c_v, buf_stride), builder.mul(t_v, i64(dst_size)))],
+    )
+    fabs = cgutils.get_or_insert_function(
+        builder.module,
+        ir.FunctionType(src, [src]),
+        f"llvm.fabs.v{BLOCK}f{X_t.dtype.bitwidth}",
+    )
+    inf = ir.Constant(src, [float("inf")] * BLOCK)
+    rows, finite = [], ir.Constant(ir.VectorType(ir.IntType(1), BLOCK), [1] * BLOCK)
+    for u in range(BLOCK):
+        p = builder.gep(X_base, [builder.mul(i64(u), X_stride)])
+        x = builder.load(builder.bitcast(p, src.as_pointer()), align=src_size)
+        # |x| < inf: false exactly for NaN and +-inf
+        finite = builder.and_(
+            finite, builder.fcmp_ordered("<", builder.call(fabs, [x]), inf)
+        )
+        if dst_size < src_size:
+            x = builder.fptrunc(x, dst)
+        elif dst_size > src_size:
+            x = builder.fpext(x, dst)
+        rows.append(x)
+    b = 1 if store else BLOCK  # swap b x b blocks of rows i, i + b: 3 rounds
+    while b < BLOCK:
+        low = [k if (k // b) % 2 == 0 else BLOCK + k - b for k in range(BLOCK)]
+        high = [k + b if (k // b) % 2 == 0 else BLOCK + k for k in range(BLOCK)]
+        new = list(rows)
+        for g in range(0, BLOCK, 2 * b):
+            for i in range(g, g + b):
+                pair = rows[i], rows[i + b]
+                new[i] = builder.shuffle_vector(
+                    *pair, ir.Constant(ir.VectorType(i32, BLOCK), low)
+                )
+                new[i + b] = builder.shuffle_vector(
+                    *pair, ir.Constant(ir.VectorType(i32, BLOCK), high)
+                )
+        rows, b = new, 2 * b
+    for v in range(BLOCK if store else 0):
+        p = builder.gep(buf_base, [builder.mul(i64(v), buf_stride)])
+        builder.store(rows[v], builder.bitcast(p, dst.as_pointer()), align=dst_size)
+    total = builder.extract_element(finite, i32(0))
+    for k in range(1, BLOCK):
+        total = builder.and_(total, builder.extract_element(finite, i32(k)))
+    return total
