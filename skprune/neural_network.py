@@ -197,11 +197,19 @@ _PRUNING_PARAMS_DOC = """
         Rows of ``X`` that ``predict``/``predict_proba``/``score`` push through
         the network at a time. Apart from ``X`` and the ``(n_samples,
         n_outputs)`` network output (what ``predict_proba`` and a regressor's
-        ``predict`` return), memory is bounded by one batch whatever the
-        number of samples, so ``X`` may be a large ``numpy.memmap``. 'auto'
-        sizes batches so that the widest layer of a batch (the input
-        included) takes at most 4 MiB in float64, in whole 64-row tiles of
-        the compiled pass. Takes effect immediately, without refitting.
+        ``predict`` return), memory is bounded by one batch per thread
+        whatever the number of samples, so ``X`` may be a large
+        ``numpy.memmap``. 'auto' sizes batches so that the widest layer of a
+        batch (the input included) takes at most 4 MiB in float64, in whole
+        64-row tiles of the compiled pass. Takes effect immediately, without
+        refitting.
+
+        Threads: ``predict``, ``predict_proba`` and ``score`` of a large
+        ``X`` run on as many threads as scikit-learn's own compiled predict
+        paths: all cores, or fewer under ``OMP_NUM_THREADS`` or
+        ``threadpoolctl.threadpool_limits`` (there is no parameter); a small
+        batch runs in the calling thread. Results are bitwise identical on
+        any number of threads.
 """
 _PRUNING_PARAMS_DOC = substitute(
     _PRUNING_PARAMS_DOC,
