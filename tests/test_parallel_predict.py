@@ -43,7 +43,7 @@ def _network(formats, dtype, seed=0, sizes=(40, 30, 20, 5), density=0.3):
 NETWORKS = [
     ("sparse", "float64"),
     ("sparse", "float32"),
-    ("dense", "float64"),  # all dense: BLAS over pieces of the chunks
+    ("dense", "float64"),  # all dense: BLAS products over whole chunks
     ("dense", "float32"),
 ]
 
@@ -98,6 +98,9 @@ def test_pieces_keep_tiles_and_tails():
             assert (start - chunk_start) % 64 == 0
             chunk_end = min(chunk_start + step, n)
             assert stop == chunk_end or (stop - start) % 64 == 0
+    # X read in place: chunks of whole tiles merge into one call per piece
+    assert net._pieces(1000, 640, 1, in_place=True) == [(0, 1000)]
+    assert net._pieces(1000, 100, 1, in_place=True) == net._pieces(1000, 100, 1)
     dense = _network("dense", "float64")
     assert dense._pieces(1000, 640, 1) == dense._pieces(1000, 640, 2)
 

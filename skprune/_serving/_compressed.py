@@ -56,10 +56,6 @@ CHUNK_BYTES = 1 << 22
 # reading (checking, transposing) one column of X for one tile, ns: the
 # cost model's estimate of the part of a call that is not a layer
 READ_NS = 8.0
-# rows per call of an all-dense network's BLAS products when it runs on
-# several threads (and on one: BLAS results per row depend on the number of
-# rows of the product, so the pieces never depend on the thread count)
-DENSE_PIECE = 4 * TILE
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
@@ -472,7 +468,7 @@ class CompressedMLP:
             *buffers[tile],
         )
 
-    def _pieces(self, n_samples, step, n_threads):
+    def _pieces(self, n_samples, step, n_threads, in_place=False):
         """``(start, stop)`` of the kernel calls over rows ``0:n_samples``.
 
         The chunks of ``step`` rows, each cut (on several threads) into
@@ -480,11 +476,18 @@ class CompressedMLP:
         every row goes through the same tile, and the same kernel, whatever
         the number of threads: results are bitwise identical on 1 and on n
         threads. The last rows of a chunk stay in its last piece (the kernel
-        runs them in narrow tiles). An all-dense network's products are cut
-        at :data:`DENSE_PIECE` rows on any number of threads.
+        runs them in narrow tiles). An all-dense network's pieces are its
+        chunks, on any number of threads: BLAS results per row depend on the
+        number of rows of the product.
+
+        ``in_place``: X is read where it is (no chunk of it is converted), so
+        chunks of whole tiles need not be separate calls: they are merged
+        (the same tiles, and one kernel call less per chunk: ~40 us each).
         """
+        if in_place and not self._all_dense and step % TILE == 0:
+            step = max(step, n_samples)
         if self._all_dense:
-            piece = DENSE_PIECE
+            piece = step
         elif n_threads > 1:  # about 4 pieces per thread (uneven loads even out)
             piece = -(-n_samples // (4 * n_threads))
             piece = max(2 * TILE, piece + (-piece) % TILE)
@@ -518,7 +521,12 @@ class CompressedMLP:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
         if n_threads is None:
             n_threads = n_threads_for(self.tile_ns * n_samples / TILE)
-        pieces = self._pieces(n_samples, step, n_threads)
+        in_place = (
+            not sparse.issparse(X)
+            and X.flags.c_contiguous
+            and X.dtype in (np.float32, np.float64)
+        )
+        pieces = self._pieces(n_samples, step, n_threads, in_place)
         n_out, dtype = self.layer_sizes[-1], self.output_dtype(X)
 
         def work(start, stop):
