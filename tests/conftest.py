@@ -1,5 +1,9 @@
 """Test-session settings shared by every test module.
 
+Tests are grouped by what they test: the public modules and the tables that
+cover every estimator here, the wings in ``pruning/``, ``serving/`` and
+``files/``. Slow tests carry the ``slow`` marker (registered below).
+
 The tests train small networks on small data, where a multi-threaded BLAS only
 adds overhead, and on a shared 2-core machine it can make a fit 10x slower
 (seen: a 10-unit fixture took 17 s instead of 1.4 s). One BLAS thread for the
@@ -16,6 +20,15 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 _BLAS_LIMITS = threadpool_limits(limits=1)
+
+
+def pytest_configure(config):
+    # `python -m pytest -m "not slow"` for a quick run; CI runs everything
+    config.addinivalue_line(
+        "markers",
+        "slow: takes tens of seconds or more (quality on digits, a Dask "
+        "cluster, large memmaps); left out by -m 'not slow'",
+    )
 
 
 @pytest.fixture(scope="session")
