@@ -7,6 +7,7 @@ Map (where to add what: ``CONTRIBUTING.md``)::
     criteria          read-only re-export of the criteria registries
     _sklearn_compat   the only importer of private scikit-learn names
     _docstring        shared docstring parts (Substitution), doc links
+    _show_versions, _optional   show_versions(); optional-dependency messages
     _pruning/         wing 1: driver, adapter contract and adapters, Recipe,
                       schedules, masks, rollback, criteria registries
     _serving/         wing 2: compressed network, compiled kernels (numba,
@@ -16,6 +17,7 @@ Map (where to add what: ``CONTRIBUTING.md``)::
 Data flows down: public modules -> wings -> ``_sklearn_compat``.
 """
 
+from ._show_versions import show_versions
 from .exceptions import PruningConvergenceWarning
 from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDClassifier, SparseSGDRegressor
@@ -31,4 +33,5 @@ __all__ = [
     "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",
+    "show_versions",
 ]

@@ -22,13 +22,27 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 _BLAS_LIMITS = threadpool_limits(limits=1)
 
 
+def pytest_report_header(config):
+    import skprune
+
+    return f"skprune {skprune.__version__} from {os.path.dirname(skprune.__file__)}"
+
+
 def pytest_configure(config):
     # `python -m pytest -m "not slow"` for a quick run; CI runs everything
     config.addinivalue_line(
         "markers",
         "slow: takes tens of seconds or more (quality on digits, a Dask "
-        "cluster, large memmaps); left out by -m 'not slow'",
+        "cluster, hypothesis property runs); left out by -m 'not slow'",
     )
+    # CI's installed-copy run (.ci/installed) sets this: the suite must test the
+    # wheel installed in site-packages, never a source tree on sys.path
+    if os.environ.get("SKPRUNE_TEST_INSTALLED") == "1":
+        import skprune
+
+        where = os.path.dirname(skprune.__file__)
+        if "site-packages" not in where.split(os.sep):
+            raise pytest.UsageError(f"skprune was imported from {where}, not installed")
 
 
 @pytest.fixture(scope="session")

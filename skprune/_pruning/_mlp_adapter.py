@@ -330,8 +330,10 @@ def prune_network(est, X, y, sample_weight, *, train_dense, refit):
         else:
             # a loaded model: sklearn's warm start expects its best copy
             compat.ensure_best_copy(est)
+        log.note(f"dense training started (up to {est.max_iter} epochs)")
         with overridden(est, verbose=sklearn_verbose(est.verbose)):
             est._sklearn_fit(X, y, sample_weight)
+        log.note(f"dense training done: {est.n_iter_} epochs, loss {est.loss_:.6g}")
     if getattr(est, "masks_", None) is None:
         est.masks_ = [np.ones(c.shape, dtype=bool) for c in est.coefs_]
     est._set_masks(est.masks_)
