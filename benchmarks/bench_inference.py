@@ -419,11 +419,12 @@ def _breakdown(pruned, X):
 
 def calibrate():
     """Re-measure the single-layer timings behind the 'auto' cost model and
-    print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in _compressed.py).
+    print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in
+    skprune/_serving/_compressed.py).
 
     The fit is for the CPU this runs on, as numba compiles for it (printed
     first): the constants in the library are one such fit, on the CPU that
-    the comment next to them names; run this on another instruction set
+    docs/benchmarks.rst names with them; run this on another instruction set
     (e.g. ``NUMBA_CPU_NAME=haswell`` for AVX2 code on an AVX-512 machine) to
     see how far they are from its own."""
     from skprune._serving import _kernels

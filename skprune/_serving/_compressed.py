@@ -35,6 +35,7 @@ deterministic: a model predicts identically in every process that loads it.
 """
 
 import threading
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
@@ -56,6 +57,22 @@ CHUNK_BYTES = 1 << 22
 # reading (checking, transposing) one column of X for one tile, ns: the
 # cost model's estimate of the part of a call that is not a layer
 READ_NS = 8.0
+
+
+def batch_rows(setting, layer_sizes, dtype=np.float64):
+    """Rows per batch for an ``inference_batch_size`` setting: an int >= 1 as
+    given (as sklearn, True is 1), 'auto' by :func:`auto_chunk_size`.
+
+    >>> batch_rows(100, (784, 300, 10)), batch_rows("auto", (784, 300, 10))
+    (100, 640)
+    """
+    if isinstance(setting, Integral) and setting >= 1:
+        return int(setting)
+    if not (isinstance(setting, str) and setting == "auto"):
+        raise ValueError(
+            f"inference_batch_size must be 'auto' or an int >= 1, got {setting!r}."
+        )
+    return auto_chunk_size(layer_sizes, dtype)
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
@@ -281,9 +298,8 @@ class CompressedMLP:
                 for w in self.layers
             )
         )
-        self.chunk_size = auto_chunk_size(
-            (self.n_features,) + self.layer_sizes, np.float64
-        )
+        # rows per chunk: sized in float64 whatever the network's dtype
+        self.chunk_size = auto_chunk_size(self.sizes_read(), np.float64)
         self._args = self._kernel_arguments()
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
@@ -349,6 +365,10 @@ class CompressedMLP:
             f"formats={self.formats}, dtype={self.dtype.name}, "
             f"n_nonzero={self.n_nonzero})"
         )
+
+    def sizes_read(self):
+        """The widths a chunk of rows takes: X itself, then every layer."""
+        return (self.n_features,) + self.layer_sizes
 
     def output_dtype(self, X):
         """dtype of the outputs for input ``X``: as numpy's (and sklearn's)
@@ -550,14 +570,16 @@ class CompressedMLP:
         """Network outputs, shape (n_samples, n_outputs).
 
         ``X``: 2-D, ``n_features`` columns (array or SciPy sparse matrix).
-        NaN/inf anywhere in X raises :class:`ModelInputError` (a ValueError),
-        as does float64 X that a float32 network cannot represent (values
-        beyond the float32 range, or an output that overflows float32): never
-        a silent NaN. The output dtype is :meth:`output_dtype`. Extra memory:
-        a few tiles per thread, plus one chunk of X per thread when X must be
-        converted first (sparse, not C-ordered, or not float32/float64).
-        ``chunk_size`` and ``n_threads``: as :meth:`map`; the outputs do not
-        depend on ``n_threads``, bit for bit.
+        NaN/inf anywhere in X raises :class:`NonFiniteInputError`, and
+        float64 X that a float32 network cannot represent (values beyond the
+        float32 range, or an output that overflows float32)
+        :class:`Float32RangeError` (both :class:`ModelInputError`, a
+        ValueError): never a silent NaN. The output dtype is
+        :meth:`output_dtype`. Extra memory: a few tiles per thread, plus one
+        chunk of X per thread when X must be converted first (sparse, not
+        C-ordered, or not float32/float64). ``chunk_size`` and
+        ``n_threads``: as :meth:`map`; the outputs do not depend on
+        ``n_threads``, bit for bit.
         """
         out = np.empty((X.shape[0], self.layer_sizes[-1]), dtype=self.output_dtype(X))
         self.map(X, None, chunk_size, n_threads, out=out)
