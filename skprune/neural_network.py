@@ -49,7 +49,7 @@ from ._pruning import (
     fit_or_rollback,
     prune_network,
 )
-from ._serving import DTYPES, FORMATS, ServedMLPMixin, label_decoder
+from ._serving import DTYPES, FORMATS, ServedMLPMixin
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -914,23 +914,7 @@ n_layers_, n_outputs_, out_activation_
         net = self._network()
         if net is None:  # while training
             return super().predict(X)
-        X = self._serving_input(X)
-        binarizer = compat.label_binarizer(self)
-        decoder = label_decoder(binarizer)
-        if decoder is None:  # (a target type sklearn's MLPs do not produce)
-            y_pred = self._serve(X, net)
-            return binarizer.inverse_transform(
-                y_pred.ravel() if self.n_outputs_ == 1 else y_pred
-            )
-        decode, dtype, n_columns = decoder
-        shape = (X.shape[0],) if n_columns is None else (X.shape[0], n_columns)
-        labels = np.empty(shape, dtype=dtype)
-
-        def to_labels(rows, y_pred):  # in the thread that computed the rows
-            labels[rows] = decode(y_pred)
-
-        self._served_map(X, net, to_labels)
-        return labels
+        return self._served_labels(self._serving_input(X), net)
 
 
 @Substitution(

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
+from .. import _sklearn_compat as compat
 from ._compressed import CompressedMLP, NonFiniteInputError, batch_rows
 
 
@@ -141,6 +142,27 @@ class ServedMLPMixin:
         except NonFiniteInputError:
             self._raise_non_finite(X)
             raise
+
+    def _served_labels(self, X, net):
+        """A classifier's labels of the (checked) X: :func:`label_decoder`
+        per piece, in the thread that computed it (no ``LabelBinarizer``
+        round trip), into one array."""
+        binarizer = compat.label_binarizer(self)
+        decoder = label_decoder(binarizer)
+        if decoder is None:  # (a target type sklearn's MLPs do not produce)
+            y_pred = self._serve(X, net)
+            return binarizer.inverse_transform(
+                y_pred.ravel() if self.n_outputs_ == 1 else y_pred
+            )
+        decode, dtype, n_columns = decoder
+        shape = (X.shape[0],) if n_columns is None else (X.shape[0], n_columns)
+        labels = np.empty(shape, dtype=dtype)
+
+        def to_labels(rows, y_pred):
+            labels[rows] = decode(y_pred)
+
+        self._served_map(X, net, to_labels)
+        return labels
 
     def _serve(self, X, net):
         """Network outputs of the whole (checked) X, one array, written in
