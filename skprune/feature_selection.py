@@ -45,7 +45,6 @@ from ._sklearn_compat import (
     _get_output_config,
 )
 
-CRITERIA = tuple(FEATURE_CRITERIA)
 # sparse_output='auto' gives CSR when the transformed training data has at most
 # this density (fraction of non-zero values). A CSR X times a dense weight
 # matrix (what linear models and MLPs compute) against the dense product, 2000 x

@@ -243,8 +243,15 @@ class _SparseSGDMixin:
             The fitted, pruned estimator.
         """
         self._warn_max_score_drop()
-        return self._unchanged_on_error(
-            self._fit, X, y, coef_init, intercept_init, sample_weight
+        return fit_or_rollback(
+            self,
+            self._fit,
+            X,
+            y,
+            coef_init,
+            intercept_init,
+            sample_weight,
+            replaces_only=True,
         )
 
     def _acceptance_rule(self):
@@ -383,10 +390,6 @@ class _SparseSGDMixin:
 
     def _check_split(self, split, y):
         """Refuse a validation split the task cannot train on (none here)."""
-
-    def _unchanged_on_error(self, method, *args, **kwargs):
-        """Run ``method``; if it raises, restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, replaces_only=True, **kwargs)
 
     # -- fitted state ------------------------------------------------------------------
 
@@ -818,7 +821,9 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(self._partial_fit_support, X, y, sample_weight)
+        return fit_or_rollback(
+            self, self._partial_fit_support, X, y, sample_weight, replaces_only=True
+        )
 
     def predict(self, X):
         """Predict with the sparse linear model.
@@ -1223,8 +1228,14 @@ warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(
-            self._partial_fit_support, X, y, sample_weight, classes=classes
+        return fit_or_rollback(
+            self,
+            self._partial_fit_support,
+            X,
+            y,
+            sample_weight,
+            classes=classes,
+            replaces_only=True,
         )
 
     # -- prediction ------------------------------------------------------------------

@@ -40,6 +40,7 @@ from ._files import compact_state, expand_state, pack_network, unpack_network
 from ._pruning import (
     GRANULARITIES,
     MLP_CRITERIA,
+    RECIPE,
     SCHEDULES,
     SCOPES,
     AcceptAll,
@@ -53,7 +54,6 @@ from ._pruning import (
     run_schedule,
     sklearn_verbose,
     sparsity_schedule,
-    step_plan,
     threshold_masks,
     validation_split,
 )
@@ -283,6 +283,9 @@ class _PruningMixin(ServedMLPMixin):
 
     # the family's criteria registry (constraints, docs, display baseline)
     _pruning_criteria = MLP_CRITERIA
+    # the re-training recipe (finetune_iter='auto'); benchmarks measure a
+    # variant by setting another Recipe on a subclass
+    _recipe = RECIPE
 
     # -- hooks into sklearn's training loop ---------------------------------
 
@@ -352,7 +355,7 @@ class _PruningMixin(ServedMLPMixin):
             regressor's number of outputs) differs from the fitted network's.
             A failed ``fit`` leaves the previously fitted model intact.
         """
-        return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
+        return fit_or_rollback(self, self._fit_pruned, X, y, sample_weight, True)
 
     @classmethod
     def from_estimator(cls, estimator, X, y, sample_weight=None, **params):
@@ -431,10 +434,6 @@ class _PruningMixin(ServedMLPMixin):
         return new._fit_pruned(X, y, sample_weight, False)
 
     # -- the pruning run -----------------------------------------------------
-
-    def _with_rollback(self, method, *args, **kwargs):
-        """Run ``method``; on any error restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, **kwargs)
 
     def _check_hidden_layer_sizes(self):
         # sklearn only checks "> 0", late, and fails deep inside numpy on
@@ -587,7 +586,7 @@ class _PruningMixin(ServedMLPMixin):
             else []
         )
         # the step-size rule adapts the targets with finetune_iter='auto'
-        plan = step_plan(targets, auto=self.finetune_iter == "auto")
+        plan = self._recipe.plan(targets, auto=self.finetune_iter == "auto")
         log = ProgressLog(self, len(targets))
         if train_dense:
             if not refit:
@@ -609,9 +608,9 @@ class _PruningMixin(ServedMLPMixin):
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
 
-        adapter = MLPAdapter(self, X, y, sample_weight, split, plan)
+        adapter = MLPAdapter(self, X, y, sample_weight, split, self._recipe)
         self.pruning_history_ = run_schedule(adapter, plan, rule, log)
-        self._warn_convergence(adapter, self.pruning_history_)
+        self._warn_convergence(adapter, self.pruning_history_, plan.unrecovered)
         if pruning and self.sparsity_threshold is not None:
             self._set_masks(
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
@@ -621,10 +620,10 @@ class _PruningMixin(ServedMLPMixin):
             self.feature_names_in_ = feature_names
         return self
 
-    def _warn_convergence(self, adapter, history):
+    def _warn_convergence(self, adapter, history, unrecovered):
         """One PruningConvergenceWarning if re-training fell short (what the
         adapter says, :meth:`skprune._pruning.MLPAdapter.convergence_message`)."""
-        message = adapter.convergence_message(history)
+        message = adapter.convergence_message(history, unrecovered)
         if message is not None:
             warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
 
@@ -862,7 +861,8 @@ n_layers_, n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,
@@ -923,11 +923,11 @@ n_layers_, n_outputs_, out_activation_
         if net is None:  # while training
             return super().predict(X)
         X = self._serving_input(X)
-        labels = None
+        binarizer, labels = compat.label_binarizer(self), None
         for rows, y_pred in self._served_chunks(X, net):
             if self.n_outputs_ == 1:
                 y_pred = y_pred.ravel()
-            part = self._label_binarizer.inverse_transform(y_pred)
+            part = binarizer.inverse_transform(y_pred)
             if labels is None:
                 labels = np.empty((X.shape[0],) + part.shape[1:], dtype=part.dtype)
             labels[rows] = part
@@ -1098,7 +1098,8 @@ n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,

@@ -68,6 +68,7 @@ import importlib
 import numpy as np
 from scipy import sparse
 
+from . import _sklearn_compat as compat
 from ._optional import missing
 from ._serving import fold_and_drop
 
@@ -288,7 +289,7 @@ def _mlp_forward(scope, container, operator, proto):
 
 def _convert_mlp_classifier(scope, operator, container):
     model = operator.raw_operator
-    if model._label_binarizer.y_type_ == "multilabel-indicator":
+    if compat.label_binarizer(model).y_type_ == "multilabel-indicator":
         raise NotImplementedError(
             "ONNX export of a multilabel PrunedMLPClassifier is not supported"
         )

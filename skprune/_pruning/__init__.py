@@ -24,7 +24,6 @@ from ._driver import (
     MaxScoreDrop,
     ProgressLog,
     Split,
-    fit_or_rollback,
     make_record,
     run_schedule,
     search_support,
@@ -33,7 +32,8 @@ from ._driver import (
 )
 from ._masks import SCOPES, threshold_masks
 from ._mlp_adapter import MLPAdapter, overridden
-from ._recipe import step_plan
+from ._recipe import RECIPE, Recipe, StepPlan
+from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
 from ._sgd_adapter import FittedSupport, SGDAdapter, columns
 from .criteria import (
@@ -58,6 +58,7 @@ __all__ = [
     "GRANULARITIES",
     "LINEAR_CRITERIA",
     "MLP_CRITERIA",
+    "RECIPE",
     "SCHEDULES",
     "SCOPES",
     "AcceptAll",
@@ -69,8 +70,10 @@ __all__ = [
     "MaxLossRise",
     "MaxScoreDrop",
     "ProgressLog",
+    "Recipe",
     "SGDAdapter",
     "Split",
+    "StepPlan",
     "baseline",
     "columns",
     "constraint",
@@ -85,7 +88,6 @@ __all__ = [
     "search_support",
     "sklearn_verbose",
     "sparsity_schedule",
-    "step_plan",
     "threshold_masks",
     "validation_split",
     "weighted_mean_std",

@@ -13,7 +13,7 @@ its weights; this module owns the rest of a pruning ``fit``:
   search** of ``SparseSGDRegressor(prune_ratio='auto')``
   (:func:`search_support`);
 - **rollback**, called the same way by every ``fit``/``partial_fit``
-  (:func:`fit_or_rollback`);
+  (:func:`skprune._pruning._rollback.fit_or_rollback`);
 - the **progress log** (:class:`ProgressLog`): ``verbose=1`` prints one line
   per pruning step, ``verbose>=2`` also scikit-learn's per-epoch lines
   (:func:`sklearn_verbose`).
@@ -49,7 +49,6 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_random_state
 
 from .._sklearn_compat import global_random_state
-from ._rollback import with_rollback
 
 PHASES = {"dense": "dense training", "retrain": "re-training"}
 
@@ -409,13 +408,15 @@ def run_schedule(model, targets, rule, log):
     - ``evaluate()`` -> :class:`Evaluation` or None (no validation split);
     - ``record(step, target, evaluation, accepted)`` -> a history record;
     - ``prune(target)``: score and mask to reach ``target``;
-    - ``retrain(step, final)``: masked re-training (``final`` for the last);
+    - ``retrain(step, final)``: masked re-training (``final`` for the last)
+      -> whether it recovered (True/False, or None when unknown);
     - ``snapshot()`` / ``restore(snapshot)``: undo a refused step.
 
     ``targets`` is a sequence of target sparsities, or a plan whose
     ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
-    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`; the adapter tells
-    it in ``retrain``).
+    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`): after
+    each re-training the driver calls the plan's ``report(step, final,
+    recovered)`` with what ``retrain`` returned.
 
     Returns the history (step 0 first). After a refusal the model is the last
     accepted step's.
@@ -427,13 +428,16 @@ def run_schedule(model, targets, rule, log):
         return history
     rule.start(evaluation)
     kept = model.snapshot() if rule.needs_validation else None
+    report = getattr(targets, "report", None)
     if hasattr(targets, "steps"):
         steps = targets.steps()
     else:
         steps = ((t, i == len(targets)) for i, t in enumerate(targets, start=1))
     for step, (target, final) in enumerate(steps, start=1):
         model.prune(target)
-        model.retrain(step, final=final)
+        recovered = model.retrain(step, final=final)
+        if report is not None:
+            report(step, final, recovered)
         evaluation = model.evaluate()
         accepted = rule.accepts(evaluation)
         history.append(model.record(step, target, evaluation, accepted))
@@ -502,17 +506,3 @@ def search_support(model, rule, log):
                 break
             refused_kept = n_kept - n_remove
     return history
-
-
-def fit_or_rollback(estimator, method, *args, replaces_only=False, **kwargs):
-    """Run a fitting ``method``; if it raises, the previous fitted state is back.
-
-    Every ``fit``/``partial_fit`` of skprune goes through here (see
-    :func:`skprune._pruning._rollback.with_rollback`): a failed call leaves the
-    previous model (or none) behind, never a half-fitted one.
-    ``replaces_only=True`` declares that the method only ever *replaces*
-    fitted attributes (never writes into their arrays), so references are
-    kept instead of deep copies (the SGD estimators and the transformer; the
-    MLPs train their arrays in place).
-    """
-    return with_rollback(estimator, method, *args, deep=not replaces_only, **kwargs)

@@ -18,7 +18,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
-from . import _recipe
 from ._driver import Evaluation, make_record, sklearn_verbose
 from ._masks import (
     neuron_alive,
@@ -49,26 +48,26 @@ class MLPAdapter:
     Holds the training data of one ``fit`` (the training part of the split
     when ``max_score_drop`` holds one out) and the dense training's
     ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets are
-    derived (:mod:`skprune._pruning._recipe`). :meth:`retrain` is the one
-    re-training hook; it tells ``plan`` (a
-    :class:`skprune._pruning._recipe.StepPlan`) whether each step recovered,
-    and keeps what :meth:`convergence_message` reports.
+    derived by ``recipe`` (a :class:`skprune._pruning._recipe.Recipe`).
+    :meth:`retrain` is the one re-training hook; it returns whether the step
+    recovered (the driver tells the plan) and keeps what
+    :meth:`convergence_message` reports.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, split, plan=None):
+    def __init__(self, estimator, X, y, sample_weight, split, recipe):
         self.est = estimator
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
+        self.recipe = recipe
         self.dense_n_iter = getattr(estimator, "n_iter_", None)
-        self.plan = plan
         self.auto = estimator.finetune_iter == "auto"
         if self.auto:
             # the final budget depends on the epochs used before it: set in
             # retrain (here: its value if no step ran)
-            self.step_iter = _recipe.step_budget(
+            self.step_iter = recipe.step_budget(
                 self.dense_n_iter or 1, estimator.max_iter
             )
-            self.final_iter = _recipe.final_budget(
+            self.final_iter = recipe.final_budget(
                 self.dense_n_iter or 1, 0, estimator.max_iter
             )
         else:
@@ -77,8 +76,6 @@ class MLPAdapter:
                 estimator.max_iter,
             )
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
-        self.unrecovered = []  # failed steps whose next cut could not be halved
-        self.final_n_iter = None  # epochs of the final re-training, once run
         self.final_hit_budget = False  # it stopped at its budget, not its rule
         self.used = 0  # epochs of the re-trainings so far
         self._Y = None
@@ -114,7 +111,7 @@ class MLPAdapter:
         if self._Y is None:
             self._Y = est._encode_targets(self.y)
         scores = compute_scores(
-            _recipe.criterion(est.prune_criterion, est.prune_granularity),
+            self.recipe.criterion(est.prune_criterion, est.prune_granularity),
             est.prune_granularity,
             est.coefs_,
             est.intercepts_,
@@ -143,42 +140,26 @@ class MLPAdapter:
     def retrain(self, step, final):
         """Masked re-training after pruning step ``step``.
 
-        ``finetune_iter='auto'``: :func:`skprune._pruning._recipe.step_budget` epochs
-        (iterations for lbfgs), or, after the last step (``final``), up to
-        :func:`skprune._pruning._recipe.final_budget` with sklearn's stopping rule; an
-        int ``finetune_iter``: that many, the last up to ``max_iter``. Each
-        call starts a fresh optimizer at ``learning_rate_init`` (times
-        ``FINAL_LR_FACTOR`` for the final one with 'auto'; with sklearn's
-        early stopping where ``RETRAIN_EARLY_STOPPING`` says, an experiment
-        switch). Then tells the plan whether the step recovered
-        (:func:`skprune._pruning._recipe.recovered`).
+        ``finetune_iter='auto'``: the recipe's step budget (epochs, or
+        iterations for lbfgs), or, after the last step (``final``), up to its
+        final budget with sklearn's stopping rule; an int ``finetune_iter``:
+        that many, the last up to ``max_iter``. Each call starts a fresh
+        optimizer at ``learning_rate_init``. Returns whether the step
+        recovered (:meth:`~skprune._pruning._recipe.Recipe.recovered`), None
+        without re-training.
         """
         est = self.est
         n_iter = (
             0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
         if final and self.auto and n_iter:
-            self.final_iter = n_iter = _recipe.final_budget(
+            self.final_iter = n_iter = self.recipe.final_budget(
                 self.dense_n_iter or 1, self.used, est.max_iter
-            )
-        extra = {}  # the final re-training's learning rate (_recipe)
-        if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
-            extra["learning_rate_init"] = (
-                est.learning_rate_init * _recipe.FINAL_LR_FACTOR
             )
         if n_iter == 0:
             self.last = (None, None)
-            return
+            return None
         loss_before = getattr(est, "loss_", None)
-        rule = _recipe.RETRAIN_EARLY_STOPPING
-        forced = (
-            self.auto
-            and est.solver != "lbfgs"
-            and not est.early_stopping
-            and (rule == "all" or (rule == "final" and final))
-        )
-        if forced:
-            extra["early_stopping"] = True
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
         with (
@@ -187,20 +168,16 @@ class MLPAdapter:
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
-                **extra,
             ),
             warnings.catch_warnings(record=True) as caught,
         ):
             compat.reset_mlp_stopping_state(est)
             # sklearn's ConvergenceWarning says that the run stopped at its
             # budget, not by its stopping rule: kept (not shown) for
-            # _warn_convergence, which says what to change; intermediate
+            # convergence_message, which says what to change; intermediate
             # re-trainings never converge
             warnings.simplefilter("always", ConvergenceWarning)
             est._sklearn_fit(self.X, self.y, self.sample_weight)
-        if forced:  # the record sklearn keeps without early stopping
-            est.validation_scores_ = est.best_validation_score_ = None
-            est.best_loss_ = min(est.loss_curve_)
         hit_budget = False
         for w in caught:  # every other warning is shown as it would have been
             if issubclass(w.category, ConvergenceWarning):
@@ -208,17 +185,12 @@ class MLPAdapter:
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         est._set_masks(est.masks_)
-        ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
+        ok = self.recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
         self.used += est.n_iter_
         if final:
-            self.final_n_iter = est.n_iter_
             self.final_hit_budget = hit_budget
-        can_halve = self.plan is not None and self.plan.can_halve()
-        if not ok and (final or not can_halve):  # no smaller cut left to try
-            self.unrecovered.append(step)
-        if self.plan is not None:
-            self.plan.report(ok)
+        return ok
 
     def snapshot(self):
         est = self.est
@@ -244,16 +216,16 @@ class MLPAdapter:
         compat.drop_optimizer(est)
         est._set_masks(masks)
 
-    def convergence_message(self, history):
+    def convergence_message(self, history, unrecovered):
         """What to warn about if re-training fell short, or None.
 
         Looks at the last step (did its re-training stop at its budget?) and
-        at :attr:`unrecovered` (steps that did not recover and whose next
-        cut could not be halved: the last step, no halving left, or an int
-        ``finetune_iter``). The estimator raises it as a
+        at ``unrecovered`` (the plan's steps that did not recover and whose
+        next cut could not be halved: the last step, no halving left, or an
+        int ``finetune_iter``). The estimator raises it as a
         :class:`~skprune.PruningConvergenceWarning`.
         """
-        est = self.est
+        est, text = self.est, self.recipe.text()
         steps = [r for r in history[1:] if r["recovered"] is not None]
         if not steps:
             return None
@@ -261,7 +233,8 @@ class MLPAdapter:
         unit = "iterations" if est.solver == "lbfgs" else "epochs"
         if self.final_hit_budget:
             where = (
-                "what the earlier re-trainings left of 2.5 x the dense "
+                f"what the earlier re-trainings left of {text['TOTAL_FACTOR']} "
+                "x the dense "
                 f"training's {history[0]['n_iter']} {unit}, at least those "
                 f"{history[0]['n_iter']}"
                 if auto and budget < est.max_iter
@@ -278,20 +251,21 @@ class MLPAdapter:
                 advice.append(
                     "raise max_iter (no training run goes beyond it; with "
                     "finetune_iter='auto' the final one may run up to what the "
-                    "earlier re-trainings left of 2.5 x the dense training's "
-                    "epochs)"
+                    f"earlier re-trainings left of {text['TOTAL_FACTOR']} x the "
+                    "dense training's epochs)"
                 )
             else:
                 advice.append(
                     "set finetune_iter to an int (the final re-training then runs "
                     "up to max_iter)"
                 )
-        failed = [r for r in steps if r["step"] in self.unrecovered]
+        failed = [r for r in steps if r["step"] in unrecovered]
         if failed:
             first = failed[0]
             problems.append(
                 f"{len(failed)} of {len(steps)} re-trainings did not bring the "
-                "training loss back to 0.05 + 1.25 x its level before the prune"
+                f"training loss back to {text['RECOVERY']} its level before the "
+                "prune"
                 + (" with no smaller cut left to try" if auto else "")
                 + f" (first at step {first['step']}, target sparsity "
                 f"{first['target_sparsity']:.3f}, training loss {first['loss']:.3g})"

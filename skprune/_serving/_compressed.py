@@ -40,18 +40,14 @@ import numpy as np
 from scipy import sparse
 
 from .._sklearn_compat import ACTIVATIONS
-from . import _kernels
+from ._codes import HIDDEN_CODES, NARROW, OUTPUT_CODES, TILE
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
 # cost model of 'auto', nanoseconds per 64-sample tile (module docstring):
 # CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
-# n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
-# timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
-# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512), re-measured for
-# the register-accumulator CSR rows: it picks the faster format in 54/56
-# cases per dtype, and where it is wrong the other format was at most 20%
-# (float32) / 14% (float64) faster.
+# n_out + DENSE_NS[1]. How they were fitted, and how well they choose:
+# docs/benchmarks.rst, "Notes moved from the code".
 SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
 DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
@@ -67,8 +63,8 @@ def auto_chunk_size(layer_sizes, dtype=np.float64):
     (640, 1024)
     """
     rows = CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize)
-    if rows >= _kernels.TILE:
-        rows -= rows % _kernels.TILE
+    if rows >= TILE:
+        rows -= rows % TILE
     return max(16, rows)
 
 
@@ -85,6 +81,21 @@ def choose_format(n_in, n_out, nnz, dtype):
     sparse_ns = s_weight * nnz + s_row * n_out
     dense_ns = d_weight * n_in * n_out + d_call
     return "sparse" if sparse_ns < dense_ns else "dense"
+
+
+_KERNELS = None
+
+
+def _compiled():
+    """:mod:`skprune._serving._kernels`, imported at the first forward pass:
+    numba is imported (and the kernels compiled, or loaded from numba's
+    cache) only when a network first predicts, never by ``import skprune``."""
+    global _KERNELS
+    if _KERNELS is None:
+        from . import _kernels
+
+        _KERNELS = _kernels
+    return _KERNELS
 
 
 class _Scratch(threading.local):
@@ -105,6 +116,14 @@ class _Scratch(threading.local):
 
 class ModelInputError(ValueError):
     """X is outside what the network computes safely (see ``forward``)."""
+
+
+class NonFiniteInputError(ModelInputError):
+    """X holds NaN or infinity (the kernels' status 1)."""
+
+
+class Float32RangeError(ModelInputError):
+    """A float32 network cannot represent X or its outputs (statuses 2, 3)."""
 
 
 def fold_and_drop(coefs, intercepts, masks, activation):
@@ -204,15 +223,14 @@ class CompressedMLP:
             raise ValueError(
                 f"inference_dtype must be one of {DTYPES}, got {inference_dtype!r}."
             )
-        if activation not in _kernels.HIDDEN_CODES:
+        if activation not in HIDDEN_CODES:
             raise ValueError(
-                f"activation must be one of "
-                f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}."
+                f"activation must be one of {sorted(HIDDEN_CODES)}, got {activation!r}."
             )
-        if out_activation not in _kernels.OUTPUT_CODES:
+        if out_activation not in OUTPUT_CODES:
             raise ValueError(
                 f"out_activation must be one of "
-                f"{sorted(_kernels.OUTPUT_CODES)}, got "
+                f"{sorted(OUTPUT_CODES)}, got "
                 f"{out_activation!r}."
             )
         dtype = np.dtype(inference_dtype)
@@ -253,7 +271,7 @@ class CompressedMLP:
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
         # CSR tile costs about 2.3 8-row ones (measured)
-        self._tail_max = 2 * _kernels.NARROW
+        self._tail_max = 2 * NARROW
         self._all_dense = "sparse" not in formats
 
     def _kernel_arguments(self):
@@ -296,8 +314,8 @@ class CompressedMLP:
             bias=np.concatenate(self.biases).astype(dtype),
             b_off=b_off.astype(np.int64),
             ip_off=ip_off.astype(np.int64),
-            act=_kernels.HIDDEN_CODES[self.activation],
-            out_act=_kernels.OUTPUT_CODES[self.out_activation],
+            act=HIDDEN_CODES[self.activation],
+            out_act=OUTPUT_CODES[self.out_activation],
         )
 
     def __repr__(self):
@@ -328,15 +346,15 @@ class CompressedMLP:
         else:
             status = self._run_tiles(X, start, stop, out)
         if status == 1:
-            raise ModelInputError("Input X contains NaN or infinity.")
+            raise NonFiniteInputError("Input X contains NaN or infinity.")
         if status == 2:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "Input X holds values beyond the float32 range of this network "
                 f"(largest finite float32: {np.finfo(np.float32).max:.4g}); use "
                 "inference_dtype='float64' for such data."
             )
         if status == 3:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "The float32 network overflowed on this input (a non-finite "
                 "output); use inference_dtype='float64' for such data."
             )
@@ -351,11 +369,11 @@ class CompressedMLP:
         batch 1000: whole-chunk products on X in place beat 64-row tiles,
         which beat a gathered copy.)"""
         if self.input_index.size == self.n_features and X.dtype == self.dtype:
-            status = 0 if _kernels.finite(X, start, stop) else 1
+            status = 0 if _compiled().finite(X, start, stop) else 1
             A = X[start:stop]
         else:
             A = np.empty((stop - start, self.layer_sizes[0]), self.dtype)
-            status = _kernels.gather(
+            status = _compiled().gather(
                 X, start, stop, True, self.dtype == np.float32, self._args["index"], A
             )
         if status:
@@ -378,14 +396,14 @@ class CompressedMLP:
         (:mod:`skprune._serving._kernels`)."""
         # full tiles; the last rows (up to ``_tail_max``) in 8-row tiles, the
         # last < 8 one row at a time (no tile computes unused columns there)
-        tail = (stop - start) % _kernels.TILE
+        tail = (stop - start) % TILE
         tail = tail if tail <= self._tail_max else 0
-        rows8 = tail - tail % _kernels.NARROW
-        status, at = 0, start
+        rows8 = tail - tail % NARROW
+        status, at, kernels = 0, start, _compiled()
         for kernel, tile, n in (
-            (_kernels.forward, _kernels.TILE, stop - start - tail),
-            (_kernels.forward_narrow, _kernels.NARROW, rows8),
-            (_kernels.forward_row, 1, tail - rows8),
+            (kernels.forward, TILE, stop - start - tail),
+            (kernels.forward_narrow, NARROW, rows8),
+            (kernels.forward_row, 1, tail - rows8),
         ):
             if n and not status:
                 status = self._kernel(kernel, tile, X, at, at + n, out[at - start :])
@@ -398,7 +416,7 @@ class CompressedMLP:
         if buffers is None:
             buffers = self._scratch.buffers = {}
         if tile not in buffers:
-            buffers[tile] = _kernels.buffers(self._args["width"], tile, self.dtype)
+            buffers[tile] = _compiled().buffers(self._args["width"], tile, self.dtype)
         a = self._args
         return kernel(
             X,

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
-from ._compressed import CompressedMLP, ModelInputError, auto_chunk_size
+from ._compressed import CompressedMLP, NonFiniteInputError, auto_chunk_size
 
 
 class ServedMLPMixin:
@@ -111,23 +111,23 @@ class ServedMLPMixin:
         non-finite X raises sklearn's own error."""
         try:
             yield from net.chunks(X, self._batch_rows())
-        except ModelInputError as exc:
-            self._reraise(X, exc)
+        except NonFiniteInputError:
+            self._raise_non_finite(X)
+            raise
 
     def _serve(self, X, net):
         """Network outputs of the whole (checked) X, one array, written in
         place chunk by chunk."""
         try:
             return net.forward(X, self._batch_rows())
-        except ModelInputError as exc:
-            self._reraise(X, exc)
+        except NonFiniteInputError:
+            self._raise_non_finite(X)
+            raise
 
-    def _reraise(self, X, exc):
-        """The network's input error as sklearn's own, where sklearn has one
-        (NaN/inf in X)."""
-        if "NaN or infinity" in str(exc):
-            assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
-        raise exc
+    def _raise_non_finite(self, X):
+        """sklearn's own error for NaN/inf in X (it names which, and the
+        estimator): the kernel only knows that some value is not finite."""
+        assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
 
     def _forward_pass_fast(self, X, check_input=True):
         # predict, predict_proba and score all come through here, in batches
