@@ -13,7 +13,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils.validation import check_random_state
 
-from ._driver import make_record
+from ._driver import Evaluation, make_record
 from .criteria import feature_statistics
 
 
@@ -54,10 +54,13 @@ class SGDAdapter:
     ``evaluate`` and ``record``.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, split, seed):
+    def __init__(self, estimator, X, y, sample_weight, split, seed, folds=None):
         self.est = estimator
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
+        # cross-validation instead of one split: (train, validation) row
+        # indices of X, the same folds for every candidate (paired losses)
+        self.folds = folds
         self.seed = seed
         self.n_features = X.shape[1]
         self.stats = feature_statistics(estimator.prune_criterion, X, sample_weight)
@@ -81,11 +84,54 @@ class SGDAdapter:
         )
 
     def evaluate(self, candidate=None):
+        fitted = candidate or self.current
+        if self.folds is not None:
+            return self.cross_validate(fitted)
         if self.split is None:
             return None
         split = self.split
-        return self.est._evaluate(
-            split.X_val, split.y_val, split.sw_val, candidate or self.current
+        return self.est._evaluate(split.X_val, split.y_val, split.sw_val, fitted)
+
+    def cross_validate(self, fitted):
+        """The support of ``fitted`` judged by cross-validation on ``folds``.
+
+        Each fold fits SGD on its training rows and the support's columns
+        from scratch (no coefficients of a fit that saw its validation rows)
+        and is evaluated on its validation rows. The per-sample losses (and
+        weights) are put back in the order of the rows of ``X``, so every
+        row is a validation sample once and two supports are compared
+        sample by sample; the score is the mean of the fold scores weighted
+        by their total sample weight, the loss the weighted mean loss.
+        """
+        idx = np.flatnonzero(fitted.mask)
+        n = self.X.shape[0]
+        losses = np.zeros(n)
+        weights = np.ones(n)
+        scores, totals = [], []
+        sw = self.sample_weight
+        for train, val in self.folds:
+            part = self.est._fit_support(
+                self.X[train],
+                self.y[train],
+                None if sw is None else sw[train],
+                idx,
+                None,
+                None,
+                self.seed,
+            )
+            ev = self.est._evaluate(
+                self.X[val], self.y[val], None if sw is None else sw[val], part
+            )
+            losses[val] = ev.losses
+            w = np.ones(val.shape[0]) if ev.sample_weight is None else ev.sample_weight
+            weights[val] = w
+            scores.append(ev.score)
+            totals.append(float(np.sum(w)))
+        return Evaluation(
+            score=float(np.average(scores, weights=totals)),
+            loss=float(np.average(losses, weights=weights)),
+            losses=losses,
+            sample_weight=weights,
         )
 
     def record(self, step, target, evaluation, accepted, candidate=None):
