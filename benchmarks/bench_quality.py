@@ -419,7 +419,15 @@ def _part_frontier(args, data, dense):
     return lines, verdicts, rows
 
 
-SMALL = ["digits-100", "digits-64x64", "mc-4class", "mc-10class-flip", "friedman1"]
+SMALL = [
+    "digits-100",
+    "digits-64x64",
+    "mc-4class",
+    "mc-10class-flip",
+    "friedman1",
+    "breast-cancer",
+    "diabetes",
+]
 CELLS = {
     "80% weights": {"prune_ratio": 0.8},
     "90% weights": {"prune_ratio": 0.9},
@@ -631,7 +639,7 @@ def _panel_settings(name, args):
         )
         for c in old_cells
     ]
-    equal = [f"pruned | {c}" for c in cells if not (args.lean and c == "80% weights")]
+    equal = [f"pruned | {c}" for c in cells]  # equal-size dense at every cell
     return settings, equal
 
 

@@ -1,7 +1,7 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
 from ._show_versions import show_versions
-from .exceptions import PruningConvergenceWarning
+from .exceptions import PruningConvergenceWarning, PruningShortfallWarning
 from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDClassifier, SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
@@ -13,6 +13,7 @@ __all__ = [
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "PruningConvergenceWarning",
+    "PruningShortfallWarning",
     "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",

@@ -64,7 +64,7 @@ from ._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
-from .exceptions import PruningConvergenceWarning
+from .exceptions import PruningConvergenceWarning, PruningShortfallWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
@@ -149,7 +149,10 @@ _PRUNING_PARAMS_DOC = """
           without any re-training.
 
         A :class:`~skprune.PruningConvergenceWarning` says when the final
-        re-training stopped at its budget or a step did not recover.
+        re-training stopped at its budget or a step did not recover; its
+        subclass :class:`~skprune.PruningShortfallWarning` when the final
+        network's training score is more than 0.02 below the dense
+        network's (cumulative, whatever ``finetune_iter``).
 
     sparsity_penalty : {None, 'l1', 'l2'}, default=None
         Extra penalty on the connection weights during all training, added to
@@ -263,7 +266,8 @@ _ATTRIBUTES_DOC = """
         ``n_iter_``), None for a step without re-training) and ``recovered``
         (whether the re-training brought the training loss back to
         ``0.05 + 1.25 x`` its level before the prune; None for step 0 and
-        without re-training).
+        without re-training) and ``training_score`` (accuracy or R^2 of the
+        step's network on the rows it trains on).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -626,6 +630,9 @@ class _PruningMixin(ServedMLPMixin):
         message = adapter.convergence_message(history, unrecovered)
         if message is not None:
             warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
+        message = adapter.shortfall_message(history)
+        if message is not None:
+            warnings.warn(message, PruningShortfallWarning, stacklevel=4)
 
     def _encode_targets(self, y):
         if is_classifier(self):

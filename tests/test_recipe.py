@@ -250,3 +250,78 @@ def test_finetune_iter_must_be_auto_or_int(small_digits, value):
     X, y = small_digits
     with pytest.raises(InvalidParameterError, match="finetune_iter"):
         PrunedMLPClassifier(finetune_iter=value).fit(X, y)
+
+
+# -- the cumulative judge: the final network against the dense one ----------
+
+
+def _shortfalls(caught):
+    from skprune import PruningShortfallWarning
+
+    return [w for w in caught if issubclass(w.category, PruningShortfallWarning)]
+
+
+def _memorisation_task():
+    # random labels: only memorisation fits them, which a (32,) network does
+    # and one with 2% of its weights cannot
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 10))
+    y = rng.randint(0, 4, size=300)
+    return X, y
+
+
+def test_shortfall_warning_when_the_final_network_falls_short():
+    from skprune import PruningShortfallWarning
+
+    X, y = _memorisation_task()
+    dense = _fit(X, y, hidden_layer_sizes=(32,), max_iter=400, prune_ratio=0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = PrunedMLPClassifier.from_estimator(dense, X, y, prune_ratio=0.98)
+    found = _shortfalls(caught)
+    assert len(found) == 1
+    assert issubclass(PruningShortfallWarning, PruningConvergenceWarning)
+    history = est.pruning_history_
+    dense_score, final = history[0]["training_score"], est.score(X, y)
+    assert dense_score - final > RECIPE.max_training_drop
+    message = str(found[0].message)
+    assert f"training accuracy {final:.3f} against {dense_score:.3f}" in message
+    assert "lower prune_ratio" in message and "prune_granularity='neuron'" in message
+
+
+def test_no_shortfall_warning_on_a_healthy_fit(small_digits):
+    X, y = small_digits
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = _fit(X, y, prune_ratio=0.5, max_iter=300)
+    assert not _shortfalls(caught)
+    history = est.pruning_history_
+    assert history[0]["training_score"] - est.score(X, y) <= RECIPE.max_training_drop
+
+
+def test_shortfall_judge_is_cumulative_and_a_recipe_number():
+    # every step recovers by the step-against-step test, yet the final
+    # network fell short: the judge compares final with dense
+    X, y = _memorisation_task()
+    dense = _fit(X, y, hidden_layer_sizes=(32,), max_iter=400, prune_ratio=0.0)
+    lax = type(
+        "Lax", (PrunedMLPClassifier,), {"_recipe": Recipe(max_training_drop=1.0)}
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lax.from_estimator(dense, X, y, prune_ratio=0.98)
+    assert not _shortfalls(caught)  # a drop of at most 1.0 is tolerated
+
+
+def test_shortfall_warning_for_a_regressor():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 8))
+    y = np.sin(3 * X).sum(axis=1) + X[:, 0] * X[:, 1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = PrunedMLPRegressor(
+            hidden_layer_sizes=(32,), prune_ratio=0.98, random_state=0, max_iter=500
+        ).fit(X, y)
+    found = _shortfalls(caught)
+    assert len(found) == 1 and "training R^2" in str(found[0].message)
+    assert est.pruning_history_[0]["training_score"] - est.score(X, y) > 0.02

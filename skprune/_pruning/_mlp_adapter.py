@@ -14,6 +14,7 @@ import copy
 import warnings
 
 import numpy as np
+from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
@@ -103,7 +104,15 @@ class MLPAdapter:
             accepted=accepted,
             n_iter=None if self.last[0] is None else int(self.last[0]),
             recovered=self.last[1],
+            training_score=self.training_score(),
         )
+
+    def training_score(self):
+        """Accuracy (R^2 for a regressor) of the current network on the rows
+        it trains on: the cumulative judge of a fit
+        (:meth:`shortfall_message`) compares the final network's with the
+        dense one's."""
+        return float(self.est.score(self.X, self.y, self.sample_weight))
 
     def prune(self, target):
         """Score the network and install the masks of sparsity ``target``."""
@@ -215,6 +224,50 @@ class MLPAdapter:
         # the optimizer state belongs to the undone step: start afresh
         compat.drop_optimizer(est)
         est._set_masks(masks)
+
+    def shortfall_message(self, history):
+        """What to warn about if the final network fell short of the dense
+        one (:meth:`~skprune._pruning._recipe.Recipe.shortfall` on the
+        training scores; the validation scores are reported too when a split
+        is held out), or None. Raised as a
+        :class:`~skprune.PruningShortfallWarning`."""
+        if len(history) < 2:
+            return None
+        est, text = self.est, self.recipe.text()
+        dense = history[0].get("training_score")
+        final = self.training_score()
+        if not self.recipe.shortfall(dense, final):
+            return None
+        kind = "accuracy" if is_classifier(est) else "R^2"
+        sparsity = 1.0 - sum(np.count_nonzero(c) for c in est.coefs_) / sum(
+            c.size for c in est.coefs_
+        )
+        message = (
+            f"{type(est).__name__}: the pruned network (sparsity {sparsity:.3f}) "
+            f"fits its training data worse than the dense one it was pruned "
+            f"from: training {kind} {final:.3f} against {dense:.3f}, a drop of "
+            f"{dense - final:.3f} (more than {text['MAX_TRAINING_DROP']})"
+        )
+        val = [r["validation_score"] for r in history if r["accepted"]]
+        if val and val[0] is not None:
+            message += f"; validation {kind} {val[-1]:.3f} against {val[0]:.3f}"
+        granularity = est.prune_granularity
+        message += (
+            ". The requested prune_ratio="
+            f"{est.prune_ratio!r} may be past what this network can learn for "
+            "the task. A lower prune_ratio keeps more of the dense network's fit"
+        )
+        if granularity == "weight":
+            message += (
+                "; at high sparsity, pruning whole neurons "
+                "(prune_granularity='neuron') keeps fewer, fully connected "
+                "neurons instead of many neurons with a few inputs each"
+            )
+        return (
+            message + ". If the dense network over-fits, a lower training score "
+            "can come with an unchanged or better score on new data: check "
+            "the pruned model on held-out data."
+        )
 
     def convergence_message(self, history, unrecovered):
         """What to warn about if re-training fell short, or None.
