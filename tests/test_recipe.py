@@ -252,6 +252,24 @@ def test_finetune_iter_must_be_auto_or_int(small_digits, value):
         PrunedMLPClassifier(finetune_iter=value).fit(X, y)
 
 
+def test_the_user_guide_states_the_recipe_numbers():
+    # the guide writes the rules as formulas (:math:); they must be the
+    # recipe's (the docstrings and warnings are formatted from it)
+    from pathlib import Path
+
+    guide = Path(__file__).parents[1] / "docs" / "user_guide" / "schedules.rst"
+    if not guide.exists():
+        pytest.skip("no docs next to the tests (an installed copy)")
+    text = guide.read_text()
+    r = RECIPE
+    for formula in (
+        rf"\lceil {r.step_fraction:g} D \rceil",
+        rf"\lceil {r.total_factor:g} D \rceil",
+        rf"{r.abs_slack:g} + {r.rel_slack:g} \times",
+    ):
+        assert formula in text, formula
+
+
 # -- the cumulative judge: the final network against the dense one ----------
 
 

@@ -19,7 +19,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
-from ._driver import Evaluation, make_record, sklearn_verbose
+from ._adapter import ScheduleAdapter
+from ._driver import (
+    Evaluation,
+    ProgressLog,
+    make_record,
+    run_schedule,
+    sklearn_verbose,
+    validation_split,
+)
 from ._masks import (
     neuron_alive,
     neuron_masks,
@@ -27,6 +35,7 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
+from ._schedules import sparsity_schedule
 from .criteria import compute_scores
 
 
@@ -43,7 +52,7 @@ def overridden(estimator, **attributes):
             setattr(estimator, name, value)
 
 
-class MLPAdapter:
+class MLPAdapter(ScheduleAdapter):
     """What :func:`skprune._pruning.run_schedule` asks of a network.
 
     Holds the training data of one ``fit`` (the training part of the split
@@ -333,3 +342,66 @@ class MLPAdapter:
             f"{type(est).__name__}: " + "; ".join(problems) + ". The pruned "
             "model may be under-trained: " + "; or ".join(advice) + "."
         )
+
+
+def prune_network(est, X, y, sample_weight, *, train_dense, refit):
+    """The pruning part of a pruned MLP's ``fit``: ``(history, problem,
+    shortfall)``.
+
+    The validation split the acceptance rule needs, the dense training
+    (``train_dense``; ``refit``: a warm start of the fitted network), the
+    masks (all kept, then ``sparsity_threshold``), the schedule and the
+    recipe's plan run by the driver through :class:`MLPAdapter`, and the
+    final threshold. ``problem``: the text of the convergence warning
+    (:meth:`MLPAdapter.convergence_message`), or None; ``shortfall``: the
+    text of the cumulative judge's warning (:meth:`MLPAdapter.shortfall_message`),
+    or None; the estimator warns.
+    """
+    rule = est._acceptance_rule()
+    split = None
+    if rule.needs_validation:
+        split = validation_split(
+            X,
+            y,
+            sample_weight,
+            fraction=est.validation_fraction,
+            random_state=check_random_state(est.random_state),
+            stratify=est._stratify(y),
+            needed_by="max_score_drop",
+        )
+        X, y, sample_weight = split.X_train, split.y_train, split.sw_train
+
+    pruning = est.prune_ratio > 0 or est.sparsity_threshold is not None
+    targets = (
+        sparsity_schedule(est.prune_ratio, est.n_prune_steps, est.prune_schedule)
+        if pruning
+        else []
+    )
+    # the step-size rule adapts the targets with finetune_iter='auto'
+    plan = est._recipe.plan(targets, auto=est.finetune_iter == "auto")
+    log = ProgressLog(est, len(targets))
+    if train_dense:
+        if not refit:
+            est.masks_ = None
+        else:
+            # a loaded model: sklearn's warm start expects its best copy
+            compat.ensure_best_copy(est)
+        log.note(f"dense training started (up to {est.max_iter} epochs)")
+        with overridden(est, verbose=sklearn_verbose(est.verbose)):
+            est._sklearn_fit(X, y, sample_weight)
+        log.note(f"dense training done: {est.n_iter_} epochs, loss {est.loss_:.6g}")
+    if getattr(est, "masks_", None) is None:
+        est.masks_ = [np.ones(c.shape, dtype=bool) for c in est.coefs_]
+    est._set_masks(est.masks_)
+    if est.sparsity_threshold is not None:
+        est._set_masks(threshold_masks(est.coefs_, est.masks_, est.sparsity_threshold))
+
+    adapter = MLPAdapter(est, X, y, sample_weight, split, est._recipe)
+    history = run_schedule(adapter, plan, rule, log)
+    if pruning and est.sparsity_threshold is not None:
+        est._set_masks(threshold_masks(est.coefs_, est.masks_, est.sparsity_threshold))
+    return (
+        history,
+        adapter.convergence_message(history, plan.unrecovered),
+        adapter.shortfall_message(history),
+    )
