@@ -98,6 +98,8 @@ def _baseline(kind, seed):
 def _sparse(kind, seed, params):
     cls = SparseSGDClassifier if kind == "clf" else SparseSGDRegressor
     params = dict(params)
+    if kind == "reg" and params.get("loss") == "log_loss":
+        params.pop("loss")  # a classifier's loss: the regressor keeps its own
     private = {k: params.pop(k) for k in list(params) if k.startswith("_")}
     if private:  # a variant of the rule's numbers: a subclass that sets them
         cls = type(cls.__name__, (cls,), private)
