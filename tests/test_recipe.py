@@ -304,6 +304,7 @@ def test_shortfall_warning_when_the_final_network_falls_short():
     assert dense_score - final > RECIPE.max_training_drop
     message = str(found[0].message)
     assert f"training accuracy {final:.3f} against {dense_score:.3f}" in message
+    assert "over-fits" in message
     assert "lower prune_ratio" in message and "prune_granularity='neuron'" in message
 
 
@@ -343,3 +344,23 @@ def test_shortfall_warning_for_a_regressor():
     found = _shortfalls(caught)
     assert len(found) == 1 and "training R^2" in str(found[0].message)
     assert est.pruning_history_[0]["training_score"] - est.score(X, y) > 0.02
+
+
+def test_shortfall_is_judged_on_validation_when_a_split_is_held_out():
+    # random labels: the training score collapses with pruning, the
+    # validation score stays at chance; with a split the validation decides
+    X, y = _memorisation_task()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = _fit(
+            X,
+            y,
+            hidden_layer_sizes=(32,),
+            max_iter=400,
+            prune_ratio=0.98,
+            max_score_drop=1.0,  # accept every step; only holds out a split
+        )
+    history = est.pruning_history_
+    assert history[0]["training_score"] - history[-1]["training_score"] > 0.1
+    val_drop = history[0]["validation_score"] - history[-1]["validation_score"]
+    assert bool(_shortfalls(caught)) == (val_drop > RECIPE.max_training_drop)

@@ -236,46 +236,58 @@ class MLPAdapter(ScheduleAdapter):
 
     def shortfall_message(self, history):
         """What to warn about if the final network fell short of the dense
-        one (:meth:`~skprune._pruning._recipe.Recipe.shortfall` on the
-        training scores; the validation scores are reported too when a split
-        is held out), or None. Raised as a
-        :class:`~skprune.PruningShortfallWarning`."""
+        one, or None; raised as a :class:`~skprune.PruningShortfallWarning`.
+
+        :meth:`~skprune._pruning._recipe.Recipe.shortfall` judges the final
+        network against the dense one (step 0), cumulatively: on the
+        validation scores when a split is held out (``max_score_drop``),
+        else on the training scores (``training_score``: the rows it trains
+        on). A dense network that over-fits can lose training score to
+        pruning and gain on new data; without a validation split the message
+        says so.
+        """
         if len(history) < 2:
             return None
         est, text = self.est, self.recipe.text()
         dense = history[0].get("training_score")
         final = self.training_score()
-        if not self.recipe.shortfall(dense, final):
+        val = [r["validation_score"] for r in history if r["accepted"]]
+        validated = bool(val) and val[0] is not None
+        judged = (val[0], val[-1]) if validated else (dense, final)
+        if not self.recipe.shortfall(*judged):
             return None
         kind = "accuracy" if is_classifier(est) else "R^2"
+        what = "validation" if validated else "training"
         sparsity = 1.0 - sum(np.count_nonzero(c) for c in est.coefs_) / sum(
             c.size for c in est.coefs_
         )
         message = (
             f"{type(est).__name__}: the pruned network (sparsity {sparsity:.3f}) "
-            f"fits its training data worse than the dense one it was pruned "
-            f"from: training {kind} {final:.3f} against {dense:.3f}, a drop of "
-            f"{dense - final:.3f} (more than {text['MAX_TRAINING_DROP']})"
+            f"falls short of the dense one it was pruned from: {what} {kind} "
+            f"{judged[1]:.3f} against {judged[0]:.3f}, a drop of "
+            f"{judged[0] - judged[1]:.3f} (more than "
+            f"{text['MAX_TRAINING_DROP']})"
         )
-        val = [r["validation_score"] for r in history if r["accepted"]]
-        if val and val[0] is not None:
-            message += f"; validation {kind} {val[-1]:.3f} against {val[0]:.3f}"
-        granularity = est.prune_granularity
+        if validated:
+            message += f"; training {kind} {final:.3f} against {dense:.3f}"
         message += (
             ". The requested prune_ratio="
             f"{est.prune_ratio!r} may be past what this network can learn for "
             "the task. A lower prune_ratio keeps more of the dense network's fit"
         )
-        if granularity == "weight":
+        if est.prune_granularity == "weight":
             message += (
                 "; at high sparsity, pruning whole neurons "
                 "(prune_granularity='neuron') keeps fewer, fully connected "
                 "neurons instead of many neurons with a few inputs each"
             )
+        if validated:
+            return message + "."
         return (
             message + ". If the dense network over-fits, a lower training score "
             "can come with an unchanged or better score on new data: check "
-            "the pruned model on held-out data."
+            "the pruned model on held-out data (or set max_score_drop, whose "
+            "validation split this warning then judges by)."
         )
 
     def convergence_message(self, history, unrecovered):
