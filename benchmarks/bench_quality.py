@@ -447,6 +447,10 @@ CANDIDATES = {
         None,
     ),
     "auto, 10 steps (default)": ({}, None),
+    # issue 25: a final re-training until sklearn's stopping rule (up to
+    # max_iter) instead of what is left of 2.5 D; re-training rates that decay
+    "auto, final re-training up to max_iter": ({}, {"total_factor": 1000.0}),
+    "auto, re-training rate x0.8 per step": ({}, {"retrain_rate_decay": 0.8}),
     "auto, 10 steps, magnitude (previous default)": (_MAG, None),
     "auto, 10 steps, magnitude, no step-size rule": (
         _MAG,

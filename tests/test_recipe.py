@@ -364,3 +364,36 @@ def test_shortfall_is_judged_on_validation_when_a_split_is_held_out():
     assert history[0]["training_score"] - history[-1]["training_score"] > 0.1
     val_drop = history[0]["validation_score"] - history[-1]["validation_score"]
     assert bool(_shortfalls(caught)) == (val_drop > RECIPE.max_training_drop)
+
+
+def test_retrain_rate_decay_sets_each_retrainings_rate(small_digits, monkeypatch):
+    X, y = small_digits
+    rates = []
+    original = PrunedMLPClassifier._sklearn_fit
+
+    def spy(self, X, y, sample_weight):
+        rates.append(self.learning_rate_init)
+        return original(self, X, y, sample_weight)
+
+    monkeypatch.setattr(PrunedMLPClassifier, "_sklearn_fit", spy)
+    decaying = type(
+        "Decaying",
+        (PrunedMLPClassifier,),
+        {"_recipe": Recipe(retrain_rate_decay=0.5)},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = decaying(
+            hidden_layer_sizes=(16,),
+            max_iter=20,
+            prune_ratio=0.5,
+            n_prune_steps=3,
+            random_state=0,
+        ).fit(X, y)
+    assert est.learning_rate_init == 0.001  # the parameter is never changed
+    # dense training, then re-trainings 1, 2, 3 (no halving: each recovers,
+    # or a halving adds a step at the next rate)
+    assert rates[0] == 0.001
+    np.testing.assert_allclose(
+        rates[1:], [0.001 * 0.5**k for k in range(len(rates) - 1)]
+    )

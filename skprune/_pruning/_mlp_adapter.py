@@ -186,6 +186,9 @@ class MLPAdapter(ScheduleAdapter):
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
+                learning_rate_init=self.recipe.retrain_rate(
+                    est.learning_rate_init, step
+                ),
             ),
             warnings.catch_warnings(record=True) as caught,
         ):

@@ -106,6 +106,9 @@ class Recipe:
     True
     >>> RECIPE.text()["RECOVERY"]
     '0.05 + 1.25 x'
+    >>> halving = Recipe(retrain_rate_decay=0.5)
+    >>> RECIPE.retrain_rate(0.001, 3), halving.retrain_rate(0.001, 3)
+    (0.001, 0.00025)
     >>> RECIPE.shortfall(1.0, 0.97), RECIPE.shortfall(1.0, 0.99)
     (True, False)
     """
@@ -122,9 +125,17 @@ class Recipe:
     #: the criteria of ``prune_criterion='auto'``
     weight_criterion: str = "entropy"
     neuron_criterion: str = "magnitude"
+    #: re-training after step k starts Adam/SGD at learning_rate_init x
+    #: retrain_rate_decay ** (k - 1) (1: every re-training at
+    #: learning_rate_init, the default; measured in bench_quality --part recipe)
+    retrain_rate_decay: float = 1.0
     #: the cumulative judge of a fit: warn when the final network's training
     #: score (accuracy or R^2) is below the dense network's by more
     max_training_drop: float = 0.02
+
+    def retrain_rate(self, learning_rate_init, step):
+        """The learning rate re-training step ``step`` (from 1) starts at."""
+        return learning_rate_init * self.retrain_rate_decay ** max(0, step - 1)
 
     def shortfall(self, dense_score, final_score):
         """Whether the final network fell short of the dense one:
