@@ -81,9 +81,13 @@ _SPARSE_CONSTRAINTS = {
 # cv='auto': cross-validate (AUTO_CV_FOLDS folds) when the validation split
 # would hold fewer than AUTO_CV_BELOW samples. A split of a few dozen rows
 # cannot tell a large drop from noise (breast_cancer: 43 rows accepted
-# 30 -> 1 features); benchmarks/bench_linear_small.py measures the rule
+# 30 -> 1 features; benchmarks/bench_linear_small.py). From 200 rows two
+# standard errors of a paired accuracy difference are about 2-3 points
+# (sqrt(p / n) with a few % of predictions changed), and larger data keeps
+# the single split its benchmarks were measured with (bench_linear*.py: 480
+# to 2,000 validation rows) at a sixth of the cost
 AUTO_CV_FOLDS = 5
-AUTO_CV_BELOW = 1000
+AUTO_CV_BELOW = 200
 
 
 def _numeric_y(estimator, y, dtype):
@@ -521,10 +525,11 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         out-of-fold losses of all ``n_samples`` rows (paired, row by row).
         ``1``: one held-out split of ``validation_fraction`` (the rule before
         skprune 0.5). ``'auto'``: ``k = 5`` when that split would hold fewer
-        than 1,000 samples, else ``1``: a split of a few dozen rows cannot
-        tell a large drop from noise (on ``load_breast_cancer`` its 43 rows
-        accepted 30 -> 1 features), while 5 folds cost 5 more SGD fits per
-        step. Measured in ``benchmarks/bench_linear_small.py``.
+        than 200 samples (``n_samples < 2,000`` at the default 0.1), else
+        ``1``: a split of a few dozen rows cannot tell a large drop from
+        noise (on ``load_breast_cancer`` its 43 rows accepted 30 -> 1
+        features), while 5 folds cost 5 more SGD fits per step. Measured in
+        ``benchmarks/bench_linear_small.py``.
 
     Attributes
     ----------
@@ -870,10 +875,11 @@ warm_start, average
         out-of-fold losses of all ``n_samples`` rows (paired, row by row).
         ``1``: one held-out split of ``validation_fraction`` (the rule before
         skprune 0.5). ``'auto'``: ``k = 5`` when that split would hold fewer
-        than 1,000 samples, else ``1``: a split of a few dozen rows cannot
-        tell a large drop from noise (on ``load_breast_cancer`` its 43 rows
-        accepted 30 -> 1 features), while 5 folds cost 5 more SGD fits per
-        step. Measured in ``benchmarks/bench_linear_small.py``.
+        than 200 samples (``n_samples < 2,000`` at the default 0.1), else
+        ``1``: a split of a few dozen rows cannot tell a large drop from
+        noise (on ``load_breast_cancer`` its 43 rows accepted 30 -> 1
+        features), while 5 folds cost 5 more SGD fits per step. Measured in
+        ``benchmarks/bench_linear_small.py``.
 
     Attributes
     ----------

@@ -156,8 +156,8 @@ def test_small_data_auto_cross_validates_and_keeps_what_the_score_needs():
 
 def test_cv_auto_keeps_one_split_on_large_data():
     est = SparseSGDRegressor()
-    assert est._n_folds(9_990) == lm.AUTO_CV_FOLDS  # 999 validation rows
-    assert est._n_folds(10_000) == 1  # 1,000 validation rows
+    assert est._n_folds(1_990) == lm.AUTO_CV_FOLDS  # 199 validation rows
+    assert est._n_folds(2_000) == 1  # 200 validation rows
     assert SparseSGDRegressor(cv=3)._n_folds(10**6) == 3
 
 
