@@ -28,7 +28,6 @@ Writes ``benchmarks/results/linear_small.json`` and prints a markdown table.
 import argparse
 import json
 import platform
-import sys
 import time
 import warnings
 from pathlib import Path
@@ -47,14 +46,7 @@ from skprune import SparseSGDClassifier, SparseSGDRegressor
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def _datasets(mnist=False):
-    if mnist:  # the cost of cv='auto' where one split was the rule before
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from _data import load_mnist_split
-
-        X_tr, X_te, y_tr, y_te = load_mnist_split()
-        yield "mnist-10k", "clf", np.vstack([X_tr, X_te]), np.r_[y_tr, y_te]
-        return
+def _datasets():
     X, y = load_breast_cancer(return_X_y=True)
     yield "breast_cancer", "clf", X, y
     X, y = load_wine(return_X_y=True)
@@ -134,9 +126,9 @@ def _describe(model, X, y):
     }
 
 
-def run(seeds, variants, select=False, mnist=False):
+def run(seeds, variants, select=False):
     rows = []
-    for name, kind, X, y in _datasets(mnist):
+    for name, kind, X, y in _datasets():
         for seed in range(seeds):
             X_tr, X_te, y_tr, y_te = train_test_split(
                 X,
@@ -155,12 +147,9 @@ def run(seeds, variants, select=False, mnist=False):
                 )
             scaler = StandardScaler().fit(X_tr)
             X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
-            models = {} if mnist else {"L1 CV": _baseline(kind, seed)}
+            models = {"L1 CV": _baseline(kind, seed)}
             for v in variants:
-                params = dict(VARIANTS[v])
-                if mnist:  # as bench_linear_classifier.py: tol's rule runs long
-                    params["max_iter"] = 20
-                models[v] = _sparse(kind, seed, params)
+                models[v] = _sparse(kind, seed, VARIANTS[v])
             for label, model in models.items():
                 seconds = _fit(model, X_tr, y_tr)
                 row = {
@@ -203,12 +192,6 @@ def main():
     parser.add_argument("--variants", default="default")
     parser.add_argument("--out", default="linear_small.json")
     parser.add_argument(
-        "--mnist",
-        action="store_true",
-        help="MNIST-10k (8,000 train / 2,000 test; max_iter=20, no L1 CV "
-        "baseline): what cv='auto' costs where one split was the rule",
-    )
-    parser.add_argument(
         "--select",
         action="store_true",
         help="score on an inner validation split of the training part "
@@ -217,7 +200,7 @@ def main():
     args = parser.parse_args()
     variants = args.variants.split(",")
     with threadpool_limits(1):
-        rows = run(args.seeds, variants, select=args.select, mnist=args.mnist)
+        rows = run(args.seeds, variants, select=args.select)
     print(table(rows))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / args.out).write_text(
