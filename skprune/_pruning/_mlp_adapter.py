@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
@@ -121,7 +121,10 @@ class MLPAdapter(ScheduleAdapter):
         it trains on: the cumulative judge of a fit
         (:meth:`shortfall_message`) compares the final network's with the
         dense one's."""
-        return float(self.est.score(self.X, self.y, self.sample_weight))
+        with warnings.catch_warnings():
+            # R^2 of fewer than two rows is undefined (nan): no judge then
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            return float(self.est.score(self.X, self.y, self.sample_weight))
 
     def prune(self, target):
         """Score the network and install the masks of sparsity ``target``."""
