@@ -79,6 +79,8 @@ def test_wheel_holds_every_source_file(tmp_path):
     in_package = {n for n in names if n.startswith("skprune/")}
     missing = sorted(_source_files(tree) - in_package)
     assert not missing, f"the wheel leaves out {missing}"
+    stale = sorted(in_package - _source_files(tree))
+    assert not stale, f"the wheel carries files the source does not have: {stale}"
     extra = sorted(
         n for n in names - in_package if not n.split("/", 1)[0].endswith(".dist-info")
     )

@@ -35,6 +35,7 @@ deterministic: a model predicts identically in every process that loads it.
 """
 
 import threading
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
@@ -52,6 +53,22 @@ SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
 DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
 CHUNK_BYTES = 1 << 22
+
+
+def batch_rows(setting, layer_sizes, dtype=np.float64):
+    """Rows per batch for an ``inference_batch_size`` setting: an int >= 1 as
+    given (as sklearn, True is 1), 'auto' by :func:`auto_chunk_size`.
+
+    >>> batch_rows(100, (784, 300, 10)), batch_rows("auto", (784, 300, 10))
+    (100, 640)
+    """
+    if isinstance(setting, Integral) and setting >= 1:
+        return int(setting)
+    if not (isinstance(setting, str) and setting == "auto"):
+        raise ValueError(
+            f"inference_batch_size must be 'auto' or an int >= 1, got {setting!r}."
+        )
+    return auto_chunk_size(layer_sizes, dtype)
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
@@ -264,9 +281,8 @@ class CompressedMLP:
                 for w in self.layers
             )
         )
-        self.chunk_size = auto_chunk_size(
-            (self.n_features,) + self.layer_sizes, np.float64
-        )
+        # rows per chunk: sized in float64 whatever the network's dtype
+        self.chunk_size = auto_chunk_size(self.sizes_read(), np.float64)
         self._args = self._kernel_arguments()
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
@@ -324,6 +340,10 @@ class CompressedMLP:
             f"formats={self.formats}, dtype={self.dtype.name}, "
             f"n_nonzero={self.n_nonzero})"
         )
+
+    def sizes_read(self):
+        """The widths a chunk of rows takes: X itself, then every layer."""
+        return (self.n_features,) + self.layer_sizes
 
     def output_dtype(self, X):
         """dtype of the outputs for input ``X``: as numpy's (and sklearn's)
@@ -442,19 +462,25 @@ class CompressedMLP:
             *buffers[tile],
         )
 
-    def chunks(self, X, chunk_size=None):
-        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
-        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
-        n_samples = X.shape[0]
+    def _spans(self, n_samples, chunk_size):
+        """Row slices of ``chunk_size`` rows (default :attr:`chunk_size`):
+        the one loop of :meth:`chunks` and :meth:`forward`."""
         step = self.chunk_size if chunk_size is None else int(chunk_size)
         if step < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        buffer = np.empty(
-            (min(step, n_samples), self.layer_sizes[-1]), dtype=self.output_dtype(X)
-        )
         for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
-            part = buffer[: rows.stop - start]
+            yield slice(start, min(start + step, n_samples))
+
+    def chunks(self, X, chunk_size=None):
+        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
+        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
+        buffer = None
+        for rows in self._spans(X.shape[0], chunk_size):
+            if buffer is None:  # the first chunk is the largest
+                buffer = np.empty(
+                    (rows.stop, self.layer_sizes[-1]), dtype=self.output_dtype(X)
+                )
+            part = buffer[: rows.stop - rows.start]
             self._run(X, rows, part)
             yield rows, part
 
@@ -462,19 +488,16 @@ class CompressedMLP:
         """Network outputs, shape (n_samples, n_outputs).
 
         ``X``: 2-D, ``n_features`` columns (array or SciPy sparse matrix).
-        NaN/inf anywhere in X raises :class:`ModelInputError` (a ValueError),
-        as does float64 X that a float32 network cannot represent (values
-        beyond the float32 range, or an output that overflows float32): never
-        a silent NaN. The output dtype is :meth:`output_dtype`. Extra memory:
-        a few tiles, plus one chunk of X when X must be converted first
-        (sparse, not C-ordered, or not float32/float64).
+        NaN/inf anywhere in X raises :class:`NonFiniteInputError`, and
+        float64 X that a float32 network cannot represent (values beyond the
+        float32 range, or an output that overflows float32)
+        :class:`Float32RangeError` (both :class:`ModelInputError`, a
+        ValueError): never a silent NaN. The output dtype is
+        :meth:`output_dtype`. Extra memory: a few tiles, plus one chunk of X
+        when X must be converted first (sparse, not C-ordered, or not
+        float32/float64).
         """
-        n_samples = X.shape[0]
-        step = self.chunk_size if chunk_size is None else int(chunk_size)
-        if step < 1:
-            raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=self.output_dtype(X))
-        for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
+        out = np.empty((X.shape[0], self.layer_sizes[-1]), dtype=self.output_dtype(X))
+        for rows in self._spans(X.shape[0], chunk_size):
             self._run(X, rows, out[rows])
         return out

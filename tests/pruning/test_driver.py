@@ -302,7 +302,7 @@ def test_sgd_verbose_1_prints_a_few_lines_on_diabetes(capsys):
     assert "Epoch" in capsys.readouterr().out
 
 
-# -- SparseSGDRegressor: one split per fit (issue 15, item 4) ------------------------
+# -- SparseSGDRegressor: one split per fit -------------------------------------
 
 
 def test_sgd_internal_fits_share_one_validation_split_with_a_random_state():

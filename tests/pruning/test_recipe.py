@@ -257,7 +257,7 @@ def test_the_user_guide_states_the_recipe_numbers():
     # recipe's (the docstrings and warnings are formatted from it)
     from pathlib import Path
 
-    guide = Path(__file__).parents[1] / "docs" / "user_guide" / "schedules.rst"
+    guide = Path(__file__).parents[2] / "docs" / "user_guide" / "schedules.rst"
     if not guide.exists():
         pytest.skip("no docs next to the tests (an installed copy)")
     text = guide.read_text()
