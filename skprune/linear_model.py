@@ -34,15 +34,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _docstring
 from . import _sklearn_compat as compat
-from ._docstring import Substitution
+from ._docstring import CV_DOC, Substitution
 from ._files import compact_state, expand_state
 from ._pruning import (
     LINEAR_CRITERIA,
-    AcceptAll,
-    AllOf,
+    LOSS_RISE_Z,
     Evaluation,
-    MaxLossRise,
-    MaxScoreDrop,
     columns,
     constraint,
     fit_or_rollback,
@@ -78,17 +75,6 @@ _SPARSE_CONSTRAINTS = {
     "cv": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
 }
 
-# cv='auto': cross-validate (AUTO_CV_FOLDS folds) when the validation split
-# would hold fewer than AUTO_CV_BELOW samples. A split of a few dozen rows
-# cannot tell a large drop from noise (breast_cancer: 43 rows accepted
-# 30 -> 1 features; benchmarks/bench_linear_small.py). From 200 rows two
-# standard errors of a paired accuracy difference are about 2-3 points
-# (sqrt(p / n) with a few % of predictions changed), and larger data keeps
-# the single split its benchmarks were measured with (bench_linear*.py: 480
-# to 2,000 validation rows) at a sixth of the cost
-AUTO_CV_FOLDS = 5
-AUTO_CV_BELOW = 200
-
 
 def _numeric_y(estimator, y, dtype):
     """``y`` as ``dtype``, or a ValueError that says the targets are not numeric."""
@@ -108,7 +94,7 @@ class _SparseSGDMixin:
     A concrete estimator sets :attr:`_sgd_class` (a classifier also
     ``_coef_2d`` and ``_sgd_fitted_attributes``), overrides the hooks whose
     defaults are a regressor's (``_n_rows``, ``_stratify``, ``_check_split``,
-    ``_params_of_fit``, ``_loss_weights``, ``_cv_folds``) and implements
+    ``_params_of_fit``, ``_loss_weights``) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`~skprune._pruning.FittedSupport`)
@@ -191,27 +177,8 @@ class _SparseSGDMixin:
             replaces_only=True,
         )
 
-    def _acceptance_rule(self, cross_validated=False):
-        """The driver's rule for this fit (see :mod:`skprune._pruning`);
-        ``cross_validated``: steps are judged by cross-validation (``cv``)."""
-        score_rule = (
-            AcceptAll()
-            if self.max_score_drop is None
-            else MaxScoreDrop(self.max_score_drop)
-        )
-        if self.prune_ratio == "auto":
-            z = self._loss_rise_z[1 if cross_validated else 0]
-            return AllOf(MaxLossRise(self.max_loss_rise, z=z), score_rule)
-        return score_rule
-
-    # standard errors a validation-loss rise must exceed to be refused
-    # (MaxLossRise's z), with one held-out split and with cross-validation.
-    # One split: 2, against the SGD noise of a few hundred or thousand
-    # validation rows (issue 5). Cross-validated: 0.5, chosen on validation
-    # splits of 5 small datasets (bench_linear_small.py --select: 2 kept
-    # 2-6 features and lost 1-4 points; 1, 0.5 and 0 tie within 1 point
-    # except breast_cancer, where 0.5 is best)
-    _loss_rise_z = (2.0, 0.5)
+    # MaxLossRise's z (one split, cross-validated); a variant subclass sets it
+    _loss_rise_z = LOSS_RISE_Z
 
     # SparseSGDRegressor's max_score_drop named another rule up to 0.1
     _max_score_drop_renamed = False
@@ -281,50 +248,6 @@ class _SparseSGDMixin:
     def _n_rows(self, y):
         """Rows of ``coef_`` for targets ``y`` (1 for a regressor)."""
         return 1
-
-    def _n_folds(self, n_samples):
-        """Folds of the validation: ``cv``, or the rule of ``cv='auto'``."""
-        if self.cv != "auto":
-            return int(self.cv)
-        n_val = math.ceil(self.validation_fraction * n_samples)
-        return AUTO_CV_FOLDS if n_val < AUTO_CV_BELOW else 1
-
-    def _cv_folds(self, y, seed):
-        """``(train, validation)`` row indices of the cross-validation that
-        judges pruning steps, or None for one held-out split
-        (``validation_fraction``). Stratified for a classifier when every
-        class has a sample in each fold; at most one fold per sample."""
-        from sklearn.model_selection import KFold, StratifiedKFold
-        from sklearn.utils.validation import check_random_state
-
-        n = y.shape[0]
-        k = min(self._n_folds(n), n)
-        if k < 2:
-            return None
-        rs = check_random_state(seed.get())
-        strat = None
-        if self._coef_2d:  # a classifier
-            _, counts = np.unique(y, return_counts=True)
-            if counts.min() >= k:
-                strat = y
-        splitter = (
-            KFold(k, shuffle=True, random_state=rs)
-            if strat is None
-            else StratifiedKFold(k, shuffle=True, random_state=rs)
-        )
-        folds = list(splitter.split(np.zeros((n, 1)), strat))
-        if self._coef_2d:
-            classes = np.unique(y)
-            for train, _ in folds:
-                missing = np.setdiff1d(classes, np.unique(y[train]))
-                if missing.size:
-                    raise ValueError(
-                        f"The {k}-fold cross-validation (cv={self.cv!r}) that "
-                        "judges pruning steps leaves no training sample of the "
-                        f"classes {missing.tolist()} in a fold; use fewer folds "
-                        "(cv) or more samples per class."
-                    )
-        return folds
 
     def _check_split(self, split, y):
         """Refuse a validation split the task cannot train on (none here)."""
@@ -418,6 +341,7 @@ class _SparseSGDMixin:
 @Substitution(
     CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
     CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+    CV_DOC=CV_DOC,
 )
 class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
@@ -492,11 +416,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         ``max_loss_rise * (1 - best R^2)`` -- its validation mean squared
         error exceeds the best one by more than a fraction ``max_loss_rise``
         (1% by default) -- *and* that rise exceeds ``z`` standard errors of
-        the paired per-sample difference, so the noise of the validation
-        rows or of SGD does not stop pruning: ``z = 2`` with one held-out
-        split, ``z = 0.5`` with cross-validation (``cv``), whose paired
-        differences over all rows resolve small drops; there a larger
-        ``max_loss_rise`` keeps fewer features. Not used with a float
+        the paired per-sample difference (noise of the validation rows or of
+        SGD; ``z = 2`` with one split, 0.5 with ``cv`` folds). Not used with a float
         ``prune_ratio``. (Named ``max_score_drop`` up to skprune 0.1.)
 
     max_score_drop : float or None, default=None
@@ -516,20 +437,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         model is penalised as configured (and, when a validation split was
         held out, refit on all of ``X`` with the penalty).
 
-    cv : 'auto' or int >= 1, default='auto'
-        How pruning steps are judged (``prune_ratio='auto'``, or
-        ``max_score_drop``). An int ``k >= 2``: ``k``-fold cross-validation
-        on all of ``X`` (stratified for a classifier when every class can
-        be in each fold): each candidate support is fitted from scratch on
-        every fold's training rows, and the acceptance rule compares the
-        out-of-fold losses of all ``n_samples`` rows (paired, row by row).
-        ``1``: one held-out split of ``validation_fraction`` (the rule before
-        skprune 0.5). ``'auto'``: ``k = 5`` when that split would hold fewer
-        than 200 samples (``n_samples < 2,000`` at the default 0.1), else
-        ``1``: a split of a few dozen rows cannot tell a large drop from
-        noise (on ``load_breast_cancer`` its 43 rows accepted 30 -> 1
-        features), while 5 folds cost 5 more SGD fits per step. Measured in
-        ``benchmarks/bench_linear_small.py``.
+    {CV_DOC}
 
     Attributes
     ----------
@@ -775,6 +683,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 @Substitution(
     CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
     CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+    CV_DOC=CV_DOC,
 )
 class SparseSGDClassifier(_SparseSGDMixin, SGDClassifier):
     """Linear classification by SGD that prunes its features inside ``fit``.
@@ -866,20 +775,7 @@ warm_start, average
         End with an unpenalised SGD refit (``penalty=None``) of the kept
         features on all of ``X``, from their pruned-model values.
 
-    cv : 'auto' or int >= 1, default='auto'
-        How pruning steps are judged (``prune_ratio='auto'``, or
-        ``max_score_drop``). An int ``k >= 2``: ``k``-fold cross-validation
-        on all of ``X`` (stratified for a classifier when every class can
-        be in each fold): each candidate support is fitted from scratch on
-        every fold's training rows, and the acceptance rule compares the
-        out-of-fold losses of all ``n_samples`` rows (paired, row by row).
-        ``1``: one held-out split of ``validation_fraction`` (the rule before
-        skprune 0.5). ``'auto'``: ``k = 5`` when that split would hold fewer
-        than 200 samples (``n_samples < 2,000`` at the default 0.1), else
-        ``1``: a split of a few dozen rows cannot tell a large drop from
-        noise (on ``load_breast_cancer`` its 43 rows accepted 30 -> 1
-        features), while 5 folds cost 5 more SGD fits per step. Measured in
-        ``benchmarks/bench_linear_small.py``.
+    {CV_DOC}
 
     Attributes
     ----------

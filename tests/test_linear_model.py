@@ -12,9 +12,10 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skprune._pruning._sgd_adapter as sgd_adapter
 import skprune.linear_model as lm
 from skprune import SparseSGDRegressor
-from skprune._pruning import Evaluation, MaxLossRise
+from skprune._pruning import Evaluation, MaxLossRise, n_folds
 from skprune._pruning.criteria import BASELINE, LINEAR_CRITERIA
 from skprune._sklearn_compat import InvalidParameterError
 
@@ -145,7 +146,7 @@ def test_small_data_auto_cross_validates_and_keeps_what_the_score_needs():
     dense = SparseSGDRegressor(prune_ratio=0.0, random_state=0).fit(X, y)
     one_split = SparseSGDRegressor(cv=1, random_state=0).fit(X, y)
     est = SparseSGDRegressor(random_state=0).fit(X, y)
-    assert est._n_folds(X.shape[0]) == lm.AUTO_CV_FOLDS
+    assert n_folds(est.cv, est.validation_fraction, X.shape[0]) == 5
     # every validation loss of the history is over all 442 rows' folds
     assert len(est.pruning_history_) > 2
     assert est.support_.sum() > one_split.support_.sum()
@@ -155,10 +156,10 @@ def test_small_data_auto_cross_validates_and_keeps_what_the_score_needs():
 
 
 def test_cv_auto_keeps_one_split_on_large_data():
-    est = SparseSGDRegressor()
-    assert est._n_folds(1_990) == lm.AUTO_CV_FOLDS  # 199 validation rows
-    assert est._n_folds(2_000) == 1  # 200 validation rows
-    assert SparseSGDRegressor(cv=3)._n_folds(10**6) == 3
+    assert n_folds("auto", 0.1, 1_990) == 5  # 199 validation rows
+    assert n_folds("auto", 0.1, 2_000) == 1  # 200 validation rows
+    assert n_folds("auto", 0.5, 400) == 1  # the split's size decides
+    assert n_folds(3, 0.1, 10**6) == 3
 
 
 def test_cross_validation_pairs_every_row(problem):
@@ -173,12 +174,12 @@ def test_cross_validation_pairs_every_row(problem):
             return super().accepts(candidate)
 
     est = SparseSGDRegressor(random_state=0, cv=4)
-    orig = lm.MaxLossRise
-    lm.MaxLossRise = Spy
+    orig = sgd_adapter.MaxLossRise
+    sgd_adapter.MaxLossRise = Spy
     try:
         est.fit(X, y)
     finally:
-        lm.MaxLossRise = orig
+        sgd_adapter.MaxLossRise = orig
     assert seen and all(c.losses.shape == (200,) for c in seen)
     for c in seen:
         assert c.loss == pytest.approx(np.mean(c.losses))
