@@ -56,7 +56,7 @@ from ._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
-from .exceptions import PruningConvergenceWarning
+from .exceptions import PruningConvergenceWarning, PruningShortfallWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
@@ -141,7 +141,10 @@ _PRUNING_PARAMS_DOC = """
           without any re-training.
 
         A :class:`~skprune.PruningConvergenceWarning` says when the final
-        re-training stopped at its budget or a step did not recover.
+        re-training stopped at its budget or a step did not recover; its
+        subclass :class:`~skprune.PruningShortfallWarning` when the final
+        network's training score is more than {MAX_TRAINING_DROP} below the dense
+        network's (cumulative, whatever ``finetune_iter``).
 
     sparsity_penalty : {None, 'l1', 'l2'}, default=None
         Extra penalty on the connection weights during all training, added to
@@ -267,7 +270,8 @@ _ATTRIBUTES_DOC = substitute(
         ``n_iter_``), None for a step without re-training) and ``recovered``
         (whether the re-training brought the training loss back to
         ``{RECOVERY}`` its level before the prune; None for step 0 and
-        without re-training).
+        without re-training) and ``training_score`` (accuracy or R^2 of the
+        step's network on the rows it trains on).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -562,11 +566,13 @@ class _PruningMixin(ServedMLPMixin):
         # arrays passed below: keep them aside and put them back at the end.
         feature_names = self.__dict__.pop("feature_names_in_", None)
 
-        self.pruning_history_, problem = prune_network(
+        self.pruning_history_, problem, shortfall = prune_network(
             self, X, y, sample_weight, train_dense=train_dense, refit=refit
         )
         if problem is not None:
             warnings.warn(problem, PruningConvergenceWarning, stacklevel=3)
+        if shortfall is not None:
+            warnings.warn(shortfall, PruningShortfallWarning, stacklevel=3)
         self._finish()
         if feature_names is not None:
             self.feature_names_in_ = feature_names
