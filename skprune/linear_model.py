@@ -138,10 +138,23 @@ class _SGDAdapter:
         self.split = split
         self.seed = seed
         self.n_features = X.shape[1]
-        self.stats = feature_statistics(estimator.prune_criterion, X, sample_weight)
+        self._stats = None  # per-feature statistics, computed at the first prune
         self.rng = check_random_state(seed.get())  # the 'random' criterion
         self.current = None
         self._next_idx = None
+
+    @property
+    def stats(self):
+        """The criterion's per-feature statistics of the training data,
+        computed once, when the first pruning step needs them: after the
+        first SGD fit, so that data SGD cannot handle (e.g. values near
+        1e300) raises SGD's own error first, and a fit that never prunes
+        never computes them."""
+        if self._stats is None:
+            self._stats = feature_statistics(
+                self.est.prune_criterion, self.X, self.sample_weight
+            )
+        return self._stats
 
     # -- shared ----------------------------------------------------------------
 
@@ -434,11 +447,19 @@ class _SparseSGDMixin:
         if coef_init is not None:
             coef = np.asarray(coef_init, dtype=X.dtype)
             n_rows = self._n_rows(y)
-            if coef.size != n_features * n_rows:
+            # as SGDRegressor/SGDClassifier: one row is given flat (or as a
+            # single row), several rows exactly (n_rows, n_features)
+            fits = (
+                coef.ravel().shape == (n_features,)
+                if n_rows == 1
+                else coef.shape == (n_rows, n_features)
+            )
+            if not fits:
                 expected = (n_features,) if n_rows == 1 else (n_rows, n_features)
                 raise ValueError(
-                    f"coef_init has shape {coef.shape}; expected {expected}, "
-                    "one coefficient per feature of X"
+                    f"Provided coef_init does not match dataset: it has shape "
+                    f"{coef.shape}; expected {expected}, one coefficient per "
+                    "feature of X"
                     f"{'' if n_rows == 1 else ' and per class'}."
                 )
             coef = coef.reshape(-1, n_features)
@@ -1234,7 +1255,14 @@ warm_start, average
         )
         check_classification_targets(y)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            # as SGDClassifier: with early stopping, all-zero weights are left
+            # to the validation split, which names the problem
+            sample_weight = compat.check_sample_weight(
+                sample_weight,
+                X,
+                dtype=X.dtype,
+                allow_all_zero_weights=self.early_stopping,
+            )
         return X, y, sample_weight
 
     def _n_rows(self, y):
@@ -1263,7 +1291,10 @@ warm_start, average
 
     def _params_of_fit(self, y, sample_weight):
         classes = np.unique(y if sample_weight is None else y[sample_weight > 0])
-        if classes.shape[0] < 2:
+        # all-zero weights pass _validated only with early_stopping, whose
+        # validation split (in the first SGD fit) raises SGDClassifier's error
+        all_zero = sample_weight is not None and not sample_weight.any()
+        if classes.shape[0] < 2 and not all_zero:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes; y "
                 "has only one class"
