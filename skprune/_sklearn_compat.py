@@ -189,9 +189,9 @@ def reset_mlp_stopping_state(mlp):
         mlp.best_loss_ = np.inf
 
 
-_ALL_ZERO_CHECK = "allow_all_zero_weights" in inspect.signature(
-    _check_sample_weight
-).parameters
+_ALL_ZERO_CHECK = (
+    "allow_all_zero_weights" in inspect.signature(_check_sample_weight).parameters
+)
 
 
 def check_sample_weight(sample_weight, X, *, dtype=None, allow_all_zero_weights):
