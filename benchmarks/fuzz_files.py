@@ -712,6 +712,22 @@ def main(argv=None):
                 python=platform.python_version(),
                 outcomes=dict(total),
                 per_model={f"{m} | {f}": dict(c) for (m, f), c in table.items()},
+                # which attributes were changed in the files that loaded and
+                # answered (a consistent model, e.g. other weight values)
+                answered_by_attribute=dict(
+                    Counter(
+                        r["mutation"].split(":")[0].split("/")[0]
+                        for r in records
+                        if r["outcome"] == "answered"
+                    ).most_common()
+                ),
+                answered=sorted(
+                    {
+                        f"{r['model']}: {r['mutation']}"
+                        for r in records
+                        if r["outcome"] == "answered"
+                    }
+                ),
                 failures=failures,
             ),
             indent=1,

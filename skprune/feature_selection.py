@@ -29,6 +29,7 @@ from sklearn.utils.validation import (
 
 from . import _doc_link
 from . import _sklearn_compat as compat
+from ._files._validate import check_params, check_selector_state, load_context
 from ._pruning import fit_or_rollback
 from ._sklearn_compat import (
     HasMethods,
@@ -452,6 +453,12 @@ default=None
         if get_config().get("sparse_interface") == "sparray":
             return sparse.csr_array(Xt)
         return sparse.csr_matrix(Xt)
+
+    def __setstate__(self, state):
+        context = load_context(type(self).__name__)
+        check_selector_state(state, context)
+        super().__setstate__(state)
+        check_params(self, context)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -34,6 +34,7 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, valida
 
 from . import _doc_link
 from . import _sklearn_compat as compat
+from ._files._validate import check_params, check_sgd_state, load_context
 from ._persistence import compact_state, expand_state
 from ._pruning import (
     AcceptAll,
@@ -577,7 +578,13 @@ class _SparseSGDMixin:
         return compact_state(super().__getstate__(), ("pruning_history_",))
 
     def __setstate__(self, state):
-        super().__setstate__(expand_state(state))
+        state = expand_state(state)
+        context = load_context(type(self).__name__)
+        check_sgd_state(state, context, classifier=self._coef_2d)
+        super().__setstate__(state)
+        check_params(self, context)
+        if "coef_" in state:
+            self._set_sparse_attributes()  # derived from the checked coef_
 
     def _set_average_state(self, sgd, idx, n_features, dtype):
         """Full-width copies of SGD's averaging state, for ``partial_fit``."""

@@ -44,8 +44,7 @@ from ._compressed import (
     ModelInputError,
     auto_chunk_size,
 )
-from ._kernels import HIDDEN_CODES as HIDDEN_ACTIVATIONS
-from ._kernels import OUTPUT_CODES as OUTPUT_ACTIVATIONS
+from ._files._validate import check_mlp_state, check_params, load_context
 from ._masks import (
     SCOPES,
     neuron_alive,
@@ -527,84 +526,6 @@ class _MLPAdapter:
         est._set_masks(masks)
 
 
-def _check_packed_state(state, name):
-    """Raise one clear ValueError when a file's fitted network is inconsistent
-    (a corrupted or hand-edited file): every packed layer a dict of consistent
-    CSR parts, layers that chain, biases that fit, known activations."""
-
-    def bad(problem):
-        raise ValueError(
-            f"Cannot load {name}: the file's fitted network is invalid "
-            f"(corrupted or edited?): {problem}."
-        )
-
-    coefs = state.get("coefs_")
-    if not isinstance(coefs, (list, tuple)) or not coefs:
-        bad("coefs_ is not a non-empty list of packed layers")
-    for i, packed in enumerate(coefs):
-        if not isinstance(packed, dict):
-            bad(f"coefs_[{i}] is a {type(packed).__name__}, not a packed layer (dict)")
-        missing = {"shape", "indptr", "indices", "data"} - set(packed)
-        if missing:
-            bad(f"coefs_[{i}] lacks {sorted(missing)}")
-        shape = packed["shape"]
-        if not (
-            isinstance(shape, (tuple, list))
-            and len(shape) == 2
-            and all(isinstance(n, Integral) and n >= 1 for n in shape)
-        ):
-            bad(f"coefs_[{i}] has shape {shape!r}, not two positive ints")
-        indptr, indices, data = (
-            np.asarray(packed[k]) for k in ("indptr", "indices", "data")
-        )
-        if not all(a.ndim == 1 for a in (indptr, indices, data)):
-            bad(f"coefs_[{i}]: indptr, indices and data must be 1-D")
-        if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu":
-            bad(f"coefs_[{i}]: indptr and indices must be integers")
-        if data.dtype.kind != "f":
-            bad(f"coefs_[{i}]: data has dtype {data.dtype}, not float")
-        n_rows, n_cols = shape
-        if (
-            indptr.size != n_rows + 1
-            or indptr[0] != 0
-            or np.any(np.diff(indptr.astype(np.int64)) < 0)
-            or indptr[-1] != indices.size
-            or indices.size != data.size
-        ):
-            bad(
-                f"coefs_[{i}] of shape {tuple(shape)} has inconsistent indptr "
-                f"({indptr.size} entries ending at "
-                f"{indptr[-1] if indptr.size else None}), "
-                f"indices ({indices.size}) and data ({data.size})"
-            )
-        if indices.size and (indices.min() < 0 or indices.max() >= n_cols):
-            bad(
-                f"coefs_[{i}] of shape {tuple(shape)} has column indices outside "
-                f"[0, {n_cols})"
-            )
-        if i and coefs[i - 1]["shape"][1] != n_rows:
-            bad(
-                f"coefs_[{i - 1}] has {coefs[i - 1]['shape'][1]} outputs but "
-                f"coefs_[{i}] has {n_rows} inputs"
-            )
-    intercepts = state.get("intercepts_")
-    if not isinstance(intercepts, (list, tuple)) or len(intercepts) != len(coefs):
-        bad(f"intercepts_ must be a list of {len(coefs)} arrays")
-    for i, (b, packed) in enumerate(zip(intercepts, coefs)):
-        if np.shape(b) != (packed["shape"][1],):
-            bad(
-                f"intercepts_[{i}] has shape {np.shape(b)}, expected "
-                f"({packed['shape'][1]},)"
-            )
-    for key, allowed in (
-        ("activation", HIDDEN_ACTIVATIONS),
-        ("_network_activation", HIDDEN_ACTIVATIONS),
-        ("out_activation_", OUTPUT_ACTIVATIONS),
-    ):
-        if key in state and state[key] not in allowed:
-            bad(f"{key}={state[key]!r} is not one of {sorted(allowed)}")
-
-
 class _PruningMixin:
     """Pruning logic shared by the classifier and the regressor."""
 
@@ -734,6 +655,12 @@ class _PruningMixin:
                 f"got {type(estimator).__name__}."
             )
         check_is_fitted(estimator)
+        check_mlp_state(
+            vars(estimator),
+            f"{cls.__name__}.from_estimator: the fitted state of the given "
+            f"{type(estimator).__name__} is invalid",
+            classifier=issubclass(cls, MLPClassifier),
+        )
         valid = cls().get_params()
         unknown = sorted(set(params) - set(valid))
         if unknown:
@@ -1030,8 +957,9 @@ class _PruningMixin:
             for state, mask in zip(states[:n], masks):
                 state *= mask
 
-    def _finish(self):
-        """Derived fitted attributes; drop scratch state."""
+    def _finish(self, rebuild=False):
+        """Derived fitted attributes; drop scratch state. ``rebuild``: after a
+        load (see :meth:`_compress`)."""
         self.__dict__.pop("_sw_sum", None)
         sizes = np.array([c.size for c in self.coefs_])
         nnz = np.array([np.count_nonzero(c) for c in self.coefs_])
@@ -1041,7 +969,7 @@ class _PruningMixin:
         self.compression_ratio_ = (
             float(sizes.sum() / nnz.sum()) if nnz.sum() else float("inf")
         )
-        self.compressed_ = self._compress()
+        self.compressed_ = self._compress(rebuild=rebuild)
         self.hidden_layer_sizes_ = self.compressed_.layer_sizes[1:-1]
 
     def _compress(self, rebuild=False):
@@ -1179,16 +1107,20 @@ class _PruningMixin:
 
     def __setstate__(self, state):
         state = expand_state(state)
+        context = load_context(type(self).__name__)
+        check_mlp_state(state, context, classifier=is_classifier(self))
         if state.pop("_coefs_packed", False):
-            _check_packed_state(state, type(self).__name__)
             unpacked = [_unpack(p) for p in state["coefs_"]]
             state["coefs_"] = [c for c, _ in unpacked]
             state["masks_"] = [m for _, m in unpacked]
         super().__setstate__(state)
+        check_params(self, context)
         if getattr(self, "masks_", None) is not None and hasattr(
             self, "hidden_layer_sizes_"
         ):
-            self.compressed_ = self._compress(rebuild=True)
+            # the derived attributes and the compressed network, from the
+            # checked weights (never the file's own summary of them)
+            self._finish(rebuild=True)
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
         self._check_hidden_layer_sizes()
