@@ -174,7 +174,7 @@ def _first_call_cost():
     code = (
         "import time; t0 = time.perf_counter(); import numpy as np; "
         "from sklearn.datasets import load_digits; "
-        "from skprune import PrunedMLPClassifier; import skprune._kernels; "
+        "from skprune import PrunedMLPClassifier; import skprune._serving._kernels; "
         "t1 = time.perf_counter(); "
         "X, y = load_digits(return_X_y=True); "
         "import warnings; warnings.simplefilter('ignore'); "
@@ -213,8 +213,8 @@ def _breakdown(pruned, X):
     the whole predict_proba (the rest is Python and allocation)."""
     import copy
 
-    from skprune import _kernels
-    from skprune._compressed import _Scratch
+    from skprune._serving import _kernels
+    from skprune._serving._compressed import _Scratch
 
     net = pruned._network()
     X = np.ascontiguousarray(X, dtype=net.dtype)
@@ -255,8 +255,8 @@ def _breakdown(pruned, X):
 def calibrate():
     """Re-measure the single-layer timings behind the 'auto' cost model and
     print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in _compressed.py)."""
-    from skprune import _kernels
-    from skprune._compressed import CompressedMLP
+    from skprune._serving import _kernels
+    from skprune._serving._compressed import CompressedMLP
 
     rng = np.random.RandomState(0)
     shapes = [

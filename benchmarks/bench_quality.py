@@ -77,7 +77,7 @@ from threadpoolctl import threadpool_limits
 
 import skprune
 from skprune import PrunedMLPClassifier
-from skprune._compressed import CompressedMLP
+from skprune._serving._compressed import CompressedMLP
 
 CRITERIA = ["magnitude", "entropy", "gradient", "taylor", "random"]
 SPARSITIES = [0.5, 0.8, 0.9, 0.95, 0.98]
@@ -439,16 +439,16 @@ CANDIDATES = {
     "auto, 10 steps, magnitude (previous default)": (_MAG, None),
     "auto, 10 steps, magnitude, no step-size rule": (
         _MAG,
-        {"skprune._recipe.MAX_HALVINGS": 0},
+        {"skprune._pruning._recipe.MAX_HALVINGS": 0},
     ),
     "auto, 10 steps, magnitude, 0.25 D per step": (
         _MAG,
-        {"skprune._recipe.STEP_FRACTION": 0.25},
+        {"skprune._pruning._recipe.STEP_FRACTION": 0.25},
     ),
     "auto, 5 steps, magnitude": ({"n_prune_steps": 5, **_MAG}, None),
     "auto, 20 steps x 0.075 D, magnitude": (
         {"n_prune_steps": 20, **_MAG},
-        {"skprune._recipe.STEP_FRACTION": 0.075},
+        {"skprune._pruning._recipe.STEP_FRACTION": 0.075},
     ),
     # the dense model is already trained: learning_rate_init given to
     # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
@@ -462,23 +462,23 @@ CANDIDATES = {
     ),
     "auto, 10 steps, magnitude, final re-training at 2x learning rate": (
         _MAG,
-        {"skprune._recipe.FINAL_LR_FACTOR": 2.0},
+        {"skprune._pruning._recipe.FINAL_LR_FACTOR": 2.0},
     ),
     "auto, 10 steps, magnitude, ERK allocation": (
         _MAG,
-        {"skprune._masks.GLOBAL_ALLOCATION": "erk"},
+        {"skprune._pruning._masks.GLOBAL_ALLOCATION": "erk"},
     ),
     "auto, 10 steps, magnitude, un-normalised global ranking": (
         _MAG,
-        {"skprune._masks.GLOBAL_ALLOCATION": "none"},
+        {"skprune._pruning._masks.GLOBAL_ALLOCATION": "none"},
     ),
     "auto, early stopping in the final re-training": (
         {},
-        {"skprune._recipe.RETRAIN_EARLY_STOPPING": "final"},
+        {"skprune._pruning._recipe.RETRAIN_EARLY_STOPPING": "final"},
     ),
     "auto, early stopping in every re-training": (
         {},
-        {"skprune._recipe.RETRAIN_EARLY_STOPPING": "all"},
+        {"skprune._pruning._recipe.RETRAIN_EARLY_STOPPING": "all"},
     ),
     # the dense model is trained with sklearn's alpha=1e-4: alpha given to
     # from_estimator only sets the re-trainings' L2 penalty
@@ -487,10 +487,13 @@ CANDIDATES = {
     "auto, 15 steps": ({"n_prune_steps": 15}, None),
     "auto, 3 steps": ({"n_prune_steps": 3}, None),
     "auto, 1 step (one-shot)": ({"n_prune_steps": 1}, None),
-    "auto, up to 5 halvings": ({}, {"skprune._recipe.MAX_HALVINGS": 5}),
+    "auto, up to 5 halvings": ({}, {"skprune._pruning._recipe.MAX_HALVINGS": 5}),
     "auto, stricter recovery (0.02 + 1.1 L)": (
         {},
-        {"skprune._recipe.ABS_SLACK": 0.02, "skprune._recipe.REL_SLACK": 1.1},
+        {
+            "skprune._pruning._recipe.ABS_SLACK": 0.02,
+            "skprune._pruning._recipe.REL_SLACK": 1.1,
+        },
     ),
     "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
     "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),
@@ -847,7 +850,7 @@ def _held_out_job(name, seed, cells):
     import sklearn.neural_network._multilayer_perceptron as sk_mlp
     from sklearn.model_selection import train_test_split
 
-    import skprune._recipe as recipe
+    import skprune._pruning._recipe as recipe
 
     data = _panel.load(name, "validation")
     X, y, X_val, y_val = data

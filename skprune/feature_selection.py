@@ -6,7 +6,7 @@ zeros, so the downstream estimator of a :class:`~sklearn.pipeline.Pipeline`
 sees a smaller, sparser ``X``. Unlike
 :class:`~sklearn.feature_selection.SelectFromModel` it takes MLPs (and
 skprune's pruned MLPs) as the importance source. The score formulas are in
-:mod:`skprune.criteria._features`.
+:mod:`skprune._pruning.criteria._features`.
 """
 
 import copy
@@ -29,8 +29,14 @@ from sklearn.utils.validation import (
 
 from . import _doc_link
 from . import _sklearn_compat as compat
-from ._files._validate import check_params, check_selector_state, load_context
-from ._pruning import fit_or_rollback
+from ._files import check_params, check_selector_state, load_context
+from ._pruning import (
+    FEATURE_CRITERIA,
+    constraint,
+    describe,
+    fit_or_rollback,
+    weighted_mean_std,
+)
 from ._sklearn_compat import (
     HasMethods,
     Interval,
@@ -39,9 +45,7 @@ from ._sklearn_compat import (
     _fit_context,
     _get_output_config,
 )
-from .criteria import FEATURE_CRITERIA, constraint, describe, weighted_mean_std
 
-CRITERIA = tuple(FEATURE_CRITERIA)
 # sparse_output='auto' gives CSR when the transformed training data has at most
 # this density (fraction of non-zero values). A CSR X times a dense weight
 # matrix (what linear models and MLPs compute) against the dense product, 2000 x
@@ -65,7 +69,7 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     ----------
     criterion : {CRITERIA_NAMES}, default='entropy'
         Feature score; the highest scores are kept (ties: the lower column
-        index first). Formulas in :mod:`skprune.criteria._features`:
+        index first). Formulas in :mod:`skprune._pruning.criteria._features`:
 
         {CRITERIA_DOC}
 

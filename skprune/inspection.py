@@ -23,7 +23,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV
 
 from . import _sklearn_compat as compat
-from .criteria import BASELINE, baseline
+from ._pruning import BASELINE, baseline
 
 
 def _check_matplotlib(caller):
@@ -116,7 +116,7 @@ def _as_criteria(criteria, estimator, prefix):
     """The criteria to fit, with the estimator family's baseline appended.
 
     The baseline comes from the family's criteria registry
-    (:func:`skprune.criteria.baseline`): 'random' for every skprune estimator.
+    (:func:`skprune._pruning.criteria.baseline`): 'random' for every skprune estimator.
     """
     if criteria is None:
         criteria = [estimator.get_params(deep=True)[prefix + "prune_criterion"]]

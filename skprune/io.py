@@ -11,15 +11,9 @@ skops is an optional dependency: ``pip install "skprune[skops]"``.
 
 import zipfile
 
-#: Fully qualified names of the types :func:`load` trusts on top of skops'
-#: defaults: skprune's estimators.
-TRUSTED_TYPES = (
-    "skprune.neural_network.PrunedMLPClassifier",
-    "skprune.neural_network.PrunedMLPRegressor",
-    "skprune.linear_model.SparseSGDRegressor",
-    "skprune.linear_model.SparseSGDClassifier",
-    "skprune.feature_selection.PruneSparsifyTransformer",
-)
+from ._files import TRUSTED_TYPES
+
+__all__ = ["TRUSTED_TYPES", "UntrustedTypesError", "dump", "load"]
 
 
 class UntrustedTypesError(ValueError):

@@ -10,7 +10,8 @@ estimator), so pruned coefficients are never updated: they are exactly zero.
 
 The pruning itself -- validation split, step loop, support search, acceptance
 rules, history, progress log -- is the shared driver's
-(:mod:`skprune._pruning`). This module is the SGD adapter:
+(:mod:`skprune._pruning`), run through the SGD adapter
+(:class:`~skprune._pruning.SGDAdapter`). In this module
 :class:`_SparseSGDMixin` knows how to train SGD on a support and how to read
 its coefficients (rows of ``coef_``, one support shared by all rows), and a
 concrete estimator adds what only its task knows: input validation, the
@@ -34,33 +35,37 @@ from sklearn.utils.validation import check_is_fitted, check_random_state, valida
 
 from . import _doc_link
 from . import _sklearn_compat as compat
-from ._files._validate import check_params, check_sgd_state, load_context
-from ._persistence import compact_state, expand_state
+from ._files import (
+    check_params,
+    check_sgd_state,
+    compact_state,
+    expand_state,
+    load_context,
+)
 from ._pruning import (
+    LINEAR_CRITERIA,
     AcceptAll,
     AllOf,
     Evaluation,
     FitRandomState,
+    FittedSupport,
     MaxLossRise,
     MaxScoreDrop,
     ProgressLog,
+    SGDAdapter,
+    columns,
+    constraint,
     fit_or_rollback,
-    make_record,
+    linear_scores,
+    loss_value,
     run_schedule,
     search_support,
     sklearn_verbose,
+    sparsity_schedule,
     validation_split,
 )
-from ._schedules import sparsity_schedule
+from ._pruning import describe as describe_criteria
 from ._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
-from .criteria import (
-    LINEAR_CRITERIA,
-    constraint,
-    feature_statistics,
-    linear_scores,
-    loss_value,
-)
-from .criteria import describe as describe_criteria
 
 # predict on dense X reads only the support columns at or below this density,
 # GATHER_ROWS rows at a time (bounded memory, cache-sized blocks);
@@ -85,15 +90,6 @@ _SPARSE_CONSTRAINTS = {
 }
 
 
-def _columns(X, idx):
-    """X restricted to the columns idx (a view when idx keeps them all)."""
-    if idx.shape[0] == X.shape[1]:
-        return X
-    if sparse.issparse(X):
-        return X[:, idx]
-    return np.ascontiguousarray(X[:, idx])
-
-
 def _numeric_y(estimator, y, dtype):
     """``y`` as ``dtype``, or a ValueError that says the targets are not numeric."""
     try:
@@ -105,151 +101,6 @@ def _numeric_y(estimator, y, dtype):
         ) from exc
 
 
-class _Fitted:
-    """One SGD fit on a support: the SGD model, its columns and its mask.
-
-    ``sgd`` was fitted on the columns ``idx``; ``mask`` (over all features)
-    is the support it leaves: the columns of ``idx`` whose coefficient
-    survived (an L1 penalty's exact zeros and ``sparsity_threshold`` prune
-    too). ``coef`` is the full-width ``(n_rows, n_features)`` coefficient
-    matrix, zero outside ``mask``.
-    """
-
-    def __init__(self, sgd, idx, mask, coef):
-        self.sgd, self.idx, self.mask, self.coef = sgd, idx, mask, coef
-
-    @property
-    def intercept(self):
-        return self.sgd.intercept_
-
-
-class _SGDAdapter:
-    """What the pruning driver asks of an SGD model on a support.
-
-    For :func:`skprune._pruning.search_support` (``prune_ratio='auto'``):
-    ``n_kept``, ``propose``, ``fit_candidate``, ``commit``; for
-    :func:`skprune._pruning.run_schedule` (a float ``prune_ratio``):
-    ``prune`` then ``retrain``, ``snapshot``/``restore``; for both:
-    ``evaluate`` and ``record``.
-    """
-
-    def __init__(self, estimator, X, y, sample_weight, split, seed):
-        self.est = estimator
-        self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.split = split
-        self.seed = seed
-        self.n_features = X.shape[1]
-        self._stats = None  # per-feature statistics, computed at the first prune
-        self.rng = check_random_state(seed.get())  # the 'random' criterion
-        self.current = None
-        self._next_idx = None
-
-    @property
-    def stats(self):
-        """The criterion's per-feature statistics of the training data,
-        computed once, when the first pruning step needs them: after the
-        first SGD fit, so that data SGD cannot handle (e.g. values near
-        1e300) raises SGD's own error first, and a fit that never prunes
-        never computes them."""
-        if self._stats is None:
-            self._stats = feature_statistics(
-                self.est.prune_criterion, self.X, self.sample_weight
-            )
-        return self._stats
-
-    # -- shared ----------------------------------------------------------------
-
-    def fit(self, idx, coef, intercept, *, quiet=True):
-        """Fit on the columns ``idx`` from the full-width ``coef``, ``intercept``."""
-        return self.est._fit_support(
-            self.X,
-            self.y,
-            self.sample_weight,
-            idx,
-            coef,
-            intercept,
-            self.seed,
-            quiet=quiet,
-        )
-
-    def evaluate(self, candidate=None):
-        if self.split is None:
-            return None
-        split = self.split
-        return self.est._evaluate(
-            split.X_val, split.y_val, split.sw_val, candidate or self.current
-        )
-
-    def record(self, step, target, evaluation, accepted, candidate=None):
-        fitted = candidate or self.current
-        n_kept = int(fitted.mask.sum())
-        # counted over coefficients (one row per class of a multiclass
-        # model); a regressor has one coefficient per kept feature
-        n_nonzero = int(np.count_nonzero(fitted.coef))
-        train = self.est._evaluate(
-            self.X, self.y, self.sample_weight, fitted, training=True
-        )
-        return make_record(
-            step,
-            phase="dense" if step == 0 else "retrain",
-            target_sparsity=target,
-            sparsity=1.0 - n_nonzero / fitted.coef.size,
-            n_nonzero=n_nonzero,
-            loss=train.loss,
-            validation_score=None if evaluation is None else evaluation.score,
-            accepted=accepted,
-            n_features=n_kept,
-            n_iter=int(fitted.sgd.n_iter_),
-            validation_loss=None if evaluation is None else evaluation.loss,
-        )
-
-    def _lowest(self, n_remove):
-        """The current support minus its ``n_remove`` lowest-scored features."""
-        fitted = self.current
-        kept = np.flatnonzero(fitted.mask)
-        scores = self.est._scores(
-            self.X, self.y, self.sample_weight, kept, fitted, self.stats, self.rng
-        )
-        order = np.argsort(scores, kind="stable")
-        return np.sort(kept[order[n_remove:]])
-
-    # -- support search ------------------------------------------------------------
-
-    def n_kept(self):
-        return int(self.current.mask.sum())
-
-    def propose(self, n_remove):
-        return self._lowest(n_remove)
-
-    def fit_candidate(self, support):
-        return self.fit(support, self.current.coef, self.current.intercept)
-
-    def commit(self, candidate):
-        self.current = candidate
-
-    # -- schedule --------------------------------------------------------------------
-
-    def prune(self, target):
-        n_keep = max(
-            1, self.n_features - int(np.floor(target * self.n_features + 1e-9))
-        )
-        n_remove = max(0, self.n_kept() - n_keep)
-        self._next_idx = self._lowest(n_remove)
-
-    def retrain(self, step, final):
-        # the last fit of a run without refit is the model: it may warn
-        quiet = not (final and not self.est.refit and self.split is None)
-        self.current = self.fit(
-            self._next_idx, self.current.coef, self.current.intercept, quiet=quiet
-        )
-
-    def snapshot(self):
-        return self.current
-
-    def restore(self, snapshot):
-        self.current = snapshot
-
-
 class _SparseSGDMixin:
     """The SGD adapter shared by the sparse SGD estimators.
 
@@ -259,7 +110,8 @@ class _SparseSGDMixin:
     whose defaults are a regressor's) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
-    losses, mean loss and score of a :class:`_Fitted` model) and
+    losses, mean loss and score of a :class:`~skprune._pruning.FittedSupport`)
+    and
     ``_criterion_targets(y)`` (``y`` as the ``(n_samples, n_rows)`` targets of
     the 'gradient' criterion). Coefficients are handled as rows
     (``np.atleast_2d(sgd.coef_)``) with one support shared by all rows.
@@ -322,7 +174,7 @@ class _SparseSGDMixin:
             if quiet:  # an intermediate fit; the final one warns
                 warnings.simplefilter("ignore", ConvergenceWarning)
             sgd.fit(
-                _columns(X, idx),
+                columns(X, idx),
                 y,
                 coef_init=init,
                 intercept_init=None if intercept is None else np.array(intercept),
@@ -333,7 +185,8 @@ class _SparseSGDMixin:
     _coef_2d = False  # does the SGD estimator keep coef_ 2-D (classifiers)?
 
     def _fitted(self, sgd, idx, n_features, dtype):
-        """The :class:`_Fitted` support of ``sgd`` (trained on columns ``idx``)."""
+        """The :class:`~skprune._pruning.FittedSupport` of ``sgd`` (trained on
+        the columns ``idx``)."""
         rows = np.atleast_2d(sgd.coef_)
         if self.sparsity_threshold is not None:
             alive = (np.abs(rows) >= self.sparsity_threshold).any(axis=0)
@@ -347,14 +200,14 @@ class _SparseSGDMixin:
         coef = np.zeros((rows.shape[0], n_features), dtype=dtype)
         coef[:, idx] = rows
         coef[:, ~mask] = 0.0
-        return _Fitted(sgd, idx, mask, coef)
+        return FittedSupport(sgd, idx, mask, coef)
 
     def _scores(self, X, y, sample_weight, kept, fitted, stats, rng):
         """Criterion score of every kept feature (``kept``), summed over rows."""
         criterion = LINEAR_CRITERIA[self.prune_criterion]
         return linear_scores(
             self.prune_criterion,
-            _columns(X, kept) if "X" in criterion.needs else None,
+            columns(X, kept) if "X" in criterion.needs else None,
             self._criterion_targets(y) if "Y" in criterion.needs else None,
             fitted.coef[:, kept],
             np.atleast_1d(fitted.intercept),
@@ -396,8 +249,15 @@ class _SparseSGDMixin:
             The fitted, pruned estimator.
         """
         self._warn_max_score_drop()
-        return self._unchanged_on_error(
-            self._fit, X, y, coef_init, intercept_init, sample_weight
+        return fit_or_rollback(
+            self,
+            self._fit,
+            X,
+            y,
+            coef_init,
+            intercept_init,
+            sample_weight,
+            replaces_only=True,
         )
 
     def _acceptance_rule(self):
@@ -485,7 +345,7 @@ class _SparseSGDMixin:
             if split is None
             else (split.X_train, split.y_train, split.sw_train)
         )
-        adapter = _SGDAdapter(self, *data, split, seed)
+        adapter = SGDAdapter(self, *data, split, seed)
         all_columns = np.arange(n_features)
         last = not auto and split is None and self.prune_ratio == 0 and not self.refit
         adapter.current = adapter.fit(all_columns, coef, intercept_init, quiet=not last)
@@ -544,10 +404,6 @@ class _SparseSGDMixin:
 
     def _check_split(self, split, y):
         """Refuse a validation split the task cannot train on (none here)."""
-
-    def _unchanged_on_error(self, method, *args, **kwargs):
-        """Run ``method``; if it raises, restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, replaces_only=True, **kwargs)
 
     # -- fitted state ------------------------------------------------------------------
 
@@ -614,7 +470,7 @@ class _SparseSGDMixin:
             support = self.support_
             self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
         idx = np.flatnonzero(support)
-        sgd.partial_fit(_columns(X, idx), y, sample_weight=sample_weight, **kwargs)
+        sgd.partial_fit(columns(X, idx), y, sample_weight=sample_weight, **kwargs)
 
         rows = np.atleast_2d(sgd.coef_)
         coef = np.zeros((rows.shape[0], X.shape[1]), dtype=rows.dtype)
@@ -725,7 +581,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 
     prune_criterion : {CRITERIA_NAMES}, default='magnitude'
         Importance of a feature ``j`` (lowest pruned first); formulas in
-        :mod:`skprune.criteria._linear`:
+        :mod:`skprune._pruning.criteria._linear`:
 
 {CRITERIA_DOC}
 
@@ -946,7 +802,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         """
         idx = fitted.idx
         coef = np.where(fitted.mask[idx], fitted.sgd.coef_, 0.0)
-        pred = safe_sparse_dot(_columns(X, idx), coef) + fitted.sgd.intercept_[0]
+        pred = safe_sparse_dot(columns(X, idx), coef) + fitted.sgd.intercept_[0]
         if training:
             losses = loss_value(self.loss, pred, y, self.epsilon)
             return Evaluation(loss=float(np.average(losses, weights=sample_weight)))
@@ -985,7 +841,9 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(self._partial_fit_support, X, y, sample_weight)
+        return fit_or_rollback(
+            self, self._partial_fit_support, X, y, sample_weight, replaces_only=True
+        )
 
     def predict(self, X):
         """Predict with the sparse linear model.
@@ -1047,7 +905,8 @@ warm_start, average
         they configure every SGD fit that ``fit`` runs. Every loss of
         ``SGDClassifier`` is supported: the 'gradient' criterion and the
         training loss use its per-sample value
-        (:func:`skprune.criteria.loss_value`; the margin losses 'hinge',
+        (:func:`skprune._pruning.criteria.loss_value`; the margin losses
+        'hinge',
         'log_loss', 'modified_huber', 'squared_hinge', 'perceptron' on the
         +-1 encoded one-vs-rest targets).
         ``predict_proba`` exists for 'log_loss' and 'modified_huber', as in
@@ -1065,7 +924,8 @@ warm_start, average
 
     prune_criterion : {CRITERIA_NAMES}, default='magnitude'
         Importance of a feature ``j``, summed over the one-vs-rest rows
-        (lowest pruned first); formulas in :mod:`skprune.criteria._linear`:
+        (lowest pruned first); formulas in
+        :mod:`skprune._pruning.criteria._linear`:
 
 {CRITERIA_DOC}
 
@@ -1350,7 +1210,7 @@ warm_start, average
         idx = fitted.idx
         classes = fitted.sgd.classes_
         decision = (
-            safe_sparse_dot(_columns(X, idx), fitted.coef[:, idx].T, dense_output=True)
+            safe_sparse_dot(columns(X, idx), fitted.coef[:, idx].T, dense_output=True)
             + fitted.sgd.intercept_
         )
         weights = self._loss_weights(y, sample_weight)
@@ -1398,8 +1258,14 @@ warm_start, average
             The updated estimator. Only ``support_`` coefficients are trained;
             an unfitted estimator trains (and keeps) every feature.
         """
-        return self._unchanged_on_error(
-            self._partial_fit_support, X, y, sample_weight, classes=classes
+        return fit_or_rollback(
+            self,
+            self._partial_fit_support,
+            X,
+            y,
+            sample_weight,
+            classes=classes,
+            replaces_only=True,
         )
 
     # -- prediction ------------------------------------------------------------------

@@ -7,21 +7,20 @@ schedule of prune -> masked re-training steps. Pruned connection weights are kep
 weights are zeroed in place (sklearn's optimizers hold references to them), and
 optimizer state is zeroed wherever a mask changes.
 
-The arithmetic lives in small pure modules: importance scores in
-:mod:`skprune._criteria`, schedules in :mod:`skprune._schedules`, masks in
-:mod:`skprune._masks`.
+Pruning runs in the pruning core (:mod:`skprune._pruning`: the shared
+driver, the recipe, the criteria and :class:`~skprune._pruning.MLPAdapter`),
+``predict`` in the serving wing (:mod:`skprune._serving`), and files are
+written by the files wing (:mod:`skprune._files`). This module keeps the
+public classes, their parameters and their hooks into sklearn's MLPs.
 """
 
-import contextlib
 import copy
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.utils import assert_all_finite
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     check_classification_targets,
@@ -35,44 +34,44 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _doc_link, _recipe
+from . import _doc_link
 from . import _sklearn_compat as compat
-from ._compressed import (
-    DTYPES,
-    FORMATS,
-    CompressedMLP,
-    ModelInputError,
-    auto_chunk_size,
+from ._files import (
+    check_mlp_state,
+    check_params,
+    compact_state,
+    expand_state,
+    load_context,
+    pack_network,
+    unpack_network,
 )
-from ._files._validate import check_mlp_state, check_params, load_context
-from ._masks import (
-    SCOPES,
-    neuron_alive,
-    neuron_masks,
-    prune_neurons,
-    prune_weights,
-    threshold_masks,
-)
-from ._persistence import compact_state, expand_state
 from ._pruning import (
+    GRANULARITIES,
+    MLP_CRITERIA,
+    SCHEDULES,
+    SCOPES,
     AcceptAll,
-    Evaluation,
     MaxScoreDrop,
+    MLPAdapter,
     ProgressLog,
+    constraint,
+    describe,
     fit_or_rollback,
-    make_record,
+    overridden,
     run_schedule,
     sklearn_verbose,
+    sparsity_schedule,
+    step_plan,
+    threshold_masks,
     validation_split,
 )
-from ._schedules import SCHEDULES, sparsity_schedule
+from ._serving import DTYPES, FORMATS, ServedMLPMixin
 from ._sklearn_compat import (
     Interval,
     StrOptions,
     _check_sample_weight,
     _fit_context,
 )
-from .criteria import GRANULARITIES, MLP_CRITERIA, compute_scores, constraint, describe
 from .exceptions import PruningConvergenceWarning
 
 _PRUNING_CONSTRAINTS = {
@@ -113,7 +112,8 @@ _PRUNING_PARAMS_DOC = """
         Importance score; the lowest scores are pruned first. 'auto' is
         'entropy' for ``prune_granularity='weight'`` and 'magnitude' for
         'neuron' (chosen on validation splits of a panel of datasets,
-        :mod:`skprune._recipe`). Formulas in :mod:`skprune.criteria._mlp`:
+        :mod:`skprune._pruning._recipe`). Formulas in
+        :mod:`skprune._pruning.criteria._mlp`:
 
 {CRITERIA_DOC}
 
@@ -151,7 +151,7 @@ _PRUNING_PARAMS_DOC = """
           never more than ``max_iter``. When a step's
           re-training ends with a training loss above ``0.05 + 1.25 x`` the
           loss before that prune, the next cut is halved (at most 3 times).
-          Rules and the measurements behind them: :mod:`skprune._recipe`.
+          Rules and the measurements behind them: :mod:`skprune._pruning._recipe`.
         - int: that many after each step but the last; after the last step
           up to ``max_iter`` with sklearn's stopping rule. ``0`` prunes
           without any re-training.
@@ -283,250 +283,7 @@ _ATTRIBUTES_DOC = """
 """
 
 
-@contextlib.contextmanager
-def _overridden(estimator, **attributes):
-    """Temporarily set attributes of ``estimator``; always restored."""
-    saved = {name: getattr(estimator, name) for name in attributes}
-    try:
-        for name, value in attributes.items():
-            setattr(estimator, name, value)
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(estimator, name, value)
-
-
-def _pack(coef, mask):
-    """A masked layer as CSR parts over the mask's positions (smallest ints)."""
-    rows, cols = np.nonzero(mask)
-    indptr = np.searchsorted(rows, np.arange(mask.shape[0] + 1))
-    small = np.uint16 if mask.shape[1] <= np.iinfo(np.uint16).max else np.uint32
-    return {
-        "shape": tuple(int(n) for n in mask.shape),
-        "indptr": indptr.astype(np.uint32 if rows.size < 2**32 else np.uint64),
-        "indices": cols.astype(small),
-        "data": coef[rows, cols],
-    }
-
-
-def _unpack(packed):
-    """Full-shape weights and mask back from :func:`_pack`."""
-    shape, indptr = packed["shape"], np.asarray(packed["indptr"])
-    rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
-    cols = np.asarray(packed["indices"], dtype=np.int64)
-    data = np.asarray(packed["data"])
-    coef = np.zeros(shape, dtype=data.dtype)
-    mask = np.zeros(shape, dtype=bool)
-    coef[rows, cols] = data
-    mask[rows, cols] = True
-    return coef, mask
-
-
-class _MLPAdapter:
-    """What :func:`skprune._pruning.run_schedule` asks of a network.
-
-    Holds the training data of one ``fit`` (the training part of the split
-    when ``max_score_drop`` holds one out) and the dense training's
-    ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets are
-    derived (:mod:`skprune._recipe`). :meth:`retrain` is the one re-training
-    hook; it tells ``plan`` (a :class:`skprune._recipe.StepPlan`) whether each
-    step recovered, and keeps what :meth:`_PruningMixin._warn_convergence`
-    reports.
-    """
-
-    def __init__(self, estimator, X, y, sample_weight, split, plan=None):
-        self.est = estimator
-        self.X, self.y, self.sample_weight = X, y, sample_weight
-        self.split = split
-        self.dense_n_iter = getattr(estimator, "n_iter_", None)
-        self.plan = plan
-        self.auto = estimator.finetune_iter == "auto"
-        if self.auto:
-            # the final budget depends on the epochs used before it: set in
-            # retrain (here: its value if no step ran)
-            self.step_iter = _recipe.step_budget(
-                self.dense_n_iter or 1, estimator.max_iter
-            )
-            self.final_iter = _recipe.final_budget(
-                self.dense_n_iter or 1, 0, estimator.max_iter
-            )
-        else:
-            self.step_iter, self.final_iter = (
-                estimator.finetune_iter,
-                estimator.max_iter,
-            )
-        self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
-        self.unrecovered = []  # failed steps whose next cut could not be halved
-        self.final_n_iter = None  # epochs of the final re-training, once run
-        self.final_hit_budget = False  # it stopped at its budget, not its rule
-        self.used = 0  # epochs of the re-trainings so far
-        self._Y = None
-        # one generator per fit, drawn after the dense training (criterion 'random')
-        self.rng = check_random_state(estimator.random_state)
-
-    def evaluate(self):
-        split = self.split
-        if split is None:
-            return None
-        return Evaluation(score=self.est.score(split.X_val, split.y_val, split.sw_val))
-
-    def record(self, step, target, evaluation, accepted):
-        est = self.est
-        total = sum(c.size for c in est.coefs_)
-        nnz = int(sum(np.count_nonzero(c) for c in est.coefs_))
-        return make_record(
-            step,
-            phase="dense" if step == 0 else "retrain",
-            target_sparsity=target,
-            sparsity=1.0 - nnz / total,
-            n_nonzero=nnz,
-            loss=getattr(est, "loss_", None),
-            validation_score=None if evaluation is None else evaluation.score,
-            accepted=accepted,
-            n_iter=None if self.last[0] is None else int(self.last[0]),
-            recovered=self.last[1],
-        )
-
-    def prune(self, target):
-        """Score the network and install the masks of sparsity ``target``."""
-        est = self.est
-        if self._Y is None:
-            self._Y = est._encode_targets(self.y)
-        scores = compute_scores(
-            _recipe.criterion(est.prune_criterion, est.prune_granularity),
-            est.prune_granularity,
-            est.coefs_,
-            est.intercepts_,
-            self.X,
-            self._Y,
-            activation=est.activation,
-            out_activation=est.out_activation_,
-            sample_weight=self.sample_weight,
-            random_state=self.rng,
-        )
-        if est.prune_granularity == "weight":
-            masks = prune_weights(scores, est.masks_, target, est.prune_scope)
-        else:
-            alive = prune_neurons(
-                scores,
-                neuron_alive(est.masks_),
-                target,
-                est.prune_scope,
-                masks=est.masks_,
-            )
-            masks = neuron_masks(alive, est.masks_)
-        if est.sparsity_threshold is not None:
-            masks = threshold_masks(est.coefs_, masks, est.sparsity_threshold)
-        est._set_masks(masks)
-
-    def retrain(self, step, final):
-        """Masked re-training after pruning step ``step``.
-
-        ``finetune_iter='auto'``: :func:`skprune._recipe.step_budget` epochs
-        (iterations for lbfgs), or, after the last step (``final``), up to
-        :func:`skprune._recipe.final_budget` with sklearn's stopping rule; an
-        int ``finetune_iter``: that many, the last up to ``max_iter``. Each
-        call starts a fresh optimizer at ``learning_rate_init`` (times
-        ``FINAL_LR_FACTOR`` for the final one with 'auto'; with sklearn's
-        early stopping where ``RETRAIN_EARLY_STOPPING`` says, an experiment
-        switch). Then tells the plan whether the step recovered
-        (:func:`skprune._recipe.recovered`).
-        """
-        est = self.est
-        n_iter = (
-            0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
-        )
-        if final and self.auto and n_iter:
-            self.final_iter = n_iter = _recipe.final_budget(
-                self.dense_n_iter or 1, self.used, est.max_iter
-            )
-        extra = {}  # the final re-training's learning rate (_recipe)
-        if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
-            extra["learning_rate_init"] = (
-                est.learning_rate_init * _recipe.FINAL_LR_FACTOR
-            )
-        if n_iter == 0:
-            self.last = (None, None)
-            return
-        loss_before = getattr(est, "loss_", None)
-        rule = _recipe.RETRAIN_EARLY_STOPPING
-        forced = (
-            self.auto
-            and est.solver != "lbfgs"
-            and not est.early_stopping
-            and (rule == "all" or (rule == "final" and final))
-        )
-        if forced:
-            extra["early_stopping"] = True
-        # sklearn's _fit reads max_iter, warm_start and verbose from the
-        # instance; they are set for the duration of the call and restored.
-        with (
-            _overridden(
-                est,
-                max_iter=n_iter,
-                warm_start=True,
-                verbose=sklearn_verbose(est.verbose),
-                **extra,
-            ),
-            warnings.catch_warnings(record=True) as caught,
-        ):
-            compat.reset_mlp_stopping_state(est)
-            # sklearn's ConvergenceWarning says that the run stopped at its
-            # budget, not by its stopping rule: kept (not shown) for
-            # _warn_convergence, which says what to change; intermediate
-            # re-trainings never converge
-            warnings.simplefilter("always", ConvergenceWarning)
-            compat.mlp_fit(
-                super(_PruningMixin, est), self.X, self.y, self.sample_weight
-            )
-        if forced:  # the record sklearn keeps without early stopping
-            est.validation_scores_ = est.best_validation_score_ = None
-            est.best_loss_ = min(est.loss_curve_)
-        hit_budget = False
-        for w in caught:  # every other warning is shown as it would have been
-            if issubclass(w.category, ConvergenceWarning):
-                hit_budget = True
-            else:
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        est._set_masks(est.masks_)
-        ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
-        self.last = (est.n_iter_, ok)
-        self.used += est.n_iter_
-        if final:
-            self.final_n_iter = est.n_iter_
-            self.final_hit_budget = hit_budget
-        can_halve = self.plan is not None and self.plan.can_halve()
-        if not ok and (final or not can_halve):  # no smaller cut left to try
-            self.unrecovered.append(step)
-        if self.plan is not None:
-            self.plan.report(ok)
-
-    def snapshot(self):
-        est = self.est
-        training = {
-            name: copy.copy(est.__dict__[name])
-            for name in compat.MLP_TRAINING_RECORD
-            if name in est.__dict__
-        }
-        return (
-            [c.copy() for c in est.coefs_],
-            [i.copy() for i in est.intercepts_],
-            [m.copy() for m in est.masks_],
-            training,
-        )
-
-    def restore(self, snapshot):
-        est = self.est
-        coefs, intercepts, masks, training = snapshot
-        est.coefs_, est.intercepts_ = coefs, intercepts
-        # the record of the training run that produced the restored weights
-        est.__dict__.update(training)
-        # the optimizer state belongs to the undone step: start afresh
-        compat.drop_optimizer(est)
-        est._set_masks(masks)
-
-
-class _PruningMixin:
+class _PruningMixin(ServedMLPMixin):
     """Pruning logic shared by the classifier and the regressor."""
 
     _doc_link_module = _doc_link.MODULE
@@ -603,7 +360,7 @@ class _PruningMixin:
             regressor's number of outputs) differs from the fitted network's.
             A failed ``fit`` leaves the previously fitted model intact.
         """
-        return self._with_rollback(self._fit_pruned, X, y, sample_weight, True)
+        return fit_or_rollback(self, self._fit_pruned, X, y, sample_weight, True)
 
     @classmethod
     def from_estimator(cls, estimator, X, y, sample_weight=None, **params):
@@ -688,10 +445,6 @@ class _PruningMixin:
         return new._fit_pruned(X, y, sample_weight, False)
 
     # -- the pruning run -----------------------------------------------------
-
-    def _with_rollback(self, method, *args, **kwargs):
-        """Run ``method``; on any error restore the previous fitted state."""
-        return fit_or_rollback(self, method, *args, **kwargs)
 
     def _check_hidden_layer_sizes(self):
         # sklearn only checks "> 0", late, and fails deep inside numpy on
@@ -844,10 +597,7 @@ class _PruningMixin:
             else []
         )
         # the step-size rule adapts the targets with finetune_iter='auto'
-        plan = _recipe.StepPlan(
-            targets,
-            max_halvings=_recipe.MAX_HALVINGS if self.finetune_iter == "auto" else 0,
-        )
+        plan = step_plan(targets, auto=self.finetune_iter == "auto")
         log = ProgressLog(self, len(targets))
         if train_dense:
             if not refit:
@@ -855,8 +605,8 @@ class _PruningMixin:
             else:
                 # a loaded model: sklearn's warm start expects its best copy
                 compat.ensure_best_copy(self)
-            with _overridden(self, verbose=sklearn_verbose(self.verbose)):
-                compat.mlp_fit(super(), X, y, sample_weight)
+            with overridden(self, verbose=sklearn_verbose(self.verbose)):
+                self._sklearn_fit(X, y, sample_weight)
         if getattr(self, "masks_", None) is None:
             self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
         self._set_masks(self.masks_)
@@ -865,7 +615,7 @@ class _PruningMixin:
                 threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
             )
 
-        adapter = _MLPAdapter(self, X, y, sample_weight, split, plan)
+        adapter = MLPAdapter(self, X, y, sample_weight, split, plan)
         self.pruning_history_ = run_schedule(adapter, plan, rule, log)
         self._warn_convergence(adapter, self.pruning_history_)
         if pruning and self.sparsity_threshold is not None:
@@ -878,66 +628,11 @@ class _PruningMixin:
         return self
 
     def _warn_convergence(self, adapter, history):
-        """One PruningConvergenceWarning if re-training fell short.
-
-        Looks at the last step (did its re-training stop at its budget?) and
-        at ``adapter.unrecovered`` (steps that did not recover and whose next
-        cut could not be halved: the last step, no halving left, or an int
-        ``finetune_iter``).
-        """
-        steps = [r for r in history[1:] if r["recovered"] is not None]
-        if not steps:
-            return
-        auto, budget, problems, advice = adapter.auto, adapter.final_iter, [], []
-        unit = "iterations" if self.solver == "lbfgs" else "epochs"
-        if adapter.final_hit_budget:
-            where = (
-                "what the earlier re-trainings left of 2.5 x the dense "
-                f"training's {history[0]['n_iter']} {unit}, at least those "
-                f"{history[0]['n_iter']}"
-                if auto and budget < self.max_iter
-                else "max_iter"
-            )
-            problems.append(
-                f"the final re-training stopped at its budget of {budget} {unit} "
-                f"({where}) before sklearn's stopping rule (tol={self.tol}, "
-                f"n_iter_no_change={self.n_iter_no_change}) was met"
-            )
-            if not auto:
-                advice.append("raise max_iter or use finetune_iter='auto'")
-            elif budget >= self.max_iter:
-                advice.append(
-                    "raise max_iter (no training run goes beyond it; with "
-                    "finetune_iter='auto' the final one may run up to what the "
-                    "earlier re-trainings left of 2.5 x the dense training's "
-                    "epochs)"
-                )
-            else:
-                advice.append(
-                    "set finetune_iter to an int (the final re-training then runs "
-                    "up to max_iter)"
-                )
-        failed = [r for r in steps if r["step"] in adapter.unrecovered]
-        if failed:
-            first = failed[0]
-            problems.append(
-                f"{len(failed)} of {len(steps)} re-trainings did not bring the "
-                "training loss back to 0.05 + 1.25 x its level before the prune"
-                + (" with no smaller cut left to try" if auto else "")
-                + f" (first at step {first['step']}, target sparsity "
-                f"{first['target_sparsity']:.3f}, training loss {first['loss']:.3g})"
-            )
-            advice.append(
-                "lower prune_ratio (the network may be too small for the task), "
-                "raise n_prune_steps, or set finetune_iter to more epochs per step"
-            )
-        if problems:
-            warnings.warn(
-                f"{type(self).__name__}: " + "; ".join(problems) + ". The pruned "
-                "model may be under-trained: " + "; or ".join(advice) + ".",
-                PruningConvergenceWarning,
-                stacklevel=4,
-            )
+        """One PruningConvergenceWarning if re-training fell short (what the
+        adapter says, :meth:`skprune._pruning.MLPAdapter.convergence_message`)."""
+        message = adapter.convergence_message(history)
+        if message is not None:
+            warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
 
     def _encode_targets(self, y):
         if is_classifier(self):
@@ -946,6 +641,11 @@ class _PruningMixin:
             Y = y
         Y = np.asarray(Y, dtype=self.coefs_[0].dtype)
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
+
+    def _sklearn_fit(self, X, y, sample_weight):
+        """One run of sklearn's MLP training loop (with a fresh optimizer),
+        the masks held by :meth:`_compute_loss_grad`."""
+        compat.mlp_fit(super(), X, y, sample_weight)
 
     def _set_masks(self, masks):
         """Install masks: zero weights and optimizer state in place."""
@@ -972,148 +672,17 @@ class _PruningMixin:
         self.compressed_ = self._compress(rebuild=rebuild)
         self.hidden_layer_sizes_ = self.compressed_.layer_sizes[1:-1]
 
-    def _compress(self, rebuild=False):
-        """The compressed network of the fitted weights.
-
-        At the end of a fit (``rebuild=False``) it records the activation the
-        network was trained with (``_network_activation``, written to files);
-        a rebuild (after a load, or when an ``inference_*`` setting changed)
-        uses the recorded one, so ``set_params(activation=...)`` takes effect
-        at the next fit only, in memory and after a load alike.
-        """
-        if not rebuild or "_network_activation" not in self.__dict__:
-            self._network_activation = self.activation
-        net = CompressedMLP(
-            self.coefs_,
-            self.intercepts_,
-            self.masks_,
-            self._network_activation,
-            self.out_activation_,
-            inference_format=self.inference_format,
-            inference_dtype=self._inference_dtype(),
-        )
-        net.settings = (self.inference_format, self.inference_dtype)
-        return net
-
-    def _inference_dtype(self):
-        """``inference_dtype`` resolved: 'auto' is the dtype of ``coefs_``."""
-        if isinstance(self.inference_dtype, str) and self.inference_dtype == "auto":
-            return np.dtype(self.coefs_[0].dtype).name
-        return self.inference_dtype
-
-    def _network(self):
-        """The compressed network for the current ``inference_*`` settings
-        (rebuilt here when they changed since it was built), or None while
-        training."""
-        net = self.__dict__.get("compressed_")
-        if net is not None and net.settings != (
-            self.inference_format,
-            self.inference_dtype,
-        ):
-            net = self.compressed_ = self._compress(rebuild=True)
-        return net
-
-    def _batch_rows(self):
-        """Rows per inference batch (``inference_batch_size`` resolved)."""
-        size = self.inference_batch_size
-        if isinstance(size, Integral) and size >= 1:  # as sklearn, True is 1
-            return int(size)
-        if not (isinstance(size, str) and size == "auto"):
-            raise ValueError(
-                f"inference_batch_size must be 'auto' or an int >= 1, got {size!r}."
-            )
-        net = self.__dict__.get("compressed_")
-        if net is not None:
-            return net.chunk_size
-        sizes = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
-        return auto_chunk_size(sizes, self.coefs_[0].dtype)
-
-    def _serving_input(self, X):
-        """X checked as sklearn's ``validate_data(reset=False)`` would, except
-        for NaN/inf, which the compiled pass checks while it reads X.
-
-        A plain 2-D float32/float64 ndarray with the fitted width (the fitted
-        estimator having seen no feature names) needs no conversion and no
-        pass over its values here; anything else (lists, DataFrames, sparse,
-        other dtypes, a wrong width) goes through ``validate_data``, which
-        raises sklearn's errors and warnings.
-        """
-        if (
-            type(X) in (np.ndarray, np.memmap)
-            and X.ndim == 2
-            and X.dtype in (np.float32, np.float64)
-            and X.shape[0] > 0
-            and X.shape[1] == self.n_features_in_
-            and not hasattr(self, "feature_names_in_")
-        ):
-            return X
-        return validate_data(
-            self, X, accept_sparse=["csr", "csc"], reset=False, ensure_all_finite=False
-        )
-
-    def _served_chunks(self, X, net):
-        """``(rows, outputs)`` of the compressed network, chunk by chunk;
-        non-finite X raises sklearn's own error."""
-        try:
-            yield from net.chunks(X, self._batch_rows())
-        except ModelInputError as exc:
-            self._reraise(X, exc)
-
-    def _serve(self, X, net):
-        """Network outputs of the whole (checked) X, one array, written in
-        place chunk by chunk."""
-        try:
-            return net.forward(X, self._batch_rows())
-        except ModelInputError as exc:
-            self._reraise(X, exc)
-
-    def _reraise(self, X, exc):
-        """The network's input error as sklearn's own, where sklearn has one
-        (NaN/inf in X)."""
-        if "NaN or infinity" in str(exc):
-            assert_all_finite(X, input_name="X", estimator_name=type(self).__name__)
-        raise exc
-
-    def _forward_pass_fast(self, X, check_input=True):
-        # predict, predict_proba and score all come through here, in batches
-        net = self._network()
-        if net is not None:
-            return self._serve(self._serving_input(X) if check_input else X, net)
-        # during training (validation scores): the full masked weights
-        rows = self._batch_rows()
-        if check_input:
-            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-        n_samples = X.shape[0]
-        if n_samples <= rows:
-            return super()._forward_pass_fast(X, check_input=False)
-        out = np.empty((n_samples, self.n_outputs_), dtype=self.coefs_[0].dtype)
-        for start in range(0, n_samples, rows):
-            part = slice(start, min(start + rows, n_samples))
-            out[part] = super()._forward_pass_fast(X[part], check_input=False)
-        return out
-
     # -- compact persistence ---------------------------------------------------
 
     def __getstate__(self):
         state = compact_state(super().__getstate__(), _HISTORIES)
-        if state.get("masks_") is None or "coefs_" not in state:
-            return state
-        for key in _NOT_PERSISTED:
-            state.pop(key, None)
-        masks = state.pop("masks_")
-        state["coefs_"] = [_pack(c, m) for c, m in zip(state["coefs_"], masks)]
-        state["_coefs_packed"] = True
-        return state
+        return pack_network(state, _NOT_PERSISTED)
 
     def __setstate__(self, state):
         state = expand_state(state)
         context = load_context(type(self).__name__)
         check_mlp_state(state, context, classifier=is_classifier(self))
-        if state.pop("_coefs_packed", False):
-            unpacked = [_unpack(p) for p in state["coefs_"]]
-            state["coefs_"] = [c for c, _ in unpacked]
-            state["masks_"] = [m for _, m in unpacked]
-        super().__setstate__(state)
+        super().__setstate__(unpack_network(state))
         check_params(self, context)
         if getattr(self, "masks_", None) is not None and hasattr(
             self, "hidden_layer_sizes_"
@@ -1305,7 +874,8 @@ n_layers_, n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,
@@ -1366,11 +936,11 @@ n_layers_, n_outputs_, out_activation_
         if net is None:  # while training
             return super().predict(X)
         X = self._serving_input(X)
-        labels = None
+        binarizer, labels = compat.label_binarizer(self), None
         for rows, y_pred in self._served_chunks(X, net):
             if self.n_outputs_ == 1:
                 y_pred = y_pred.ravel()
-            part = self._label_binarizer.inverse_transform(y_pred)
+            part = binarizer.inverse_transform(y_pred)
             if labels is None:
                 labels = np.empty((X.shape[0],) + part.shape[1:], dtype=part.dtype)
             labels[rows] = part
@@ -1541,7 +1111,8 @@ n_outputs_, out_activation_
         self : object
             The updated estimator; pruned weights are still exactly zero.
         """
-        return self._with_rollback(
+        return fit_or_rollback(
+            self,
             self._partial_fit_masked,
             super().partial_fit,
             X,

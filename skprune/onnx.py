@@ -11,7 +11,7 @@ attributes:
 
 - an MLP (``PrunedMLPClassifier``, ``PrunedMLPRegressor``): the masked
   ``coefs_``/``intercepts_`` after
-  :func:`skprune._compressed._fold_and_drop` (constant neurons folded into the
+  :func:`skprune._serving.fold_and_drop` (constant neurons folded into the
   next biases, dead neurons removed), then one ``MatMul`` + ``Add`` +
   activation per layer: a network pruned by neurons exports smaller matrices.
   Layers stay dense tensors (ONNX has no sparse matrix product that runtimes
@@ -67,7 +67,8 @@ import importlib
 import numpy as np
 from scipy import sparse
 
-from ._compressed import _fold_and_drop
+from . import _sklearn_compat as compat
+from ._serving import fold_and_drop
 
 try:
     from skl2onnx import update_registered_converter
@@ -252,9 +253,9 @@ def compressed_layers(estimator):
     ``(weights, biases)`` as float64 arrays, dropped neurons removed.
 
     Derived from the fitted ``coefs_``, ``intercepts_`` and ``masks_`` by
-    :func:`skprune._compressed._fold_and_drop` (the same rules ``predict`` uses).
+    :func:`skprune._serving.fold_and_drop` (the same rules ``predict`` uses).
     """
-    columns, weights, _, biases = _fold_and_drop(
+    columns, weights, _, biases = fold_and_drop(
         estimator.coefs_, estimator.intercepts_, estimator.masks_, estimator.activation
     )
     return columns, list(zip(weights, biases))
@@ -288,7 +289,7 @@ def _mlp_forward(scope, container, operator, proto):
 
 def _convert_mlp_classifier(scope, operator, container):
     model = operator.raw_operator
-    if model._label_binarizer.y_type_ == "multilabel-indicator":
+    if compat.label_binarizer(model).y_type_ == "multilabel-indicator":
         raise NotImplementedError(
             "ONNX export of a multilabel PrunedMLPClassifier is not supported"
         )

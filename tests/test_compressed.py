@@ -10,10 +10,10 @@ from scipy import sparse
 from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 
-import skprune._compressed as compressed_module
+import skprune._serving._compressed as compressed_module
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._compressed import CompressedMLP, ModelInputError
-from skprune.criteria import forward
+from skprune._pruning.criteria import forward
+from skprune._serving._compressed import CompressedMLP, ModelInputError
 
 
 def masked_forward(coefs, intercepts, masks, activation, out_activation, X):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from skprune.criteria import (
+from skprune._pruning.criteria import (
     _stats,
     activation_entropy,
     compute_scores,
@@ -328,11 +328,11 @@ def test_linear_scores():
 )
 def test_constraints_and_docs_come_from_the_registry(cls, param, registry):
     import skprune
-    from skprune import criteria
+    from skprune._pruning import criteria
 
     est, reg = getattr(skprune, cls), getattr(criteria, registry)
     (options,) = est._parameter_constraints[param]
-    # the MLPs also accept 'auto' (skprune._recipe.criterion picks one)
+    # the MLPs also accept 'auto' (skprune._pruning._recipe.criterion picks one)
     extra = {"auto"} if registry == "MLP_CRITERIA" else set()
     assert options.options == set(reg) | extra
     doc = " ".join(est.__doc__.split())

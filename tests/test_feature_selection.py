@@ -24,8 +24,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeRegressor
 
 from skprune import PrunedMLPClassifier, PruneSparsifyTransformer
+from skprune._pruning.criteria import mlp_input_gradient
 from skprune._sklearn_compat import InvalidParameterError
-from skprune.criteria import mlp_input_gradient
 from skprune.feature_selection import SPARSE_OUTPUT_MAX_DENSITY
 
 

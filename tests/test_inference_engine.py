@@ -24,8 +24,8 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._compressed import CompressedMLP, ModelInputError, choose_format
-from skprune.neural_network import _pack
+from skprune._files._codec import pack_layer
+from skprune._serving._compressed import CompressedMLP, ModelInputError, choose_format
 
 FAST = dict(
     hidden_layer_sizes=(32,),
@@ -374,7 +374,7 @@ def test_edited_skops_file_raises_one_clear_error(fitted, tmp_path, edit, messag
         (lambda s: s["coefs_"][0].pop("data"), r"lacks \['data'\]"),
         (
             lambda s: s["coefs_"].__setitem__(
-                1, _pack(np.ones((7, 10)), np.ones((7, 10), bool))
+                1, pack_layer(np.ones((7, 10)), np.ones((7, 10), bool))
             ),
             "has 32 outputs but coefs_",
         ),
@@ -412,7 +412,7 @@ def test_kernel_compiles_without_a_writable_cache(tmp_path):
         caching.CacheImpl._locator_classes = [NoLocator]
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
-            from skprune._compressed import CompressedMLP
+            from skprune._serving._compressed import CompressedMLP
         net = CompressedMLP([np.eye(2)], [np.zeros(2)], [np.eye(2, dtype=bool)],
                             "relu", "identity")
         print(net.forward(np.array([[1.0, 2.0]])).tolist())

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from skprune import criteria as lc
-from skprune.criteria import _stats
+from skprune._pruning import criteria as lc
+from skprune._pruning.criteria import _stats
 
 # the data-driven criteria (the 'random' baseline is tested with the MLP ones)
 DATA_CRITERIA = [c for c in lc.LINEAR_CRITERIA if c != lc.BASELINE]

@@ -15,8 +15,8 @@ from sklearn.preprocessing import StandardScaler
 import skprune.linear_model as lm
 from skprune import SparseSGDRegressor
 from skprune._pruning import Evaluation, MaxLossRise
+from skprune._pruning.criteria import BASELINE, LINEAR_CRITERIA
 from skprune._sklearn_compat import InvalidParameterError
-from skprune.criteria import BASELINE, LINEAR_CRITERIA
 
 # the data-driven criteria: they find the true support ('random' does not)
 DATA_CRITERIA = [c for c in LINEAR_CRITERIA if c != BASELINE]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from skprune._masks import (
+from skprune._pruning._masks import (
     connected,
     neuron_alive,
     neuron_masks,

@@ -15,7 +15,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-import skprune.neural_network as nn_module
+import skprune._pruning._mlp_adapter as mlp_adapter
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
 from skprune._pruning import COMMON_KEYS
 from skprune._sklearn_compat import InvalidParameterError
@@ -393,7 +393,7 @@ def test_failing_fit_leaves_no_half_fitted_state(digits, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("scoring failed")
 
-    monkeypatch.setattr(nn_module, "compute_scores", broken)
+    monkeypatch.setattr(mlp_adapter, "compute_scores", broken)
     est = PrunedMLPClassifier(**FAST)
     with pytest.raises(RuntimeError, match="scoring failed"):
         est.fit(X_train, y_train)
@@ -407,7 +407,7 @@ def test_failing_refit_keeps_the_previous_model(digits, monkeypatch):
     proba = est.predict_proba(X_test)
     masks = [m.copy() for m in est.masks_]
     monkeypatch.setattr(
-        nn_module,
+        mlp_adapter,
         "compute_scores",
         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")),
     )

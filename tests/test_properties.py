@@ -2,7 +2,7 @@
 
 Random small problems and settings: ``fit`` succeeds or raises a documented
 ``ValueError``; masked weights are exactly zero; the number of pruned weights
-(neurons) reaches the target (see :mod:`skprune._masks` for the exact rule);
+(neurons) reaches the target (see :mod:`skprune._pruning._masks` for the exact rule);
 outputs are finite; the compressed network that ``predict`` runs agrees with
 sklearn's dense forward pass over the masked ``coefs_``.
 
@@ -21,9 +21,15 @@ from scipy import sparse
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune._masks import SCOPES, connected, neuron_alive, prune_neurons, prune_weights
-from skprune._schedules import SCHEDULES, sparsity_schedule
-from skprune.criteria import MLP_CRITERIA
+from skprune._pruning._masks import (
+    SCOPES,
+    connected,
+    neuron_alive,
+    prune_neurons,
+    prune_weights,
+)
+from skprune._pruning._schedules import SCHEDULES, sparsity_schedule
+from skprune._pruning.criteria import MLP_CRITERIA
 
 CRITERIA = tuple(MLP_CRITERIA)
 
@@ -40,7 +46,8 @@ DOCUMENTED_ERRORS = ("prune_granularity='neuron' needs at least one hidden layer
 
 def n_pruned_at_least(target, total, protected):
     """Entries removed by a prune to ``target``: ``floor(target * total)``,
-    except that ``protected`` entries are never removed (see skprune._masks)."""
+    except that ``protected`` entries are never removed (see
+    skprune._pruning._masks)."""
     return min(math.floor(target * total + 1e-9), total - protected)
 
 
@@ -92,7 +99,7 @@ def pruning_params(draw):
 
 
 def check_pruning_target(est):
-    """The pruning rule of skprune._masks, checked on the fitted masks."""
+    """The pruning rule of skprune._pruning._masks, checked on the fitted masks."""
     target = est.prune_ratio
     masks = est.masks_
     if est.prune_granularity == "weight":

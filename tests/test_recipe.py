@@ -8,11 +8,17 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
-import skprune._recipe as recipe
+import skprune._pruning._recipe as recipe
 import skprune._sklearn_compat as compat
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor, PruningConvergenceWarning
-from skprune._recipe import criterion, final_budget, next_target, recovered, step_budget
-from skprune._schedules import sparsity_schedule
+from skprune._pruning._recipe import (
+    criterion,
+    final_budget,
+    next_target,
+    recovered,
+    step_budget,
+)
+from skprune._pruning._schedules import sparsity_schedule
 
 
 @pytest.fixture(scope="module")

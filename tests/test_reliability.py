@@ -9,7 +9,7 @@ from scipy import sparse
 from sklearn.datasets import make_regression
 
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor
-from skprune.criteria import MLP_CRITERIA
+from skprune._pruning.criteria import MLP_CRITERIA
 
 CRITERIA = tuple(MLP_CRITERIA)
 
@@ -141,7 +141,7 @@ THREADS = 8
 def test_threads_predicting_on_one_estimator_get_identical_results(
     digits, monkeypatch, cls, inference_format, inference_dtype, chunk_bytes
 ):
-    import skprune._compressed as compressed
+    import skprune._serving._compressed as compressed
 
     if chunk_bytes is not None:
         monkeypatch.setattr(compressed, "CHUNK_BYTES", chunk_bytes)

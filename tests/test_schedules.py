@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from skprune._schedules import sparsity_schedule
+from skprune._pruning._schedules import sparsity_schedule
 
 
 def test_cubic_matches_zhu_gupta_formula():

@@ -42,10 +42,12 @@ from scipy import sparse
 
 from .. import _sklearn_compat as compat
 
-# activations of a hidden layer (the MLPs' ``activation`` options) and of the
-# output layer (sklearn's ``out_activation_`` values)
-HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")
-OUTPUT_ACTIVATIONS = ("identity", "logistic", "softmax", "exp")
+# the activations the compiled network computes (a state naming another one is
+# refused); numba-free constants of the serving wing
+from .._serving import HIDDEN_CODES, OUTPUT_CODES
+
+HIDDEN_ACTIVATIONS = tuple(HIDDEN_CODES)
+OUTPUT_ACTIVATIONS = tuple(OUTPUT_CODES)
 _WEIGHT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 _PACKED_KEYS = {"shape", "indptr", "indices", "data"}
 

@@ -1,6 +1,6 @@
 """The two inner loops of the tile kernel, written in LLVM IR (numba intrinsics).
 
-:mod:`skprune._kernels` runs a network on neuron-major tiles: activations of
+:mod:`skprune._serving._kernels` runs a network on neuron-major tiles: activations of
 ``tile`` samples as C-ordered ``(n_neurons, tile)`` arrays. Two of its loops
 are written here, directly in LLVM IR, because numba's own compilation of
 them was the bottleneck (numba passes no ``noalias`` and runs no SLP

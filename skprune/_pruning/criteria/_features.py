@@ -3,8 +3,8 @@
 Here high scores are *kept*. The importance source (``source``) is a fitted
 MLP (sklearn's or skprune's), a linear model (``coef_``) or any estimator with
 ``feature_importances_``; the formulas are those of the MLP family
-(:mod:`skprune.criteria._mlp`, "Input features") and of the linear family
-(:mod:`skprune.criteria._linear`, "Input features").
+(:mod:`skprune._pruning.criteria._mlp`, "Input features") and of the linear family
+(:mod:`skprune._pruning.criteria._linear`, "Input features").
 
 Criteria (:data:`FEATURE_CRITERIA`)
 -----------------------------------

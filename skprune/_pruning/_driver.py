@@ -13,7 +13,7 @@ its weights; this module owns the rest of a pruning ``fit``:
   search** of ``SparseSGDRegressor(prune_ratio='auto')``
   (:func:`search_support`);
 - **rollback**, called the same way by every ``fit``/``partial_fit``
-  (:func:`fit_or_rollback`);
+  (:func:`skprune._pruning._rollback.fit_or_rollback`);
 - the **progress log** (:class:`ProgressLog`): ``verbose=1`` prints one line
   per pruning step, ``verbose>=2`` also scikit-learn's per-epoch lines
   (:func:`sklearn_verbose`).
@@ -48,8 +48,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_random_state
 
-from ._rollback import with_rollback
-from ._sklearn_compat import global_random_state
+from .._sklearn_compat import global_random_state
 
 PHASES = {"dense": "dense training", "retrain": "re-training"}
 
@@ -402,7 +401,7 @@ def run_schedule(model, targets, rule, log):
 
     ``targets`` is a sequence of target sparsities, or a plan whose
     ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
-    earlier steps went (:class:`skprune._recipe.StepPlan`; the adapter tells
+    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`; the adapter tells
     it in ``retrain``).
 
     Returns the history (step 0 first). After a refusal the model is the last
@@ -490,17 +489,3 @@ def search_support(model, rule, log):
                 break
             refused_kept = n_kept - n_remove
     return history
-
-
-def fit_or_rollback(estimator, method, *args, replaces_only=False, **kwargs):
-    """Run a fitting ``method``; if it raises, the previous fitted state is back.
-
-    Every ``fit``/``partial_fit`` of skprune goes through here (see
-    :func:`skprune._rollback.with_rollback`): a failed call leaves the
-    previous model (or none) behind, never a half-fitted one.
-    ``replaces_only=True`` declares that the method only ever *replaces*
-    fitted attributes (never writes into their arrays), so references are
-    kept instead of deep copies (the SGD estimators and the transformer; the
-    MLPs train their arrays in place).
-    """
-    return with_rollback(estimator, method, *args, deep=not replaces_only, **kwargs)

@@ -59,9 +59,9 @@ def constraint(criteria, extra=()):
     """The ``_parameter_constraints`` entry accepting the registry's names.
 
     ``extra``: further accepted values that are not criteria (the MLPs'
-    ``'auto'``, resolved by :func:`skprune._recipe.criterion`).
+    ``'auto'``, resolved by :func:`skprune._pruning._recipe.criterion`).
     """
-    from .._sklearn_compat import StrOptions
+    from ..._sklearn_compat import StrOptions
 
     return [StrOptions(set(criteria) | set(extra))]
 
@@ -71,7 +71,7 @@ def describe(criteria, indent=8):
 
     Examples
     --------
-    >>> from skprune.criteria import LINEAR_CRITERIA, describe
+    >>> from skprune._pruning.criteria import LINEAR_CRITERIA, describe
     >>> print(describe(LINEAR_CRITERIA, indent=0).splitlines()[0])
     - 'magnitude': ``|w_j| std_j``, so the feature's scale does not decide;
     """

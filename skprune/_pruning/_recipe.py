@@ -39,7 +39,7 @@ recipe on a panel of datasets"): a 2x or 3x re-training learning rate (for
 every re-training or only the final one), 1, 3, 5, 15 or 20 steps,
 ``0.25 D`` per step, no step-size rule or up to 5 halvings, a stricter
 recovery test, ERK and un-normalised global allocation
-(:data:`skprune._masks.GLOBAL_ALLOCATION`), the 'taylor' criterion,
+(:data:`skprune._pruning._masks.GLOBAL_ALLOCATION`), the 'taylor' criterion,
 'entropy' for neurons, a 10x or 100x ``alpha`` for the re-trainings, and
 sklearn's early stopping in the final or in every re-training
 (:data:`RETRAIN_EARLY_STOPPING`). The total budget replaced a final cap of ``2 D``:
@@ -72,7 +72,7 @@ def criterion(name, granularity):
 
     Examples
     --------
-    >>> from skprune._recipe import criterion
+    >>> from skprune._pruning._recipe import criterion
     >>> criterion("auto", "weight"), criterion("auto", "neuron")
     ('entropy', 'magnitude')
     >>> criterion("taylor", "weight")
@@ -99,7 +99,7 @@ def step_budget(dense_n_iter, max_iter=None):
 
     Examples
     --------
-    >>> from skprune._recipe import step_budget
+    >>> from skprune._pruning._recipe import step_budget
     >>> step_budget(42), step_budget(42, max_iter=5), step_budget(0)
     (7, 5, 1)
     """
@@ -123,7 +123,7 @@ def final_budget(dense_n_iter, used, max_iter=None):
 
     Examples
     --------
-    >>> from skprune._recipe import final_budget
+    >>> from skprune._pruning._recipe import final_budget
     >>> final_budget(42, used=49)  # ceil(105) - 49
     56
     >>> final_budget(42, used=91)  # at least D
@@ -144,7 +144,7 @@ def recovered(loss_before, loss_after):
 
     Examples
     --------
-    >>> from skprune._recipe import recovered
+    >>> from skprune._pruning._recipe import recovered
     >>> recovered(0.10, 0.17), recovered(0.10, 0.18), recovered(None, 1.0)
     (True, False, True)
     """
@@ -173,7 +173,7 @@ def next_target(current, planned, halve):
 
     Examples
     --------
-    >>> from skprune._recipe import next_target
+    >>> from skprune._pruning._recipe import next_target
     >>> next_target(0.6, 0.8, halve=True), next_target(0.6, 0.8, halve=False)
     (0.7, 0.8)
     """
@@ -194,7 +194,7 @@ class StepPlan:
 
     Examples
     --------
-    >>> from skprune._recipe import StepPlan
+    >>> from skprune._pruning._recipe import StepPlan
     >>> plan = StepPlan([0.5, 0.9], max_halvings=1)
     >>> done = []
     >>> for target, final in plan.steps():
@@ -234,3 +234,10 @@ class StepPlan:
     def report(self, ok):
         """Whether the step just re-trained recovered (:func:`recovered`)."""
         self._ok = bool(ok)
+
+
+def step_plan(targets, auto):
+    """The :class:`StepPlan` of one fit: with ``finetune_iter='auto'``
+    (``auto``) the step-size rule halves up to ``MAX_HALVINGS`` cuts, with an
+    int ``finetune_iter`` never."""
+    return StepPlan(targets, max_halvings=MAX_HALVINGS if auto else 0)

@@ -21,7 +21,7 @@ Criteria (:data:`MLP_CRITERIA`)
     weights.
 ``'entropy'`` (I = -sum p log p)
     ``H_i``, the binned entropy of neuron ``i``'s output over the data
-    (:mod:`skprune.criteria._stats`); weight ``w_ij``: ``|w_ij| * H_i`` with
+    (:mod:`skprune._pruning.criteria._stats`); weight ``w_ij``: ``|w_ij| * H_i`` with
     ``i`` the source neuron (an input feature for the first layer); neuron
     ``j``: ``H_j``.
 ``'gradient'`` (G = sum |g|)
@@ -47,14 +47,14 @@ gradient (:func:`mlp_input_gradient`)
     gradient with respect to the input, ``dL_n/dx[n] = delta_0[n] W0^T``.
 
 Every pass over ``X`` runs in chunks of at most ``chunk_size`` rows (and
-:data:`~skprune.criteria._stats.CHUNK_VALUES` values of the widest layer).
+:data:`~skprune._pruning.criteria._stats.CHUNK_VALUES` values of the widest layer).
 """
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from .._sklearn_compat import ACTIVATIONS, DERIVATIVES, global_random_state
+from ..._sklearn_compat import ACTIVATIONS, DERIVATIVES, global_random_state
 from ._registry import Criterion, registry
 from ._stats import ENTROPY_BINS, bin_counts, dense, entropy_from_counts, row_chunks
 

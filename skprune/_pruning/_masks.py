@@ -57,7 +57,7 @@ def erk_keep(shapes, n_keep):
 
     Examples
     --------
-    >>> from skprune._masks import erk_keep
+    >>> from skprune._pruning._masks import erk_keep
     >>> erk_keep([(64, 100), (100, 10)], 370).tolist()
     [222, 148]
     """
@@ -234,7 +234,7 @@ def prune_weights(scores, masks, target, scope="global"):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._masks import prune_weights
+    >>> from skprune._pruning._masks import prune_weights
     >>> s = [np.array([[1.0, 4.0], [3.0, 2.0]])]
     >>> prune_weights(s, [np.ones((2, 2), bool)], 0.5, "layer")[0].tolist()
     [[False, True], [True, False]]

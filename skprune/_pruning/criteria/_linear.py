@@ -4,7 +4,7 @@ Notation: ``w_j`` is feature ``j``'s coefficient (one row of coefficients per
 output ``o`` for several outputs, scored row by row), ``f_n`` the model's
 prediction for sample ``n``, ``s_n`` the sample weights and ``S = sum_n s_n``;
 ``std_j`` and ``H_j`` are the weighted standard deviation and the binned
-entropy of feature ``j`` (:mod:`skprune.criteria._stats`). Low scores are
+entropy of feature ``j`` (:mod:`skprune._pruning.criteria._stats`). Low scores are
 pruned first.
 
 Criteria (:data:`LINEAR_CRITERIA`)
@@ -47,7 +47,7 @@ import numpy as np
 from scipy import sparse
 from scipy.special import expit
 
-from .._sklearn_compat import global_random_state
+from ..._sklearn_compat import global_random_state
 from ._registry import Criterion, registry
 from ._stats import (
     ENTROPY_BINS,
@@ -104,7 +104,7 @@ def loss_derivative(loss, f, y, epsilon=0.1):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import loss_derivative
+    >>> from skprune._pruning.criteria import loss_derivative
     >>> loss_derivative("huber", np.array([0.05, 3.0]), np.zeros(2)).tolist()
     [0.05, 0.1]
     >>> loss_derivative("hinge", np.array([0.5, 2.0]), np.ones(2)).tolist()
@@ -144,7 +144,7 @@ def loss_value(loss, f, y, epsilon=0.1):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import loss_value
+    >>> from skprune._pruning.criteria import loss_value
     >>> loss_value("huber", np.array([0.05, 3.0]), np.zeros(2)).round(5).tolist()
     [0.00125, 0.295]
     >>> loss_value("modified_huber", np.array([2.0, 0.0, -3.0]), np.ones(3)).tolist()
@@ -359,7 +359,7 @@ def linear_scores(
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import linear_scores
+    >>> from skprune._pruning.criteria import linear_scores
     >>> X = np.array([[0.0, 0.0], [1.0, 10.0], [2.0, 20.0]])
     >>> coef = np.array([[1.0, 0.1]])  # the same effect in two units
     >>> linear_scores("magnitude", X, None, coef, np.zeros(1)).round(4).tolist()

@@ -8,7 +8,7 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
 
    - *every column* (the first layer is CSR, whose indices then name columns
      of X, or it reads every column): 8 x 8 blocks of X are transposed in
-     registers (:func:`skprune._tile_ir.transpose8`), which also returns
+     registers (:func:`skprune._serving._tile_ir.transpose8`), which also returns
      whether every value of the block is finite: the NaN/inf check of *all*
      of X costs no pass of its own;
    - otherwise the block is first checked over all its columns and the
@@ -28,7 +28,7 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    - a *sparse* layer is CSR of ``W.T`` (one row per output neuron) and costs
      one ``TILE``-wide fused multiply-add per stored weight,
      ``z += W[i, j] * A[i, :]``, into an accumulator that stays in registers
-     for the whole row (:mod:`skprune._tile_ir`);
+     for the whole row (:mod:`skprune._serving._tile_ir`);
    - a *dense* layer is one BLAS ``gemm``, ``Z = W.T @ A``.
 
    The bias is the accumulator's starting value (sparse) or added in the same
@@ -51,7 +51,7 @@ Compilation happens once per (X dtype, network dtype, out dtype) and is cached
 on disk by numba (``cache=True``); where no cache directory is writable the
 functions still compile, in memory, once per process.
 numba's cache is keyed on this file's source stamp only: after editing
-:mod:`skprune._tile_ir` alone, touch this file (an installed new version
+:mod:`skprune._serving._tile_ir` alone, touch this file (an installed new version
 replaces both, so users never meet a stale kernel).
 
 >>> import numpy as np
@@ -74,26 +74,23 @@ import warnings
 import numpy as np
 
 from . import _tile_ir
+from ._codes import (  # noqa: F401  (the activation codes, re-exported)
+    ACT_IDENTITY,
+    ACT_LOGISTIC,
+    ACT_RELU,
+    ACT_TANH,
+    HIDDEN_CODES,
+    NARROW,
+    OUT_EXP,
+    OUT_IDENTITY,
+    OUT_LOGISTIC,
+    OUT_SOFTMAX,
+    OUTPUT_CODES,
+    TILE,
+)
 from ._tile_ir import transpose8
 
-ACT_IDENTITY, ACT_LOGISTIC, ACT_TANH, ACT_RELU = 0, 1, 2, 3
-HIDDEN_CODES = {
-    "identity": ACT_IDENTITY,
-    "logistic": ACT_LOGISTIC,
-    "tanh": ACT_TANH,
-    "relu": ACT_RELU,
-}
-OUT_IDENTITY, OUT_LOGISTIC, OUT_SOFTMAX, OUT_EXP = 0, 1, 2, 3
-# 'exp': MLPRegressor(loss='poisson')'s output (scikit-learn >= 1.7)
-OUTPUT_CODES = {
-    "identity": OUT_IDENTITY,
-    "logistic": OUT_LOGISTIC,
-    "softmax": OUT_SOFTMAX,
-    "exp": OUT_EXP,
-}
-TILE = 64  # rows per tile: 64 or 128 measured best; 8 divides it
 csr_row = _tile_ir.csr_row(TILE)  # (replaced per tile width: _specialised)
-NARROW = 8  # rows per tile of forward_narrow (a small batch or remainder)
 BLOCK = _tile_ir.BLOCK  # rows read together (8: a fixed inner loop, and transpose8)
 
 # reassociation and FMA only (no 'nnan'/'ninf': the finite checks' comparisons

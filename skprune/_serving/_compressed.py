@@ -13,7 +13,7 @@ Built once from the masked full-shape weights (the training form):
    below predicts to be faster (``'dense'``/``'sparse'`` force one).
 
 The forward pass of a network with a CSR layer is one compiled function,
-:func:`skprune._kernels.forward`: it reads X once, in place, 64 rows at a time
+:func:`skprune._serving._kernels.forward`: it reads X once, in place, 64 rows at a time
 (NaN/inf check fused with that read), and runs every layer on a small
 neuron-major tile, a CSR layer as one tile-wide fused multiply-add per stored
 weight into an accumulator held in registers, a dense layer as one BLAS gemm.
@@ -39,8 +39,8 @@ import threading
 import numpy as np
 from scipy import sparse
 
+from .._sklearn_compat import ACTIVATIONS
 from . import _kernels
-from ._sklearn_compat import ACTIVATIONS
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
@@ -107,7 +107,15 @@ class ModelInputError(ValueError):
     """X is outside what the network computes safely (see ``forward``)."""
 
 
-def _fold_and_drop(coefs, intercepts, masks, activation):
+class NonFiniteInputError(ModelInputError):
+    """X holds NaN or infinity (the kernels' status 1)."""
+
+
+class Float32RangeError(ModelInputError):
+    """A float32 network cannot represent X or its outputs (statuses 2, 3)."""
+
+
+def fold_and_drop(coefs, intercepts, masks, activation):
     """Masked float64 weights with constants folded and dead neurons removed.
 
     Returns the kept input features, and per layer the kept weights (dense,
@@ -175,7 +183,7 @@ class CompressedMLP:
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune._compressed import CompressedMLP
+    >>> from skprune._serving._compressed import CompressedMLP
     >>> coefs = [np.array([[1.0, 0.0], [0.0, 0.0]]), np.array([[2.0], [3.0]])]
     >>> masks = [c != 0 for c in coefs]
     >>> net = CompressedMLP(coefs, [np.zeros(2), np.array([0.5])], masks,
@@ -220,7 +228,7 @@ class CompressedMLP:
         self.activation = activation
         self.out_activation = out_activation
         self.dtype = dtype
-        index, weights, structure, biases = _fold_and_drop(
+        index, weights, structure, biases = fold_and_drop(
             coefs, intercepts, masks, activation
         )
         self.input_index = index
@@ -257,7 +265,8 @@ class CompressedMLP:
         self._all_dense = "sparse" not in formats
 
     def _kernel_arguments(self):
-        """The network as the flat arrays :func:`skprune._kernels.forward` takes."""
+        """The network as the flat arrays that
+        :func:`skprune._serving._kernels.forward` takes."""
         dtype, csr = self.dtype, [sparse.issparse(w) for w in self.layers]
         empty = sparse.csr_matrix((0, 0), dtype=dtype)
         parts = [w if s else empty for w, s in zip(self.layers, csr)]
@@ -327,15 +336,15 @@ class CompressedMLP:
         else:
             status = self._run_tiles(X, start, stop, out)
         if status == 1:
-            raise ModelInputError("Input X contains NaN or infinity.")
+            raise NonFiniteInputError("Input X contains NaN or infinity.")
         if status == 2:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "Input X holds values beyond the float32 range of this network "
                 f"(largest finite float32: {np.finfo(np.float32).max:.4g}); use "
                 "inference_dtype='float64' for such data."
             )
         if status == 3:
-            raise ModelInputError(
+            raise Float32RangeError(
                 "The float32 network overflowed on this input (a non-finite "
                 "output); use inference_dtype='float64' for such data."
             )
@@ -373,7 +382,8 @@ class CompressedMLP:
         return 0
 
     def _run_tiles(self, X, start, stop, out):
-        """Rows ``start:stop`` through the tile kernels of :mod:`skprune._kernels`."""
+        """Rows ``start:stop`` through the tile kernels
+        (:mod:`skprune._serving._kernels`)."""
         # full tiles; the last rows (up to ``_tail_max``) in 8-row tiles, the
         # last < 8 one row at a time (no tile computes unused columns there)
         tail = (stop - start) % _kernels.TILE

@@ -37,7 +37,7 @@ def sparsity_schedule(final_sparsity, n_steps, schedule="cubic"):
 
     Examples
     --------
-    >>> from skprune._schedules import sparsity_schedule
+    >>> from skprune._pruning._schedules import sparsity_schedule
     >>> sparsity_schedule(0.9, 3, "linear").round(3).tolist()
     [0.3, 0.6, 0.9]
     >>> sparsity_schedule(0.9, 3, "cubic").round(3).tolist()

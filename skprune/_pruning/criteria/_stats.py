@@ -34,7 +34,7 @@ def row_chunks(n_samples, width, max_rows=None):
 
     Examples
     --------
-    >>> from skprune.criteria._stats import row_chunks
+    >>> from skprune._pruning.criteria._stats import row_chunks
     >>> [(s.start, s.stop) for s in row_chunks(5, width=1 << 19)]
     [(0, 2), (2, 4), (4, 5)]
     """
@@ -70,7 +70,7 @@ def weighted_mean_std(X, sample_weight=None):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import weighted_mean_std
+    >>> from skprune._pruning.criteria import weighted_mean_std
     >>> mean, std = weighted_mean_std(np.array([[0.0, 1.0], [2.0, 1.0]]))
     >>> mean.tolist(), std.tolist()
     ([1.0, 1.0], [1.0, 0.0])
@@ -138,7 +138,7 @@ def activation_entropy(A, sample_weight=None, n_bins=ENTROPY_BINS):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import activation_entropy
+    >>> from skprune._pruning.criteria import activation_entropy
     >>> A = np.array([[0.0, 5.0], [0.0, 5.0], [1.0, 5.0], [1.0, 5.0]])
     >>> activation_entropy(A, n_bins=2).round(4).tolist()  # log(2), constant
     [0.6931, 0.0]
@@ -158,7 +158,7 @@ def feature_entropy(X, sample_weight=None, n_bins=ENTROPY_BINS):
     Examples
     --------
     >>> import numpy as np
-    >>> from skprune.criteria import feature_entropy
+    >>> from skprune._pruning.criteria import feature_entropy
     >>> X = np.array([[0.0, 5.0], [0.0, 5.0], [1.0, 5.0], [1.0, 5.0]])
     >>> feature_entropy(X, n_bins=2).round(4).tolist()  # log(2), constant
     [0.6931, 0.0]

@@ -3,11 +3,11 @@
 A criterion is a :class:`Criterion`: a name, the function that computes the
 scores, the data it needs and its formula. Each family has its registry:
 
-- :data:`MLP_CRITERIA` (:mod:`skprune.criteria._mlp`): weights and hidden
+- :data:`MLP_CRITERIA` (:mod:`skprune._pruning.criteria._mlp`): weights and hidden
   neurons of a network (``PrunedMLPClassifier``, ``PrunedMLPRegressor``);
-- :data:`LINEAR_CRITERIA` (:mod:`skprune.criteria._linear`): features of a
+- :data:`LINEAR_CRITERIA` (:mod:`skprune._pruning.criteria._linear`): features of a
   linear model (``SparseSGDRegressor``, ``SparseSGDClassifier``);
-- :data:`FEATURE_CRITERIA` (:mod:`skprune.criteria._features`): input
+- :data:`FEATURE_CRITERIA` (:mod:`skprune._pruning.criteria._features`): input
   features scored through an importance source
   (``PruneSparsifyTransformer``).
 
@@ -15,7 +15,7 @@ The estimators' ``_parameter_constraints`` (:func:`constraint`), their
 docstrings (:func:`describe`) and the baseline that
 :class:`~skprune.inspection.PruningCurveDisplay` adds (:func:`baseline`) come
 from these registries. Statistics shared by the families (weighted standard
-deviation, binned entropy, row chunks) live in :mod:`skprune.criteria._stats`.
+deviation, binned entropy, row chunks) live in :mod:`skprune._pruning.criteria._stats`.
 
 Adding a criterion to a family: write its function in the family module (the
 family's signature), document its formula in that module's docstring, and add

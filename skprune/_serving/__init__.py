@@ -1,0 +1,38 @@
+"""Wing 2, serving: the compressed network a pruned MLP predicts with.
+
+- :mod:`._compressed`: :class:`CompressedMLP` (constant neurons folded, dead
+  ones dropped, each layer dense or CSR by a cost model), its chunking and
+  its input errors (:class:`ModelInputError`);
+- :mod:`._kernels` and :mod:`._tile_ir`: the compiled forward pass (numba,
+  LLVM IR);
+- :mod:`._codes`: the numba-free constants (activation codes, tile widths);
+- :mod:`._mlp`: :class:`ServedMLPMixin`, how an estimator serves ``predict``
+  through its compressed network.
+"""
+
+from ._codes import HIDDEN_CODES, OUTPUT_CODES
+from ._compressed import (
+    DTYPES,
+    FORMATS,
+    CompressedMLP,
+    Float32RangeError,
+    ModelInputError,
+    NonFiniteInputError,
+    auto_chunk_size,
+    fold_and_drop,
+)
+from ._mlp import ServedMLPMixin
+
+__all__ = [
+    "DTYPES",
+    "FORMATS",
+    "HIDDEN_CODES",
+    "OUTPUT_CODES",
+    "CompressedMLP",
+    "Float32RangeError",
+    "ModelInputError",
+    "NonFiniteInputError",
+    "ServedMLPMixin",
+    "auto_chunk_size",
+    "fold_and_drop",
+]
