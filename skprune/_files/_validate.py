@@ -348,20 +348,25 @@ def check_sgd_state(state, context, *, classifier):
         n_rows = 1 if classes.shape[0] == 2 else classes.shape[0]
     coef = state["coef_"]
     shape = (n_rows, n_features) if classifier else (n_features,)
+    # one row may also be flat (a binary classifier's averaging state) or a
+    # single row (a regressor's coef_ after sklearn's sparsify())
+    shapes = {shape, (n_rows, n_features)} | ({(n_features,)} if n_rows == 1 else set())
     if sparse.issparse(coef):  # after sklearn's sparsify()
-        if coef.shape != (n_rows, n_features):
-            checks.bad(f"coef_ has shape {coef.shape}, expected {(n_rows, n_features)}")
         coef = coef.toarray()
         checks.array(coef, "coef_", "f")
     else:
-        checks.array(coef, "coef_", "f", shape=shape)
+        checks.array(coef, "coef_", "f")
+    if coef.shape not in shapes:
+        checks.bad(f"coef_ has shape {coef.shape}, expected {shape}")
     checks.array(state["intercept_"], "intercept_", "f", ndim=1, shape=(n_rows,))
     support = checks.array(state["support_"], "support_", "b", shape=(n_features,))
     if (np.atleast_2d(coef)[:, ~support] != 0).any():
         checks.bad("coef_ has non-zero coefficients outside support_")
     for name in compat.SGD_AVERAGE_COEFS:
         if state.get(name) is not None:
-            checks.array(state[name], name, "f", shape=shape)
+            checks.array(state[name], name, "f")
+            if state[name].shape not in shapes:
+                checks.bad(f"{name} has shape {state[name].shape}, expected {shape}")
     for name in compat.SGD_AVERAGE_INTERCEPTS:
         if state.get(name) is not None:
             checks.array(state[name], name, "f", shape=(n_rows,))
