@@ -680,6 +680,8 @@ class _PruningMixin(ServedMLPMixin):
 
     def __setstate__(self, state):
         state = expand_state(state)
+        for key in _NOT_PERSISTED:  # never written; never taken from a file
+            state.pop(key, None)
         context = load_context(type(self).__name__)
         check_mlp_state(state, context, classifier=is_classifier(self))
         super().__setstate__(unpack_network(state))

@@ -280,6 +280,28 @@ def test_inconsistent_selector_state_is_refused():
 
     with pytest.raises(ValueError, match="estimator_ saw 4 features"):
         _load(selector, other_width)
+    # fitted (scores_ and the rest are there) but without its support
+    with pytest.raises(ValueError, match=r"it lacks \['support_'\]"):
+        _load(selector, lambda s: s.pop("support_"))
+
+
+def test_a_half_fitted_state_is_refused(regressor, sgd_regressor):
+    """check_is_fitted would accept it (some attribute ends in '_'); predict
+    would then fail deep inside: refused at load instead."""
+    with pytest.raises(ValueError, match=r"it lacks \['coefs_'"):
+        _load(regressor, lambda s: [s.pop(k) for k in ("coefs_", "intercepts_")])
+    with pytest.raises(ValueError, match=r"it lacks \['coef_'\]"):
+        _load(sgd_regressor, lambda s: s.pop("coef_"))
+
+
+def test_any_integer_dtype_of_the_csr_parts_loads(regressor):
+    def widen(state):
+        for layer in state["coefs_"]:
+            layer["indptr"] = layer["indptr"].astype(np.uint64)
+            layer["indices"] = layer["indices"].astype(np.int8)
+
+    loaded = _load(regressor, widen)
+    np.testing.assert_array_equal(loaded.predict(X), regressor.predict(X))
 
 
 def test_joblib_file_goes_through_the_same_validation(regressor, tmp_path):

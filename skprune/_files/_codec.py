@@ -41,7 +41,10 @@ def pack_layer(coef, mask):
 
 def unpack_layer(packed):
     """Full-shape weights and mask back from :func:`pack_layer`."""
-    shape, indptr = packed["shape"], np.asarray(packed["indptr"])
+    shape = packed["shape"]
+    # int64: a (checked) indptr never exceeds the number of stored weights,
+    # and np.repeat refuses uint64 counts
+    indptr = np.asarray(packed["indptr"]).astype(np.int64)
     rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
     cols = np.asarray(packed["indices"], dtype=np.int64)
     data = np.asarray(packed["data"])

@@ -68,6 +68,13 @@ class _Checks:
     def bad(self, problem):
         raise ValueError(f"{self.context}: {problem}.")
 
+    @staticmethod
+    def fitted(state):
+        """Whether ``state`` claims to be fitted, as ``check_is_fitted`` sees
+        it: some attribute ending in '_' (then every essential one must be
+        there, or ``predict`` would pass ``check_is_fitted`` and fail later)."""
+        return any(k.endswith("_") and not k.startswith("__") for k in state)
+
     def has(self, state, names):
         missing = [n for n in names if n not in state]
         if missing:
@@ -259,8 +266,8 @@ def check_mlp_state(state, context, *, classifier):
 
     ``state`` is what ``__getstate__`` returns: ``coefs_`` as packed CSR
     layers when ``state['_coefs_packed']`` is true, else full arrays (with
-    ``masks_`` of the same shapes, if present). An unfitted state (no fitted
-    attribute at all) passes.
+    ``masks_`` of the same shapes, if present). An unfitted state (no
+    attribute ending in '_') passes.
     """
     checks = _Checks(context)
     fitted = (
@@ -271,7 +278,7 @@ def check_mlp_state(state, context, *, classifier):
         "n_layers_",
         "out_activation_",
     )
-    if not any(name in state for name in fitted + ("masks_",)):
+    if not checks.fitted(state):
         return
     checks.has(state, fitted)
     packed = bool(state.get("_coefs_packed", False))
@@ -335,7 +342,7 @@ def check_mlp_state(state, context, *, classifier):
 def check_sgd_state(state, context, *, classifier):
     """Validate a sparse SGD regressor's or classifier's fitted state."""
     checks = _Checks(context)
-    if "coef_" not in state and "intercept_" not in state:
+    if not checks.fitted(state):
         return
     names = ["coef_", "intercept_", "n_features_in_", "support_"]
     checks.has(state, names + (["classes_"] if classifier else []))
@@ -379,9 +386,11 @@ def check_sgd_state(state, context, *, classifier):
 def check_selector_state(state, context):
     """Validate a :class:`~skprune.PruneSparsifyTransformer`'s fitted state."""
     checks = _Checks(context)
-    if "support_" not in state:
+    if not checks.fitted(state):
         return
-    checks.has(state, ["n_features_in_", "scores_", "density_", "sparse_output_"])
+    checks.has(
+        state, ["support_", "n_features_in_", "scores_", "density_", "sparse_output_"]
+    )
     n_features = checks.count(state["n_features_in_"], "n_features_in_")
     checks.array(state["support_"], "support_", "b", shape=(n_features,))
     checks.array(state["scores_"], "scores_", "f", shape=(n_features,))
