@@ -17,7 +17,7 @@ over rounds (spread: min-max of the per-round ratio):
 - ``skprune``: the pruned model (``inference_dtype`` = the dtype);
 - ``onnxruntime``: the *dense* trained model exported by skl2onnx (what a user
   would otherwise deploy), float32 only; omitted if skl2onnx/onnxruntime are
-  not installed (``pip install skprune[benchmark]``);
+  not installed (``pip install ".[onnx]"`` in a clone);
 - ``limit``: a physical-limit estimate, one read of X (timed: ``X.sum()``)
   plus ``2 * nnz * batch`` FLOPs at the measured GEMM rate of this machine.
 

@@ -10,13 +10,18 @@ release = version = skprune.__version__
 
 extensions = [
     "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
     "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
 numpydoc_show_class_members = False
-exclude_patterns = ["_build", "_inventories"]
+# one page per public class (docs/_templates/class.rst): every method, the
+# ones inherited from scikit-learn (predict, predict_proba, score, ...) too
+autosummary_generate = True
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "_inventories", "_templates"]
 html_theme = "pydata_sphinx_theme"
 # Links to scikit-learn, NumPy and SciPy. The docs build without network (CI
 # has none; a failed download would be a warning, fatal under -W), so each

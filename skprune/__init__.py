@@ -1,5 +1,6 @@
 """skprune: scikit-learn estimators that prune and sparsify inside ``fit``."""
 
+from ._show_versions import show_versions
 from .exceptions import PruningConvergenceWarning
 from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDClassifier, SparseSGDRegressor
@@ -15,4 +16,5 @@ __all__ = [
     "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",
+    "show_versions",
 ]

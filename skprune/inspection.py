@@ -13,8 +13,9 @@ validation score after every pruning step.
 Both follow sklearn's visualization API: ``from_estimator`` computes and plots,
 the constructor takes precomputed arrays, ``plot`` draws on a given ``ax`` and
 stores the matplotlib artists in trailing-underscore attributes. matplotlib is
-an optional dependency (``pip install "skprune[plot]"``); it is imported only
-when something is drawn.
+an optional dependency (``pip install matplotlib``, or the ``plot`` extra:
+``pip install ".[plot]"`` in a clone); it is imported only when something is
+drawn.
 """
 
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import GridSearchCV
 
 from . import _sklearn_compat as compat
+from ._optional import missing
 from ._pruning import BASELINE, baseline
 
 
@@ -31,10 +33,7 @@ def _check_matplotlib(caller):
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise ImportError(
-            f"{caller} requires matplotlib, an optional dependency of skprune. "
-            'Install it with: pip install "skprune[plot]"'
-        ) from exc
+        raise missing(caller, "plot") from exc
     return plt
 
 
@@ -619,17 +618,35 @@ class PruningHistoryDisplay:
         steps = np.asarray(self.steps)
         self.lines_ = {}
         top, bottom = axes
+        # achieved sparsity usually equals the target to 3 decimals: a wide
+        # pale line under a thin dark one with its own markers keeps both
+        # visible where they coincide
+        (self.lines_["sparsity"],) = top.plot(
+            steps,
+            self.sparsity,
+            **{
+                "marker": "o",
+                "markersize": 8,
+                "linewidth": 4,
+                "alpha": 0.5,
+                "color": "C0",
+                "label": "achieved",
+                **kw,
+            },
+        )
         if self.target_sparsity is not None:
             (self.lines_["target_sparsity"],) = top.plot(
                 steps,
                 self.target_sparsity,
-                **{"linestyle": "--", "color": "0.4", "label": "target", **kw},
+                **{
+                    "linestyle": "--",
+                    "marker": "x",
+                    "color": "k",
+                    "zorder": 3,
+                    "label": "target",
+                    **kw,
+                },
             )
-        (self.lines_["sparsity"],) = top.plot(
-            steps,
-            self.sparsity,
-            **{"marker": "o", "color": "C0", "label": "achieved", **kw},
-        )
         rejected = (
             None if self.accepted is None else ~np.asarray(self.accepted, dtype=bool)
         )
@@ -644,7 +661,8 @@ class PruningHistoryDisplay:
                 label="refused",
             )
         top.set_ylabel("Sparsity")
-        top.legend()
+        # sparsity rises from the left: the lower right corner is free
+        top.legend(loc="lower right")
 
         handles = []
         if self.loss is not None and not np.all(np.isnan(self.loss)):
@@ -677,9 +695,16 @@ class PruningHistoryDisplay:
                     label="refused",
                 )
                 handles.append(self.lines_["rejected_score"])
-        if handles:
-            bottom.legend(handles=handles)
         bottom.set_xlabel("Pruning step (0 = dense)")
+        if handles:
+            # loss and score can be anywhere: the legend goes below the axes
+            bottom.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.25),
+                ncols=len(handles),
+                frameon=False,
+            )
         bottom.xaxis.get_major_locator().set_params(integer=True)
         if self.estimator_name:
             top.set_title(self.estimator_name)

@@ -6,12 +6,14 @@ offers no way for a third-party library to register its own. This module ships
 the list of skprune's types and a :func:`load` that trusts exactly that list (on
 top of skops' defaults) and refuses a file holding anything else.
 
-skops is an optional dependency: ``pip install "skprune[skops]"``.
+skops is an optional dependency: ``pip install skops`` (or the ``skops``
+extra, ``pip install ".[skops]"`` in a clone of the repository).
 """
 
 import zipfile
 
 from ._files import TRUSTED_TYPES
+from ._optional import missing
 
 __all__ = ["TRUSTED_TYPES", "UntrustedTypesError", "dump", "load"]
 
@@ -24,9 +26,7 @@ def _skops_io():
     try:
         import skops.io
     except ImportError as exc:  # pragma: no cover - exercised without skops
-        raise ImportError(
-            "skprune.io needs skops: pip install 'skprune[skops]'"
-        ) from exc
+        raise missing("skprune.io", "skops") from exc
     return skops.io
 
 

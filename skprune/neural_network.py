@@ -605,8 +605,12 @@ class _PruningMixin(ServedMLPMixin):
             else:
                 # a loaded model: sklearn's warm start expects its best copy
                 compat.ensure_best_copy(self)
+            log.note(f"dense training started (up to {self.max_iter} epochs)")
             with overridden(self, verbose=sklearn_verbose(self.verbose)):
                 self._sklearn_fit(X, y, sample_weight)
+            log.note(
+                f"dense training done: {self.n_iter_} epochs, loss {self.loss_:.6g}"
+            )
         if getattr(self, "masks_", None) is None:
             self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
         self._set_masks(self.masks_)

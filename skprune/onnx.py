@@ -38,7 +38,8 @@ Classifiers produce skl2onnx's usual two outputs (label, probabilities) and
 accept its ``zipmap`` and ``nocl`` options. The computation runs in the input's
 float type (``FloatTensorType``: float32, ``DoubleTensorType``: float64).
 
-Needs the ``onnx`` extra: ``pip install "skprune[onnx]"``.
+Needs skl2onnx and onnxruntime (the ``onnx`` extra): ``pip install skl2onnx
+onnxruntime``, or ``pip install ".[onnx]"`` in a clone of the repository.
 
 Examples
 --------
@@ -68,6 +69,7 @@ import numpy as np
 from scipy import sparse
 
 from . import _sklearn_compat as compat
+from ._optional import missing
 from ._serving import fold_and_drop
 
 try:
@@ -83,9 +85,7 @@ try:
     )
     from skl2onnx.proto import onnx_proto
 except ImportError as exc:  # pragma: no cover - exercised without skl2onnx
-    raise ImportError(
-        "skprune.onnx needs skl2onnx and onnxruntime: pip install 'skprune[onnx]'"
-    ) from exc
+    raise missing("skprune.onnx", "onnx") from exc
 
 __all__ = ["register", "to_onnx"]
 

@@ -18,6 +18,23 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 _BLAS_LIMITS = threadpool_limits(limits=1)
 
 
+def pytest_report_header(config):
+    import skprune
+
+    return f"skprune {skprune.__version__} from {os.path.dirname(skprune.__file__)}"
+
+
+def pytest_configure(config):
+    # CI's installed-copy run (.ci/installed) sets this: the suite must test the
+    # wheel installed in site-packages, never a source tree on sys.path
+    if os.environ.get("SKPRUNE_TEST_INSTALLED") == "1":
+        import skprune
+
+        where = os.path.dirname(skprune.__file__)
+        if "site-packages" not in where.split(os.sep):
+            raise pytest.UsageError(f"skprune was imported from {where}, not installed")
+
+
 @pytest.fixture(scope="session")
 def digits():
     """sklearn's digits (1,797 x 64), scaled to [0, 1]: ``X, y``.

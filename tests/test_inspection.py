@@ -265,6 +265,44 @@ def test_history_display_validation_and_rejected_step(pyplot):
         display.plot(ax=axes[0])
 
 
+def test_history_target_and_achieved_are_told_apart(pyplot):
+    # achieved == target at every step: both lines must still be seen
+    s = np.array([0.0, 0.5, 0.75, 0.9])
+    display = PruningHistoryDisplay(
+        steps=np.arange(4),
+        sparsity=s,
+        target_sparsity=s,
+        loss=np.array([0.1, 0.2, 0.3, 0.5]),
+        validation_score=np.array([0.95, 0.94, 0.93, 0.80]),
+        accepted=np.array([True, True, True, False]),
+    ).plot()
+    target, achieved = display.lines_["target_sparsity"], display.lines_["sparsity"]
+    assert target.get_zorder() > achieved.get_zorder()  # drawn on top
+    assert target.get_marker() != achieved.get_marker()
+    assert target.get_linestyle() != achieved.get_linestyle()
+    assert achieved.get_linewidth() > 2 * target.get_linewidth()  # seen around it
+    # no legend covers a data point of either axes
+    display.figure_.canvas.draw()
+    renderer = display.figure_.canvas.get_renderer()
+    top, bottom = display.axes_
+    for ax, lines in (
+        (top, [target, achieved, display.lines_["rejected"]]),
+        (bottom, [display.lines_["loss"]]),
+        (display.score_ax_, [display.lines_["validation_score"]]),
+    ):
+        for legend in (top.get_legend(), bottom.get_legend()):
+            box = legend.get_window_extent(renderer)
+            for line in lines:
+                xy = ax.transData.transform(line.get_xydata())
+                inside = (
+                    (box.x0 <= xy[:, 0])
+                    & (xy[:, 0] <= box.x1)
+                    & (box.y0 <= xy[:, 1])
+                    & (xy[:, 1] <= box.y1)
+                )
+                assert not inside.any(), (legend, line.get_label())
+
+
 def test_history_from_fit_with_max_score_drop(digits, pyplot):
     X, y = digits
     clf = _tiny(
@@ -306,7 +344,7 @@ def test_without_matplotlib(monkeypatch, digits):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     X, y = digits
-    message = r'requires matplotlib.*pip install "skprune\[plot\]"'
+    message = r'needs matplotlib.*pip install matplotlib.*pip install "\.\[plot\]"'
     # raised before any fitting (LogisticRegression would fail only later)
     with pytest.raises(
         ImportError, match="PruningCurveDisplay.from_estimator " + message

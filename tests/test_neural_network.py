@@ -173,18 +173,21 @@ def test_neuron_granularity_removes_hidden_neurons(digits):
 def test_verbose_prints_one_line_per_step(digits, capsys):
     X_train, _, y_train, _ = digits
     PrunedMLPClassifier(prune_ratio=0.5, verbose=1, **FAST).fit(X_train, y_train)
-    lines = [
-        ln
-        for ln in capsys.readouterr().out.splitlines()
-        if ln.startswith("[PrunedMLPClassifier] step")
-    ]
+    out = capsys.readouterr().out.splitlines()
+    lines = [ln for ln in out if ln.startswith("[PrunedMLPClassifier] step")]
     assert len(lines) == 4
     assert re.search(r"step 0/3 \(dense training\): sparsity 0\.0000", lines[0])
+    # steps before the last estimate the time left; the last does not
+    assert re.search(r"step 1/3 .*, [0-9.]+ s, ~[0-9.]+ s left$", lines[1])
     assert re.search(
         r"step 3/3 \(re-training\): sparsity 0\.5\d* \(target 0\.5000\)"
         r".*, loss [0-9.]+, [0-9.]+ s$",
         lines[-1],
     )
+    # the dense training says when it starts and ends (it can be most of a fit)
+    dense = [ln for ln in out if "dense training" in ln and "step" not in ln]
+    assert re.search(r"dense training started \(up to \d+ epochs\)", dense[0])
+    assert re.search(r"dense training done: \d+ epochs, loss [0-9.]+", dense[1])
 
 
 def test_prune_ratio_zero_is_the_parent_model(digits):

@@ -2,12 +2,37 @@
 
 ``tests/data/pinned_numbers.json`` was written by this module (``python
 tests/test_pinned_numbers.py --write``) on main at 5c526d0, before the pruning
-core was shared between the estimator families (issue 16). The refactor must
-not move any number: masks and supports are compared exactly, floats to
-1e-9 relative (BLAS summation order only).
+core was shared between the estimator families (issue 16), and re-written at
+02421e0 only to add each fitted MLP's training ``score`` (every older number
+unchanged to 1e-9). A refactor must not move any of them.
+
+What is pinned, and how tightly, is what holds on *any* CPU of the machine
+kinds we run on (issue 22): the numbers were recomputed under six OpenBLAS
+kernels (``OPENBLAS_CORETYPE`` = SkylakeX, Haswell, Sandybridge, Prescott,
+Zen, Nehalem; with and without numpy's AVX-512 loops) on 2026-12-08, and the
+tolerances below are those measurements with a margin:
+
+- exact: masks, supports, selected features, every history's step, sparsity,
+  non-zero count, feature count and acceptance (identical under all kernels);
+- ``RTOL_STABLE`` (1e-9): criteria scores and the SGD fits (no BLAS call in
+  their path; identical under all kernels);
+- ``TRAINED_RTOL``/``TRAINED_ATOL`` (1e-4 / 1e-5): weights, outputs and
+  histories of trained MLPs (largest difference seen: 3.7e-6 relative,
+  4.5e-6 absolute);
+- ``CHAOTIC``: two classifiers fitted by 60 unconverged lbfgs iterations
+  amplify the last bit of a BLAS sum into weight differences of 0.1-0.2, so
+  their weights and probabilities are not pinned; their masks and histories
+  are, exactly, and their training accuracy to ``CHAOTIC_SCORE_ATOL`` (seen:
+  0.817-0.842, pinned 0.817).
+
+``test_pins_hold_under_other_blas_kernels`` re-checks every pin in child
+processes under two other OpenBLAS kernels (Haswell: AVX2, the AMD EPYC Zen 3
+machines; Sandybridge: AVX only), with numpy's AVX-512 loops switched off.
 """
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -33,7 +58,10 @@ from skprune.criteria import (
 )
 
 PINNED = Path(__file__).parent / "data" / "pinned_numbers.json"
-RTOL = 1e-9
+RTOL_STABLE = 1e-9
+TRAINED_RTOL, TRAINED_ATOL = 1e-4, 1e-5
+CHAOTIC = {"mlp.clf-lbfgs-magnitude", "mlp.clf-lbfgs-entropy-neuron"}
+CHAOTIC_SCORE_ATOL = 0.05  # 6 of 120 training rows; seen spread 3 rows
 # the name of the relative validation-loss rule (max_score_drop in 0.1.0)
 _TOLERANCE_NAME = "max_loss_rise"
 
@@ -187,6 +215,8 @@ def _mlp_numbers():
                 else est.predict_proba(X[:20])
             ),
             "history": _history(est),
+            # accuracy or R^2 on the training rows: what a user sees of the fit
+            "score": float(est.score(X, y)),
         }
     return out
 
@@ -271,10 +301,22 @@ def _compute():
     }
 
 
+def _tolerance(path):
+    """(rtol, atol) for the floats under ``path`` (see the module docstring)."""
+    if path.startswith(("mlp.", "transformer.mlp-")):
+        return TRAINED_RTOL, TRAINED_ATOL
+    return RTOL_STABLE, 1e-12
+
+
 def _compare(got, want, path):
     if isinstance(want, dict):
         assert set(got) >= set(want), path
         for k in want:
+            if path in CHAOTIC and k in ("coefs", "predict"):
+                continue  # not reproducible across CPUs: see CHAOTIC
+            if path in CHAOTIC and k == "score":
+                assert abs(got[k] - want[k]) <= CHAOTIC_SCORE_ATOL, (path, got[k])
+                continue
             _compare(got[k], want[k], f"{path}.{k}")
     elif (
         isinstance(want, list)
@@ -282,15 +324,46 @@ def _compare(got, want, path):
         and isinstance(want[0], (float, int))
         and not isinstance(want[0], bool)
     ):
-        np.testing.assert_allclose(got, want, rtol=RTOL, atol=1e-12, err_msg=path)
+        rtol, atol = _tolerance(path)
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=path)
     elif isinstance(want, list):
         assert len(got) == len(want), path
         for i, (g, w) in enumerate(zip(got, want)):
             _compare(g, w, f"{path}[{i}]")
+    elif isinstance(want, float) and path.rsplit(".", 1)[-1] in _EXACT_FLOATS:
+        assert got == want, path
     elif isinstance(want, float):
-        np.testing.assert_allclose(got, want, rtol=RTOL, atol=1e-12, err_msg=path)
+        rtol, atol = _tolerance(path)
+        np.testing.assert_allclose(got, want, rtol=rtol, atol=atol, err_msg=path)
     else:
         assert got == want, path
+
+
+# history fields that are counts in disguise: identical on every CPU
+_EXACT_FLOATS = {"sparsity", "target_sparsity"}
+
+
+def _check_all():
+    want = json.loads(PINNED.read_text())
+    got = _compute()
+    for part in want:
+        _compare(got[part], want[part], part)
+
+
+def _without_avx512():
+    """numpy's AVX-512 loops this CPU runs, by numpy's names (to switch off
+    with ``NPY_DISABLE_CPU_FEATURES``): ``AVX512_*`` targets, and numpy 2.4's
+    ``X86_V4`` group (AVX-512 F/CD/VL/BW/DQ)."""
+    try:
+        from numpy._core import _multiarray_umath as umath
+    except ImportError:  # numpy 1.x
+        from numpy.core import _multiarray_umath as umath
+    dispatch = getattr(umath, "__cpu_dispatch__", [])
+    return " ".join(
+        f
+        for f in dispatch
+        if (f.startswith("AVX512") or f == "X86_V4") and umath.__cpu_features__.get(f)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +377,34 @@ def test_numbers_are_those_of_skprune_0_1_0(computed, part):
     _compare(computed[part], want, part)
 
 
+@pytest.mark.parametrize("coretype", ["Haswell", "Sandybridge"])
+def test_pins_hold_under_other_blas_kernels(coretype):
+    # the same pins in a child process whose BLAS (numpy's and scipy's
+    # OpenBLAS) runs another CPU's kernels and whose numpy skips AVX-512
+    env = {
+        **os.environ,
+        "OPENBLAS_CORETYPE": coretype,
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    if _without_avx512():
+        env["NPY_DISABLE_CPU_FEATURES"] = _without_avx512()
+    out = subprocess.run(
+        [sys.executable, "-W", "ignore", __file__, "--check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "pins hold" in out.stdout
+
+
 if __name__ == "__main__" and "--write" in sys.argv:
     PINNED.parent.mkdir(exist_ok=True)
     PINNED.write_text(json.dumps(_compute(), indent=0, sort_keys=True))
+elif __name__ == "__main__" and "--numpy-avx512" in sys.argv:
+    print(_without_avx512())  # for .ci/installed
+elif __name__ == "__main__" and "--check" in sys.argv:
+    _check_all()
+    print(f"pins hold (OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')})")

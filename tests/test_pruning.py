@@ -269,13 +269,17 @@ def test_every_estimator_logs_one_line_per_step(cls, capsys):
     lines = capsys.readouterr().out.splitlines()
     steps = [ln for ln in lines if re.match(rf"\[{cls.__name__}\] step \d+/", ln)]
     assert len(steps) == len(est.pruning_history_)
-    assert len(lines) <= len(steps) + 1  # at most one more: the final refit
+    # at most three more: the final refit; the MLPs' dense training start/end
+    dense = [ln for ln in lines if re.search(r"\] dense training (started|done)", ln)]
+    assert len(dense) == (2 if cls.__name__.startswith("PrunedMLP") else 0)
+    assert len(lines) <= len(steps) + len(dense) + 1
     for record, line in zip(est.pruning_history_, steps):
         assert tuple(record)[: len(COMMON_KEYS)] == COMMON_KEYS
         phase = "dense training" if record["step"] == 0 else "re-training"
         assert f"step {record['step']}/" in line and f"({phase})" in line
         assert f"sparsity {record['sparsity']:.4f}" in line
-        assert re.search(r", \d+\.\d\d s$", line)  # elapsed time
+        # elapsed time, then an estimate of the time left before the last step
+        assert re.search(r", \d+\.\d\d s(, ~[0-9.]+ s left)?$", line)
 
 
 def test_mlp_verbose_2_adds_sklearns_epoch_lines(capsys):

@@ -45,6 +45,24 @@ EXTRA = [
     "sklearn.pipeline.Pipeline",
     "sklearn.model_selection.GridSearchCV",
 ]
+# Labels and glossary terms that scikit-learn's own docstrings refer to, and
+# that our API pages show through inherited methods (score, set_output,
+# set_*_request, get_metadata_routing): (name, role, page, title).
+SKLEARN_STD = [
+    ("metadata_routing", "label", "metadata_routing.html#metadata-routing",
+     "Metadata Routing"),
+    ("accuracy_score", "label", "modules/model_evaluation.html#accuracy-score",
+     "Accuracy score"),
+    ("r2_score", "label", "modules/model_evaluation.html#r2-score",
+     "R\u00b2 score, the coefficient of determination"),
+    ("df_output_transform", "label",
+     "developers/develop.html#developer-api-for-set-output",
+     "Developer API for set_output"),
+    ("sphx_glr_auto_examples_miscellaneous_plot_set_output.py", "label",
+     "auto_examples/miscellaneous/plot_set_output.html",
+     "Introducing the set_output API"),
+    ("meta-estimator", "term", "glossary.html#term-meta-estimator", "meta-estimator"),
+]
 ROLE = re.compile(
     r":(?:py:)?(class|func|meth|mod|exc|attr|data|obj):`~?((?:sklearn|numpy|scipy)"
     r"\.[\w.]+)`"
@@ -102,8 +120,11 @@ def uri(key, name, role):
     return f"{folder}/{page}.html#{name}"
 
 
-def write(path, project, version, entries):
+def write(path, project, version, entries, std=()):
     body = "".join(f"{name} py:{role} 1 {target} -\n" for name, role, target in entries)
+    body += "".join(
+        f"{name} std:{role} -1 {target} {title}\n" for name, role, target, title in std
+    )
     header = (
         "# Sphinx inventory version 2\n"
         f"# Project: {project}\n# Version: {version}\n"
@@ -136,7 +157,8 @@ def main(argv=None):
         by_project[key].append((name, role, uri(key, name, role)))
     for key, (package, project, _) in PROJECTS.items():
         version = ".".join(importlib.import_module(package).__version__.split(".")[:2])
-        write(HERE / f"{key}.inv", project, version, by_project[key])
+        std = SKLEARN_STD if key == "sklearn" else ()
+        write(HERE / f"{key}.inv", project, version, by_project[key], std)
         print(f"{key}.inv: {len(by_project[key])} objects ({project} {version})")
 
 

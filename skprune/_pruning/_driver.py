@@ -348,8 +348,11 @@ class ProgressLog:
     """One line per pruning step when ``verbose >= 1``.
 
     ``[Name] step k/N (phase): sparsity s (target t), n non-zero, loss l,
-    validation score v, elapsed`` -- ``N`` is the number of scheduled steps,
-    or ``auto`` for a support search, whose length is not known in advance.
+    validation score v, elapsed, ~r s left`` -- ``N`` is the number of
+    scheduled steps, or ``auto`` for a support search, whose length is not
+    known in advance (and which therefore has no estimate of the time left).
+    The estimate is the mean time of the steps done so far (from the step-0
+    record, logged after the dense training) times the steps still to come.
     """
 
     def __init__(self, estimator, n_steps):
@@ -357,6 +360,7 @@ class ProgressLog:
         self.verbose = estimator.verbose
         self.n_steps = n_steps
         self.start = time.perf_counter()
+        self.steps_start = None  # when step 0 was logged
 
     def step(self, record):
         """Print ``record`` (a :func:`make_record` dict)."""
@@ -374,7 +378,15 @@ class ProgressLog:
             line += f", validation score {record['validation_score']:.4f}"
         if not record["accepted"]:
             line += " -> refused"
-        print(f"{line}, {time.perf_counter() - self.start:.2f} s", flush=True)
+        now = time.perf_counter()
+        line += f", {now - self.start:.2f} s"
+        if self.steps_start is None:
+            self.steps_start = now
+        elif isinstance(self.n_steps, int) and 0 < record["step"] < self.n_steps:
+            left = (now - self.steps_start) / record["step"]
+            left *= self.n_steps - record["step"]
+            line += f", ~{left:.1f} s left" if left < 10 else f", ~{left:.0f} s left"
+        print(line, flush=True)
 
     def note(self, message):
         """One more line (e.g. the final refit), same prefix and clock."""
