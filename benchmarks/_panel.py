@@ -140,36 +140,29 @@ def equal_size_hidden(hidden, n_in, n_out, nnz):
     return best[1], n_weights(best[1])
 
 
-def fit_pruned(name, seed, data, dense, dense_row, setting, params, patch=None):
+def fit_pruned(name, seed, data, dense, dense_row, setting, params, recipe=None):
     """One pruned (or equal-size dense) cell.
 
-    ``params`` go to ``from_estimator``; ``patch`` maps ``module.NAME`` to a
-    value for candidate recipes (restored afterwards).
+    ``params`` go to ``from_estimator``; ``recipe``: the fields of a variant
+    :class:`skprune._pruning.Recipe` (a dict; None for the default), set on a
+    subclass of the estimator for this cell only.
     """
-    import importlib
-
     X_tr, y_tr, X_te, y_te = data
     hidden, task = DATASETS[name]
     dense_cls, pruned_cls = _classes(task)
-    saved = {}
-    for key, value in (patch or {}).items():
-        mod, attr = key.rsplit(".", 1)
-        mod = importlib.import_module(mod)
-        saved[(mod, attr)] = getattr(mod, attr)
-        setattr(mod, attr, value)
-    try:
-        with threadpool_limits(1), warnings.catch_warnings(record=True) as caught:
-            # the later filter is matched first: ours is a ConvergenceWarning
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            warnings.simplefilter("always", PruningConvergenceWarning)
-            start = time.thread_time()
-            est = pruned_cls.from_estimator(
-                dense, X_tr, y_tr, random_state=seed, **params
-            )
-            seconds = time.thread_time() - start
-    finally:
-        for (mod, attr), value in saved.items():
-            setattr(mod, attr, value)
+    if recipe:
+        from skprune._pruning import Recipe
+
+        pruned_cls = type(
+            pruned_cls.__name__, (pruned_cls,), {"_recipe": Recipe(**recipe)}
+        )
+    with threadpool_limits(1), warnings.catch_warnings(record=True) as caught:
+        # the later filter is matched first: ours is a ConvergenceWarning
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("always", PruningConvergenceWarning)
+        start = time.thread_time()
+        est = pruned_cls.from_estimator(dense, X_tr, y_tr, random_state=seed, **params)
+        seconds = time.thread_time() - start
     history = est.pruning_history_
     epochs = sum(r["n_iter"] or 0 for r in history[1:])
     return {
@@ -177,7 +170,7 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, patch=None):
         "seed": seed,
         "setting": setting,
         "params": params,
-        "patch": patch,
+        "recipe": recipe,
         "score": float(est.score(X_te, y_te)),
         "sparsity": est.sparsity_,
         "n_nonzero": est.n_nonzero_,

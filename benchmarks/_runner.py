@@ -21,9 +21,9 @@ def _seed_job(name, seed, split, settings, equal_size, data_dir, out_path):
     dense_row["split"] = split
     _append(out_path, dense_row)
     rows = [dense_row]
-    for setting, params, patch in settings:
+    for setting, params, recipe in settings:
         row = _panel.fit_pruned(
-            name, seed, data, dense, dense_row, setting, params, patch
+            name, seed, data, dense, dense_row, setting, params, recipe
         )
         row["split"] = split
         _append(out_path, row)

@@ -254,7 +254,8 @@ def _breakdown(pruned, X):
 
 def calibrate():
     """Re-measure the single-layer timings behind the 'auto' cost model and
-    print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in _compressed.py)."""
+    print the least-squares fit (``SPARSE_NS``/``DENSE_NS`` in
+    skprune/_serving/_compressed.py)."""
     from skprune._serving import _kernels
     from skprune._serving._compressed import CompressedMLP
 

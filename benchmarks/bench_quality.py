@@ -34,18 +34,19 @@ Further parts (``--part``), each with its own table and JSON file:
     candidate re-training recipes (``CANDIDATES``) on the VALIDATION split of
     the small panel datasets (``benchmarks/_panel.py``): how the default was
     chosen. ``--candidates`` runs a subset; rows accumulate in
-    ``results/bench_quality_recipe.jsonl``.
+    ``results/bench_quality_recipe.jsonl``. A candidate is from_estimator
+    parameters and the changed fields of a ``skprune._pruning.Recipe``.
+    Candidates that needed experiment switches inside the library (a final
+    learning-rate factor, ERK or un-normalised allocation, early stopping in
+    re-training) are retired (``RETIRED``): their measured rows stay in
+    ``results/bench_quality_recipe.json`` and docs/benchmarks.rst, as do
+    those of the retired ``--part early-stopping``
+    (``results/bench_quality_early_stopping.json``).
 ``width``
     why 50% of the neurons loses on the ``make_classification`` tasks: dense
     networks of the full and of half the hidden width, trained for sklearn's
     ``max_iter=200`` (the dense model's budget) and to convergence (up to
     2,000 epochs), 3 seeds, test split.
-``early-stopping``
-    sklearn's early stopping during re-training (``RETRAIN_EARLY_STOPPING``)
-    on rows the dense training never saw: the dense model is trained on the
-    90% that the re-trainings' early stopping keeps (the held-out 10% is
-    checked row for row), validation split; the ``recipe`` part's
-    early-stopping candidates hold out rows the dense model was trained on.
 ``panel``
     the defaults on the TEST split of every panel dataset (``--datasets``;
     MNIST-10k with ``--datasets mnist-10k``, cells ``--mnist-cells``) at
@@ -56,7 +57,6 @@ Further parts (``--part``), each with its own table and JSON file:
     as they finish (a cut run keeps them; ``--no-run`` rebuilds the table).
 
     python benchmarks/bench_quality.py --part recipe --seeds 2
-    python benchmarks/bench_quality.py --part early-stopping --seeds 2
     python benchmarks/bench_quality.py --part panel --seeds 3 --n-jobs 1
     python benchmarks/bench_quality.py --part panel --datasets mnist-10k \
         --seeds 3 --panel-name bench_quality_panel_mnist
@@ -426,10 +426,13 @@ CELLS = {
     "95% weights": {"prune_ratio": 0.95},
     "50% neurons": {"prune_ratio": 0.5, "prune_granularity": "neuron"},
 }
-# candidate recipes compared on validation data: (from_estimator params, patch).
+# candidate recipes compared on validation data: (from_estimator params, the
+# changed Recipe fields or None); RETIRED: measured with library switches that
+# are gone, kept so that the table of stored rows still lists them
 # Every candidate but the default names its criterion: the default's changed
 # from 'magnitude' to 'auto' (entropy for weights, magnitude for neurons).
 _MAG = {"prune_criterion": "magnitude"}
+RETIRED = "retired"
 CANDIDATES = {
     "fixed (5 steps x 10 epochs, old default)": (
         {"n_prune_steps": 5, "finetune_iter": 10, **_MAG},
@@ -439,16 +442,16 @@ CANDIDATES = {
     "auto, 10 steps, magnitude (previous default)": (_MAG, None),
     "auto, 10 steps, magnitude, no step-size rule": (
         _MAG,
-        {"skprune._pruning._recipe.MAX_HALVINGS": 0},
+        {"max_halvings": 0},
     ),
     "auto, 10 steps, magnitude, 0.25 D per step": (
         _MAG,
-        {"skprune._pruning._recipe.STEP_FRACTION": 0.25},
+        {"step_fraction": 0.25},
     ),
     "auto, 5 steps, magnitude": ({"n_prune_steps": 5, **_MAG}, None),
     "auto, 20 steps x 0.075 D, magnitude": (
         {"n_prune_steps": 20, **_MAG},
-        {"skprune._pruning._recipe.STEP_FRACTION": 0.075},
+        {"step_fraction": 0.075},
     ),
     # the dense model is already trained: learning_rate_init given to
     # from_estimator only sets the re-training rate (dense: sklearn's 0.001).
@@ -462,23 +465,23 @@ CANDIDATES = {
     ),
     "auto, 10 steps, magnitude, final re-training at 2x learning rate": (
         _MAG,
-        {"skprune._pruning._recipe.FINAL_LR_FACTOR": 2.0},
+        RETIRED,
     ),
     "auto, 10 steps, magnitude, ERK allocation": (
         _MAG,
-        {"skprune._pruning._masks.GLOBAL_ALLOCATION": "erk"},
+        RETIRED,
     ),
     "auto, 10 steps, magnitude, un-normalised global ranking": (
         _MAG,
-        {"skprune._pruning._masks.GLOBAL_ALLOCATION": "none"},
+        RETIRED,
     ),
     "auto, early stopping in the final re-training": (
         {},
-        {"skprune._pruning._recipe.RETRAIN_EARLY_STOPPING": "final"},
+        RETIRED,
     ),
     "auto, early stopping in every re-training": (
         {},
-        {"skprune._pruning._recipe.RETRAIN_EARLY_STOPPING": "all"},
+        RETIRED,
     ),
     # the dense model is trained with sklearn's alpha=1e-4: alpha given to
     # from_estimator only sets the re-trainings' L2 penalty
@@ -487,13 +490,10 @@ CANDIDATES = {
     "auto, 15 steps": ({"n_prune_steps": 15}, None),
     "auto, 3 steps": ({"n_prune_steps": 3}, None),
     "auto, 1 step (one-shot)": ({"n_prune_steps": 1}, None),
-    "auto, up to 5 halvings": ({}, {"skprune._pruning._recipe.MAX_HALVINGS": 5}),
+    "auto, up to 5 halvings": ({}, {"max_halvings": 5}),
     "auto, stricter recovery (0.02 + 1.1 L)": (
         {},
-        {
-            "skprune._pruning._recipe.ABS_SLACK": 0.02,
-            "skprune._pruning._recipe.REL_SLACK": 1.1,
-        },
+        {"abs_slack": 0.02, "rel_slack": 1.1},
     ),
     "auto, 10 steps, entropy": ({"prune_criterion": "entropy"}, None),
     "auto, 10 steps, taylor": ({"prune_criterion": "taylor"}, None),
@@ -506,10 +506,11 @@ def _part_recipe(args):
 
     cells = ["90% weights", "95% weights", "50% neurons"]
     settings = [
-        (f"{cand} | {cell}", {**CELLS[cell], **params}, patch)
-        for cand, (params, patch) in CANDIDATES.items()
+        (f"{cand} | {cell}", {**CELLS[cell], **params}, recipe)
+        for cand, (params, recipe) in CANDIDATES.items()
         for cell in cells
-        if args.candidates is None or cand in args.candidates
+        if recipe is not RETIRED
+        and (args.candidates is None or cand in args.candidates)
     ]
     out = Path(args.out_dir) / "bench_quality_recipe.jsonl"
     jobs = [
@@ -597,7 +598,8 @@ MNIST_CELLS = {
 
 
 def _panel_settings(name, args):
-    """(setting, params, patch) of the panel, and the settings with equal-size dense."""
+    """(setting, params, recipe) of the panel, and the settings with equal-size
+    dense."""
     if name == "mnist-10k":
         cells = {c: MNIST_CELLS[c] for c in args.mnist_cells}
         random_cells = [c for c in ("90% weights", "95% weights") if c in cells]
@@ -842,126 +844,6 @@ def _part_width(args):
     return lines, [], rows
 
 
-def _held_out_job(name, seed, cells):
-    """One (dataset, seed) of ``--part early-stopping`` (validation split)."""
-    import warnings
-
-    import _panel
-    import sklearn.neural_network._multilayer_perceptron as sk_mlp
-    from sklearn.model_selection import train_test_split
-
-    import skprune._pruning._recipe as recipe
-
-    data = _panel.load(name, "validation")
-    X, y, X_val, y_val = data
-    hidden, task = _panel.DATASETS[name]
-    dense_cls, pruned_cls = _panel._classes(task)
-    dense, dense_row = _panel.fit_dense(name, seed, data)
-    # the rows sklearn's early stopping holds out in a warm-started re-training
-    # (its first draw from a fresh RandomState(seed); not stratified, since
-    # these targets are multiclass or continuous)
-    X_fit, X_held, y_fit, _ = train_test_split(
-        X, y, random_state=np.random.RandomState(seed), test_size=0.1
-    )
-    expected = {"rows": None, "checked": 0}
-    original = sk_mlp.train_test_split
-
-    def checked(*arrays, **kwargs):  # every re-training holds out X_held, checked
-        out = original(*arrays, **kwargs)
-        if expected["rows"] is not None:
-            if not np.array_equal(out[1], expected["rows"]):
-                raise AssertionError("sklearn held out other rows than X_held")
-            expected["checked"] += 1
-        return out
-
-    sk_mlp.train_test_split = checked
-    rows = []
-    try:
-        with threadpool_limits(1), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            dense_fit = dense_cls(hidden_layer_sizes=hidden, random_state=seed)
-            dense_fit.fit(X_fit, y_fit)
-            rows.append(
-                {
-                    "dataset": name,
-                    "seed": seed,
-                    "setting": "dense on the 90%",
-                    "cell": "-",
-                    "change": 100
-                    * (dense_fit.score(X_val, y_val) - dense_row["score"]),
-                }
-            )
-            for cell in cells:
-                for setting, rule, source in (
-                    ("default", None, dense),
-                    ("early stopping, final re-training", "final", dense_fit),
-                    ("early stopping, every re-training", "all", dense_fit),
-                ):
-                    recipe.RETRAIN_EARLY_STOPPING = rule
-                    expected["rows"] = X_held if rule else None
-                    try:
-                        est = pruned_cls.from_estimator(
-                            source, X, y, random_state=seed, **CELLS[cell]
-                        )
-                    finally:
-                        recipe.RETRAIN_EARLY_STOPPING = None
-                        expected["rows"] = None
-                    rows.append(
-                        {
-                            "dataset": name,
-                            "seed": seed,
-                            "setting": setting,
-                            "cell": cell,
-                            "change": 100
-                            * (est.score(X_val, y_val) - dense_row["score"]),
-                            "epochs": sum(
-                                r["n_iter"] or 0 for r in est.pruning_history_[1:]
-                            ),
-                        }
-                    )
-    finally:
-        sk_mlp.train_test_split = original
-    if not expected["checked"]:
-        raise AssertionError("no re-training held out X_held")
-    return rows
-
-
-def _part_early_stopping(args):
-    """Early stopping in re-training on rows the dense training never saw."""
-    cells = ["90% weights", "95% weights", "50% neurons"]
-    jobs = [(n, s, cells) for n in args.datasets for s in range(args.seeds)]
-    rows = [
-        r
-        for job_rows in Parallel(n_jobs=args.n_jobs)(
-            delayed(_held_out_job)(*job) for job in jobs
-        )
-        for r in job_rows
-    ]
-    names = args.datasets
-    lines = [
-        "| setting | cell | " + " | ".join(names) + " | mean |",
-        "|---" * (len(names) + 3) + "|",
-    ]
-    for setting in dict.fromkeys(r["setting"] for r in rows):
-        for cell in dict.fromkeys(r["cell"] for r in rows if r["setting"] == setting):
-            cols = [
-                np.mean(
-                    [
-                        r["change"]
-                        for r in rows
-                        if (r["dataset"], r["setting"], r["cell"]) == (n, setting, cell)
-                    ]
-                )
-                for n in names
-            ]
-            lines.append(
-                f"| {setting} | {cell} | "
-                + " | ".join(f"{c:+.2f}" for c in cols)
-                + f" | {np.mean(cols):+.2f} |"
-            )
-    return lines, [], rows
-
-
 # part -> (function of args, JSON header with {seeds}); the other parts use
 # the MNIST-10k split and its dense models
 _SMALL_PARTS = {
@@ -978,15 +860,6 @@ _SMALL_PARTS = {
         "neuron pruning leaves), trained for max_iter=200 (the dense model's "
         "budget) or to convergence (max_iter=2000), TEST split, accuracy % mean "
         "± std over {seeds} seeds",
-    ),
-    "early-stopping": (
-        _part_early_stopping,
-        "Early stopping in re-training on rows the dense training never saw: the "
-        "dense model of the early-stopping rows is trained on the 90% of the "
-        "training part that sklearn's early stopping keeps, and the re-trainings "
-        "hold out the other 10% (checked). VALIDATION split, change vs the dense "
-        "model on the whole training part in points (R² x 100 for friedman1), "
-        "mean over {seeds} seed(s)",
     ),
     "recipe": (
         _part_recipe,
@@ -1010,7 +883,6 @@ PARTS = (
     "generality",
     "recipe",
     "width",
-    "early-stopping",
     "panel",
 )
 

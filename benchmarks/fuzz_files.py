@@ -31,7 +31,7 @@ predict time (the file was accepted although it is inconsistent).
     python benchmarks/fuzz_files.py --n-files 10000
 
 Prints a table (outcomes per estimator and format) and writes
-benchmarks/results/fuzz_files.json. ``tests/test_file_fuzz.py`` runs the same
+benchmarks/results/fuzz_files.json. ``tests/files/test_fuzz.py`` runs the same
 harness on a small budget.
 """
 

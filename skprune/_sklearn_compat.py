@@ -76,6 +76,7 @@ __all__ = [
     "HasMethods",
     "Interval",
     "InvalidParameterError",
+    "LABEL_BINARIZER",
     "MLP_SCRATCH_STATE",
     "OPTIMIZER_STATE",
     "SGD_AVERAGE_COEFS",
@@ -118,9 +119,13 @@ def check_solver(mlp):
     return mlp._check_solver()
 
 
+# the fitted MLP classifier's LabelBinarizer attribute (a file's state holds it)
+LABEL_BINARIZER = "_label_binarizer"
+
+
 def label_binarizer(mlp):
     """The fitted classifier's ``LabelBinarizer`` (targets -> network outputs)."""
-    return mlp._label_binarizer
+    return getattr(mlp, LABEL_BINARIZER)
 
 
 def optimizer_arrays(mlp):

@@ -14,8 +14,9 @@ class PruningConvergenceWarning(ConvergenceWarning):
     - the re-training after the last pruning step stopped at its budget
       before sklearn's stopping rule (``tol``, ``n_iter_no_change``) was met,
       or
-    - a step's re-training did not bring the training loss back to
-      ``0.05 + 1.25 x`` its level before that step's prune.
+    - a step's re-training did not bring the training loss back near its
+      level before that step's prune (the recovery test of
+      ``finetune_iter='auto'``, documented with that parameter).
 
     The message says which, and what to change. It subclasses
     :class:`sklearn.exceptions.ConvergenceWarning`, so filters on sklearn's

@@ -27,9 +27,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _doc_link
+from . import _docstring
 from . import _sklearn_compat as compat
-from ._files import check_params, check_selector_state, load_context
+from ._docstring import Substitution
+from ._files import check_selector_state, load_state
 from ._pruning import (
     FEATURE_CRITERIA,
     constraint,
@@ -55,6 +56,10 @@ from ._sklearn_compat import (
 SPARSE_OUTPUT_MAX_DENSITY = 0.1
 
 
+@Substitution(
+    CRITERIA_NAMES="{" + ", ".join(repr(n) for n in FEATURE_CRITERIA) + "}",
+    CRITERIA_DOC=describe(FEATURE_CRITERIA).lstrip(),
+)
 class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     """Keep the best-scored input features, then zero the small values.
 
@@ -173,8 +178,8 @@ class PruneSparsifyTransformer(SelectorMixin, BaseEstimator):
     ['x3', 'x5', 'x6', 'x9']
     """
 
-    _doc_link_module = _doc_link.MODULE
-    _doc_link_template = _doc_link.TEMPLATE
+    _doc_link_module = _docstring.MODULE
+    _doc_link_template = _docstring.TEMPLATE
 
     _parameter_constraints = {
         "criterion": constraint(FEATURE_CRITERIA),
@@ -459,10 +464,7 @@ default=None
         return sparse.csr_matrix(Xt)
 
     def __setstate__(self, state):
-        context = load_context(type(self).__name__)
-        check_selector_state(state, context)
-        super().__setstate__(state)
-        check_params(self, context)
+        load_state(self, state, super().__setstate__, check_selector_state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -485,8 +487,3 @@ def _drop_small(Xt, threshold):
     indptr = np.zeros(n_rows + 1, dtype=Xt.indptr.dtype)
     np.cumsum(np.bincount(rows[keep], minlength=n_rows), out=indptr[1:])
     return type(Xt)((Xt.data[keep], Xt.indices[keep], indptr), shape=Xt.shape)
-
-
-PruneSparsifyTransformer.__doc__ = PruneSparsifyTransformer.__doc__.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in FEATURE_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe(FEATURE_CRITERIA).lstrip())

@@ -38,7 +38,7 @@ def dump(estimator, file, *, compression=zipfile.ZIP_DEFLATED, compresslevel=Non
     would otherwise write one node per float). The zip archive is deflated by
     default, which shrinks skops' per-node JSON schema several-fold; together
     the file is at most about the size of the model's joblib file
-    (``tests/test_io.py::test_skops_file_is_at_most_1_5x_joblib``).
+    (``tests/files/test_io.py::test_skops_file_is_at_most_1_5x_joblib``).
 
     Parameters
     ----------

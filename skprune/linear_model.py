@@ -25,54 +25,36 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import sparse
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier, SGDRegressor
 from sklearn.preprocessing import label_binarize
 from sklearn.utils.class_weight import compute_class_weight, compute_sample_weight
 from sklearn.utils.extmath import safe_sparse_dot
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _doc_link
+from . import _docstring
 from . import _sklearn_compat as compat
-from ._files import (
-    check_params,
-    check_sgd_state,
-    compact_state,
-    expand_state,
-    load_context,
-)
+from ._docstring import Substitution
+from ._files import check_sgd_state, compact_state, load_state
 from ._pruning import (
     LINEAR_CRITERIA,
     AcceptAll,
     AllOf,
     Evaluation,
-    FitRandomState,
-    FittedSupport,
     MaxLossRise,
     MaxScoreDrop,
-    ProgressLog,
-    SGDAdapter,
     columns,
     constraint,
     fit_or_rollback,
-    linear_scores,
+    load_support_state,
     loss_value,
-    run_schedule,
-    search_support,
+    prune_support,
+    set_average_state,
     sklearn_verbose,
-    sparsity_schedule,
-    validation_split,
 )
 from ._pruning import describe as describe_criteria
+from ._serving import linear_decision
 from ._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
-
-# predict on dense X reads only the support columns at or below this density,
-# GATHER_ROWS rows at a time (bounded memory, cache-sized blocks);
-# benchmarks/bench_linear.py measures the crossover against a full X @ coef:
-# about 5% of 1,000 features on a 2-core x86 machine
-GATHER_DENSITY = 0.05
-GATHER_ROWS = 512
 
 # the last release in which max_score_drop named the relative loss rule, and
 # the one in which the warning about the change goes away
@@ -102,18 +84,18 @@ def _numeric_y(estimator, y, dtype):
 
 
 class _SparseSGDMixin:
-    """The SGD adapter shared by the sparse SGD estimators.
+    """What the sparse SGD estimators share; the pruning itself is the SGD
+    adapter's (:func:`skprune._pruning.prune_support`).
 
     A concrete estimator sets :attr:`_sgd_class` (a classifier also
-    ``_coef_2d``, ``_sgd_fitted_attributes`` and the hooks ``_n_rows``,
-    ``_stratify``, ``_check_split``, ``_params_of_fit``, ``_loss_weights``,
-    whose defaults are a regressor's) and implements
+    ``_coef_2d`` and ``_sgd_fitted_attributes``), overrides the hooks whose
+    defaults are a regressor's (``_n_rows``, ``_stratify``, ``_check_split``,
+    ``_params_of_fit``, ``_loss_weights``) and implements
     ``_validated(X, y, sample_weight, reset)`` (its input checks),
     ``_evaluate(X, y, sample_weight, fitted, training=False)`` (per-sample
     losses, mean loss and score of a :class:`~skprune._pruning.FittedSupport`)
-    and
-    ``_criterion_targets(y)`` (``y`` as the ``(n_samples, n_rows)`` targets of
-    the 'gradient' criterion). Coefficients are handled as rows
+    and ``_criterion_targets(y)`` (``y`` as the ``(n_samples, n_rows)``
+    targets of the 'gradient' criterion). Coefficients are handled as rows
     (``np.atleast_2d(sgd.coef_)``) with one support shared by all rows.
     """
 
@@ -148,76 +130,7 @@ class _SparseSGDMixin:
         ``y`` and ``sample_weight`` in hand)."""
         return {}
 
-    def _fit_support(
-        self,
-        X,
-        y,
-        sample_weight,
-        idx,
-        coef,
-        intercept,
-        seed,
-        *,
-        penalised=True,
-        quiet=True,
-    ):
-        """Fit SGD on the columns ``idx`` from ``coef[:, idx]``, ``intercept``."""
-        overrides = {"random_state": seed.get()}
-        if not penalised:
-            overrides["penalty"] = None
-        sgd = self._sgd(**overrides)
-        init = None
-        if coef is not None:
-            init = coef[:, idx]
-            init = init[0] if init.shape[0] == 1 and not self._coef_2d else init
-        with warnings.catch_warnings():
-            if quiet:  # an intermediate fit; the final one warns
-                warnings.simplefilter("ignore", ConvergenceWarning)
-            sgd.fit(
-                columns(X, idx),
-                y,
-                coef_init=init,
-                intercept_init=None if intercept is None else np.array(intercept),
-                sample_weight=sample_weight,
-            )
-        return self._fitted(sgd, idx, X.shape[1], X.dtype)
-
     _coef_2d = False  # does the SGD estimator keep coef_ 2-D (classifiers)?
-
-    def _fitted(self, sgd, idx, n_features, dtype):
-        """The :class:`~skprune._pruning.FittedSupport` of ``sgd`` (trained on
-        the columns ``idx``)."""
-        rows = np.atleast_2d(sgd.coef_)
-        if self.sparsity_threshold is not None:
-            alive = (np.abs(rows) >= self.sparsity_threshold).any(axis=0)
-        else:
-            alive = (rows != 0).any(axis=0)  # an L1 penalty's zeros are pruned
-        if not alive.any():  # never empty the support: keep the largest |coef|
-            alive = alive.copy()
-            alive[int(np.argmax(np.abs(rows).max(axis=0)))] = True
-        mask = np.zeros(n_features, dtype=bool)
-        mask[idx] = alive
-        coef = np.zeros((rows.shape[0], n_features), dtype=dtype)
-        coef[:, idx] = rows
-        coef[:, ~mask] = 0.0
-        return FittedSupport(sgd, idx, mask, coef)
-
-    def _scores(self, X, y, sample_weight, kept, fitted, stats, rng):
-        """Criterion score of every kept feature (``kept``), summed over rows."""
-        criterion = LINEAR_CRITERIA[self.prune_criterion]
-        return linear_scores(
-            self.prune_criterion,
-            columns(X, kept) if "X" in criterion.needs else None,
-            self._criterion_targets(y) if "Y" in criterion.needs else None,
-            fitted.coef[:, kept],
-            np.atleast_1d(fitted.intercept),
-            loss=self.loss,
-            epsilon=getattr(self, "epsilon", 0.1),
-            sample_weight=self._loss_weights(y, sample_weight),
-            std=None if stats["std"] is None else stats["std"][kept],
-            entropy=None if stats["entropy"] is None else stats["entropy"][kept],
-            random_state=rng,
-        ).sum(axis=0)
 
     # -- fit (the driver runs it) --------------------------------------------------
 
@@ -308,14 +221,9 @@ class _SparseSGDMixin:
         if coef_init is not None:
             coef = np.asarray(coef_init, dtype=X.dtype)
             n_rows = self._n_rows(y)
-            # as SGDRegressor/SGDClassifier: one row is given flat (or as a
-            # single row), several rows exactly (n_rows, n_features)
-            fits = (
-                coef.ravel().shape == (n_features,)
-                if n_rows == 1
-                else coef.shape == (n_rows, n_features)
-            )
-            if not fits:
+            # as SGDRegressor/SGDClassifier: one row may also be flat
+            one_row = n_rows == 1 and coef.size == n_features
+            if coef.shape != (n_rows, n_features) and not one_row:
                 expected = (n_features,) if n_rows == 1 else (n_rows, n_features)
                 raise ValueError(
                     f"Provided coef_init does not match dataset: it has shape "
@@ -325,61 +233,7 @@ class _SparseSGDMixin:
                 )
             coef = coef.reshape(-1, n_features)
 
-        seed = FitRandomState(self.random_state)
-        rule = self._acceptance_rule()
-        auto = self.prune_ratio == "auto"
-        split = None
-        if rule.needs_validation:
-            split = validation_split(
-                X,
-                y,
-                sample_weight,
-                fraction=self.validation_fraction,
-                random_state=check_random_state(seed.get()),
-                stratify=self._stratify(y),
-                needed_by="prune_ratio='auto'" if auto else "max_score_drop",
-            )
-            self._check_split(split, y)
-        data = (
-            (X, y, sample_weight)
-            if split is None
-            else (split.X_train, split.y_train, split.sw_train)
-        )
-        adapter = SGDAdapter(self, *data, split, seed)
-        all_columns = np.arange(n_features)
-        last = not auto and split is None and self.prune_ratio == 0 and not self.refit
-        adapter.current = adapter.fit(all_columns, coef, intercept_init, quiet=not last)
-        if auto:
-            log = ProgressLog(self, "auto")
-            history = search_support(adapter, rule, log)
-        else:
-            targets = (
-                sparsity_schedule(self.prune_ratio, self.n_prune_steps, "cubic")
-                if self.prune_ratio > 0
-                else []
-            )
-            log = ProgressLog(self, len(targets))
-            history = run_schedule(adapter, targets, rule, log)
-
-        fitted = adapter.current
-        if split is not None or self.refit:
-            # the final model: all of X, unpenalised with refit=True
-            idx = np.flatnonzero(fitted.mask)
-            fitted = self._fit_support(
-                X,
-                y,
-                sample_weight,
-                idx,
-                fitted.coef,
-                fitted.intercept,
-                seed,
-                penalised=not self.refit,
-                quiet=False,
-            )
-            log.note(
-                f"final fit on {idx.shape[0]} features"
-                f"{' (unpenalised)' if self.refit else ''}"
-            )
+        fitted, history = prune_support(self, X, y, coef, intercept_init, sample_weight)
 
         # all fitted state is set here, at once: a failed fit changes nothing
         sgd = fitted.sgd
@@ -394,7 +248,7 @@ class _SparseSGDMixin:
         if not self.support_.any():  # an all-zero fit: keep the kept column
             self.support_ = fitted.mask
         self.pruning_history_ = history
-        self._set_average_state(sgd, fitted.idx, n_features, X.dtype)
+        set_average_state(self, sgd, fitted.idx, n_features, X.dtype)
         self._set_sparse_attributes()
         return self
 
@@ -434,30 +288,12 @@ class _SparseSGDMixin:
         return compact_state(super().__getstate__(), ("pruning_history_",))
 
     def __setstate__(self, state):
-        state = expand_state(state)
-        context = load_context(type(self).__name__)
-        check_sgd_state(state, context, classifier=self._coef_2d)
-        super().__setstate__(state)
-        check_params(self, context)
+        parent = super().__setstate__
+        state = load_state(
+            self, state, parent, check_sgd_state, classifier=self._coef_2d
+        )
         if "coef_" in state:
             self._set_sparse_attributes()  # derived from the checked coef_
-
-    def _set_average_state(self, sgd, idx, n_features, dtype):
-        """Full-width copies of SGD's averaging state, for ``partial_fit``."""
-        for name in compat.SGD_AVERAGE_COEFS:
-            value = getattr(sgd, name, None)
-            if value is not None:
-                full = np.zeros(np.shape(value)[:-1] + (n_features,), dtype=dtype)
-                full[..., idx] = value
-                full[..., ~self.support_] = 0.0
-                setattr(self, name, full)
-            else:
-                self.__dict__.pop(name, None)
-        for name in compat.SGD_AVERAGE_INTERCEPTS:
-            if getattr(sgd, name, None) is not None:
-                setattr(self, name, np.array(getattr(sgd, name), copy=True))
-            else:
-                self.__dict__.pop(name, None)
 
     def _partial_fit_support(self, X, y, sample_weight, **kwargs):
         """One SGD epoch on the support columns (``kwargs``: e.g. ``classes``)."""
@@ -468,7 +304,7 @@ class _SparseSGDMixin:
             support = np.ones(X.shape[1], dtype=bool)
         else:
             support = self.support_
-            self._load_support_state(sgd, np.flatnonzero(support), X.dtype)
+            load_support_state(self, sgd, np.flatnonzero(support), X.dtype)
         idx = np.flatnonzero(support)
         sgd.partial_fit(columns(X, idx), y, sample_weight=sample_weight, **kwargs)
 
@@ -484,25 +320,9 @@ class _SparseSGDMixin:
         self.support_ = support
         if first:
             self.pruning_history_ = []
-        self._set_average_state(sgd, idx, X.shape[1], coef.dtype)
+        set_average_state(self, sgd, idx, X.shape[1], coef.dtype)
         self._set_sparse_attributes()
         return self
-
-    def _load_support_state(self, sgd, idx, dtype):
-        """Hand the fitted support's state to a fresh SGD before ``partial_fit``."""
-        coef = self._dense_coef()
-        sgd.coef_ = np.ascontiguousarray(coef[..., idx], dtype=dtype)
-        sgd.intercept_ = np.array(self.intercept_, dtype=dtype)
-        sgd.t_ = self.t_
-        sgd.n_features_in_ = idx.shape[0]
-        for name in self._sgd_fitted_attributes:
-            setattr(sgd, name, getattr(self, name))
-        for name in compat.SGD_AVERAGE_COEFS:
-            if getattr(self, name, None) is not None:
-                setattr(sgd, name, np.ascontiguousarray(getattr(self, name)[..., idx]))
-        for name in compat.SGD_AVERAGE_INTERCEPTS:
-            if getattr(self, name, None) is not None:
-                setattr(sgd, name, np.array(getattr(self, name), copy=True))
 
     # -- prediction ------------------------------------------------------------------
 
@@ -510,26 +330,14 @@ class _SparseSGDMixin:
         """``X @ coef_.T + intercept_``, shaped as the parent's output."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
-        # (n_features,) for a regressor, (n_features, n_rows) for a classifier
         W = self._dense_coef().T
-        idx = self._support_idx
-        if not sparse.issparse(X) and idx.shape[0] <= GATHER_DENSITY * W.shape[0]:
-            # read only the support columns of a dense X
-            w = W[idx]
-            out = np.empty(
-                (X.shape[0],) + w.shape[1:], dtype=np.result_type(X.dtype, w.dtype)
-            )
-            for start in range(0, X.shape[0], GATHER_ROWS):
-                rows = slice(start, start + GATHER_ROWS)
-                out[rows] = X[rows, idx] @ w
-        else:
-            out = np.asarray(safe_sparse_dot(X, W))
-        if W.ndim == 1:
-            return out.ravel() + self.intercept_[0]
-        out = out + self.intercept_
-        return out.ravel() if out.shape[1] == 1 else out
+        return linear_decision(X, W, self._support_idx, self.intercept_)
 
 
+@Substitution(
+    CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
+    CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+)
 class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
 
@@ -701,8 +509,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
     (1, 50)
     """
 
-    _doc_link_module = _doc_link.MODULE
-    _doc_link_template = _doc_link.TEMPLATE
+    _doc_link_module = _docstring.MODULE
+    _doc_link_template = _docstring.TEMPLATE
 
     _parameter_constraints = {
         **SGDRegressor._parameter_constraints,
@@ -863,11 +671,10 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         return self._decision_function(X)
 
 
-SparseSGDRegressor.__doc__ = SparseSGDRegressor.__doc__.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))
-
-
+@Substitution(
+    CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
+    CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+)
 class SparseSGDClassifier(_SparseSGDMixin, SGDClassifier):
     """Linear classification by SGD that prunes its features inside ``fit``.
 
@@ -1286,8 +1093,3 @@ warm_start, average
             score of ``classes_[1]``).
         """
         return self._decision_function(X)
-
-
-SparseSGDClassifier.__doc__ = SparseSGDClassifier.__doc__.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe_criteria(LINEAR_CRITERIA))

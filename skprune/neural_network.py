@@ -19,7 +19,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
@@ -29,41 +28,26 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import (
     check_is_fitted,
-    check_random_state,
     column_or_1d,
     validate_data,
 )
 
-from . import _doc_link
+from . import _docstring
 from . import _sklearn_compat as compat
-from ._files import (
-    check_mlp_state,
-    check_params,
-    compact_state,
-    expand_state,
-    load_context,
-    pack_network,
-    unpack_network,
-)
+from ._docstring import Substitution, substitute
+from ._files import check_mlp_state, compact_state, load_state, pack_network
 from ._pruning import (
     GRANULARITIES,
     MLP_CRITERIA,
+    RECIPE,
     SCHEDULES,
     SCOPES,
     AcceptAll,
     MaxScoreDrop,
-    MLPAdapter,
-    ProgressLog,
     constraint,
     describe,
     fit_or_rollback,
-    overridden,
-    run_schedule,
-    sklearn_verbose,
-    sparsity_schedule,
-    step_plan,
-    threshold_masks,
-    validation_split,
+    prune_network,
 )
 from ._serving import DTYPES, FORMATS, ServedMLPMixin
 from ._sklearn_compat import (
@@ -110,7 +94,7 @@ _PRUNING_PARAMS_DOC = """
 
     prune_criterion : 'auto' or {CRITERIA_NAMES}, default='auto'
         Importance score; the lowest scores are pruned first. 'auto' is
-        'entropy' for ``prune_granularity='weight'`` and 'magnitude' for
+        {AUTO_WEIGHT} for ``prune_granularity='weight'`` and {AUTO_NEURON} for
         'neuron' (chosen on validation splits of a panel of datasets,
         :mod:`skprune._pruning._recipe`). Formulas in
         :mod:`skprune._pruning.criteria._mlp`:
@@ -135,7 +119,7 @@ _PRUNING_PARAMS_DOC = """
 
     n_prune_steps : int, default=10
         Number of planned prune -> re-train steps ('linear' and 'cubic');
-        with ``finetune_iter='auto'`` up to 3 more are inserted when a step
+        with ``finetune_iter='auto'`` up to {MAX_HALVINGS} more are inserted when a step
         does not recover.
 
     finetune_iter : 'auto' or int, default='auto'
@@ -144,13 +128,13 @@ _PRUNING_PARAMS_DOC = """
         optimizer at ``learning_rate_init``. With ``D`` the ``n_iter_`` of the
         dense training:
 
-        - 'auto': ``ceil(0.15 D)`` after each step but the last; after the
+        - 'auto': ``{STEP_BUDGET}`` after each step but the last; after the
           last step, re-training with sklearn's stopping rule (``tol``,
           ``n_iter_no_change``) for at most what the steps left of
-          ``ceil(2.5 D)`` epochs for all re-trainings, at least ``D``, and
+          ``{TOTAL_BUDGET}`` epochs for all re-trainings, at least ``D``, and
           never more than ``max_iter``. When a step's
-          re-training ends with a training loss above ``0.05 + 1.25 x`` the
-          loss before that prune, the next cut is halved (at most 3 times).
+          re-training ends with a training loss above ``{RECOVERY}`` the
+          loss before that prune, the next cut is halved (at most {MAX_HALVINGS} times).
           Rules and the measurements behind them: :mod:`skprune._pruning._recipe`.
         - int: that many after each step but the last; after the last step
           up to ``max_iter`` with sklearn's stopping rule. ``0`` prunes
@@ -219,14 +203,17 @@ _PRUNING_PARAMS_DOC = """
         included) takes at most 4 MiB in float64, in whole 64-row tiles of
         the compiled pass. Takes effect immediately, without refitting.
 """
-_PRUNING_PARAMS_DOC = _PRUNING_PARAMS_DOC.replace(
-    "{CRITERIA_NAMES}", "{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}"
-).replace("{CRITERIA_DOC}", describe(MLP_CRITERIA))
+_PRUNING_PARAMS_DOC = substitute(
+    _PRUNING_PARAMS_DOC,
+    CRITERIA_NAMES="{" + ", ".join(repr(name) for name in MLP_CRITERIA) + "}",
+    CRITERIA_DOC=describe(MLP_CRITERIA),
+    **{k: v for k, v in RECIPE.text().items() if k != "TOTAL_FACTOR"},
+)
 
 _TRAINING_ATTRIBUTES_DOC = """
     loss_, loss_curve_, validation_scores_, best_loss_, \
 best_validation_score_, n_iter_, t_
-        As in :class:`sklearn.neural_network.{parent}`, for the last training
+        As in :class:`sklearn.neural_network.{PARENT}`, for the last training
         run of ``fit``, the one that produced ``coefs_``: the final masked
         re-training (the dense training if no pruning step runs or
         ``finetune_iter=0``; with ``max_score_drop``, the re-training of the
@@ -239,7 +226,8 @@ best_validation_score_, n_iter_, t_
         ``sparsity_threshold`` all of them are exactly sklearn's.
 """
 
-_ATTRIBUTES_DOC = """
+_ATTRIBUTES_DOC = substitute(
+    """
     masks_ : list of ndarray of bool
         Keep-masks shaped like ``coefs_``; ``coefs_[i][~masks_[i]]`` is exactly 0.
 
@@ -270,7 +258,7 @@ _ATTRIBUTES_DOC = """
         training for step 0 (with ``from_estimator``: the source model's
         ``n_iter_``), None for a step without re-training) and ``recovered``
         (whether the re-training brought the training loss back to
-        ``0.05 + 1.25 x`` its level before the prune; None for step 0 and
+        ``{RECOVERY}`` its level before the prune; None for step 0 and
         without re-training).
 
     compressed_ : CompressedMLP
@@ -280,17 +268,22 @@ _ATTRIBUTES_DOC = """
         ``copy.deepcopy``) hold the pruned weights in a compact sparse form (no
         optimizer state, no dense copies); the compressed network is rebuilt on
         load, and ``partial_fit`` on a loaded model starts a fresh optimizer.
-"""
+""",
+    RECOVERY=RECIPE.text()["RECOVERY"],
+)
 
 
 class _PruningMixin(ServedMLPMixin):
     """Pruning logic shared by the classifier and the regressor."""
 
-    _doc_link_module = _doc_link.MODULE
-    _doc_link_template = _doc_link.TEMPLATE
+    _doc_link_module = _docstring.MODULE
+    _doc_link_template = _docstring.TEMPLATE
 
     # the family's criteria registry (constraints, docs, display baseline)
     _pruning_criteria = MLP_CRITERIA
+    # the re-training recipe (finetune_iter='auto'); benchmarks measure a
+    # variant by setting another Recipe on a subclass
+    _recipe = RECIPE
 
     # -- hooks into sklearn's training loop ---------------------------------
 
@@ -405,7 +398,7 @@ class _PruningMixin(ServedMLPMixin):
             differs from the fitted network's; besides the input checks of
             :meth:`fit`.
         """
-        parent = MLPClassifier if issubclass(cls, MLPClassifier) else MLPRegressor
+        parent = cls._sklearn_parent
         if not isinstance(estimator, parent):
             raise TypeError(
                 f"{cls.__name__}.from_estimator needs a fitted {parent.__name__}, "
@@ -499,47 +492,47 @@ class _PruningMixin(ServedMLPMixin):
                 f"{fitted}: {how} continues from the fitted weights, so it cannot "
                 f"change the architecture; {fix}."
             )
-        if not is_classifier(self):
-            n_outputs = 1 if y.ndim == 1 else y.shape[1]
-            if n_outputs != self.n_outputs_:
-                raise ValueError(
-                    f"y has {n_outputs} output(s) but the fitted network has "
-                    f"{self.n_outputs_}: {how} continues from the fitted weights, "
-                    "so y needs as many target columns as the network was "
-                    "trained on."
-                )
-            return
-        if not from_estimator:  # sklearn's warm-start check of the classes
-            return
-        source = np.asarray(self.classes_).tolist()
-        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
-        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+        self._check_continued_targets(y, how, from_estimator)
+
+    # -- what a task overrides (defaults: a regressor's) -------------------------
+
+    # the sklearn MLP this estimator extends (from_estimator accepts its fits)
+    _sklearn_parent = MLPRegressor
+    # validate_data's y_numeric: a regressor needs numbers
+    _y_numeric = True
+
+    def _check_continued_targets(self, y, how, from_estimator):
+        """Targets of a warm start or ``from_estimator`` (``how``) that the
+        fitted network cannot continue on: here, another number of outputs."""
+        n_outputs = 1 if y.ndim == 1 else y.shape[1]
+        if n_outputs != self.n_outputs_:
             raise ValueError(
-                "y is "
-                + ("not " if multilabel else "")
-                + "a multilabel indicator matrix but the source network was "
-                + ("" if multilabel else "not ")
-                + "trained on one: from_estimator needs targets of the kind "
-                "the network outputs."
+                f"y has {n_outputs} output(s) but the fitted network has "
+                f"{self.n_outputs_}: {how} continues from the fitted weights, "
+                "so y needs as many target columns as the network was "
+                "trained on."
             )
-        known = set(source)
-        labels = unique_labels(y).tolist()
-        unseen = [c for c in labels if c not in known]
-        if unseen:
+
+    def _checked_targets(self, y):
+        """``y`` as the training loss needs it: numeric (sklearn would fail
+        inside the loss)."""
+        if y.dtype.kind in "biuf":
+            return y
+        try:
+            return y.astype(np.float64)
+        except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"y holds labels the source network was never trained on: "
-                f"{unseen} (its classes_ are {source}). from_estimator "
-                "prunes that network and cannot add output units; fit a new "
-                f"{type(self).__name__} to learn these labels."
-            )
-        missing = [c for c in source if c not in set(labels)]
-        if missing:
-            raise ValueError(
-                f"y has no sample of the source network's classes {missing} "
-                f"(its classes_ are {source}): from_estimator re-trains and "
-                "scores the network on y, which needs samples of every class it "
-                "outputs."
-            )
+                f"{type(self).__name__} needs numeric targets; y of dtype "
+                f"{y.dtype} cannot be converted to float: {exc}"
+            ) from exc
+
+    def _stratify(self, y):
+        """Labels the validation split keeps the proportions of (or None)."""
+        return None
+
+    def _network_targets(self, y):
+        """``y`` as the network's outputs (what the criteria compare with)."""
+        return y
 
     def _fit_pruned(self, X, y, sample_weight, train_dense):
         self._validate_pruning_params()
@@ -552,22 +545,13 @@ class _PruningMixin(ServedMLPMixin):
             y,
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            y_numeric=not is_classifier(self),
+            y_numeric=self._y_numeric,
             dtype=(np.float64, np.float32),
             reset=not refit,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)  # warn once, not at every re-training
-        if is_classifier(self):
-            check_classification_targets(y)
-        elif y.dtype.kind not in "biuf":  # sklearn would fail inside the loss
-            try:
-                y = y.astype(np.float64)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    f"{type(self).__name__} needs numeric targets; y of dtype "
-                    f"{y.dtype} cannot be converted to float: {exc}"
-                ) from exc
+        y = self._checked_targets(y)
         if refit:
             self._check_continuation(y, from_estimator=not train_dense)
         if sample_weight is not None:
@@ -576,74 +560,18 @@ class _PruningMixin(ServedMLPMixin):
         # arrays passed below: keep them aside and put them back at the end.
         feature_names = self.__dict__.pop("feature_names_in_", None)
 
-        rule = self._acceptance_rule()
-        split = None
-        if rule.needs_validation:
-            split = validation_split(
-                X,
-                y,
-                sample_weight,
-                fraction=self.validation_fraction,
-                random_state=check_random_state(self.random_state),
-                stratify=y if is_classifier(self) and y.ndim == 1 else None,
-                needed_by="max_score_drop",
-            )
-            X, y, sample_weight = split.X_train, split.y_train, split.sw_train
-
-        pruning = self.prune_ratio > 0 or self.sparsity_threshold is not None
-        targets = (
-            sparsity_schedule(self.prune_ratio, self.n_prune_steps, self.prune_schedule)
-            if pruning
-            else []
+        self.pruning_history_, problem = prune_network(
+            self, X, y, sample_weight, train_dense=train_dense, refit=refit
         )
-        # the step-size rule adapts the targets with finetune_iter='auto'
-        plan = step_plan(targets, auto=self.finetune_iter == "auto")
-        log = ProgressLog(self, len(targets))
-        if train_dense:
-            if not refit:
-                self.masks_ = None
-            else:
-                # a loaded model: sklearn's warm start expects its best copy
-                compat.ensure_best_copy(self)
-            log.note(f"dense training started (up to {self.max_iter} epochs)")
-            with overridden(self, verbose=sklearn_verbose(self.verbose)):
-                self._sklearn_fit(X, y, sample_weight)
-            log.note(
-                f"dense training done: {self.n_iter_} epochs, loss {self.loss_:.6g}"
-            )
-        if getattr(self, "masks_", None) is None:
-            self.masks_ = [np.ones(c.shape, dtype=bool) for c in self.coefs_]
-        self._set_masks(self.masks_)
-        if self.sparsity_threshold is not None:
-            self._set_masks(
-                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
-            )
-
-        adapter = MLPAdapter(self, X, y, sample_weight, split, plan)
-        self.pruning_history_ = run_schedule(adapter, plan, rule, log)
-        self._warn_convergence(adapter, self.pruning_history_)
-        if pruning and self.sparsity_threshold is not None:
-            self._set_masks(
-                threshold_masks(self.coefs_, self.masks_, self.sparsity_threshold)
-            )
+        if problem is not None:
+            warnings.warn(problem, PruningConvergenceWarning, stacklevel=3)
         self._finish()
         if feature_names is not None:
             self.feature_names_in_ = feature_names
         return self
 
-    def _warn_convergence(self, adapter, history):
-        """One PruningConvergenceWarning if re-training fell short (what the
-        adapter says, :meth:`skprune._pruning.MLPAdapter.convergence_message`)."""
-        message = adapter.convergence_message(history)
-        if message is not None:
-            warnings.warn(message, PruningConvergenceWarning, stacklevel=4)
-
     def _encode_targets(self, y):
-        if is_classifier(self):
-            Y = compat.label_binarizer(self).transform(y)
-        else:
-            Y = y
-        Y = np.asarray(Y, dtype=self.coefs_[0].dtype)
+        Y = np.asarray(self._network_targets(y), dtype=self.coefs_[0].dtype)
         return Y.reshape(-1, 1) if Y.ndim == 1 else Y
 
     def _sklearn_fit(self, X, y, sample_weight):
@@ -683,18 +611,16 @@ class _PruningMixin(ServedMLPMixin):
         return pack_network(state, _NOT_PERSISTED)
 
     def __setstate__(self, state):
-        state = expand_state(state)
-        for key in _NOT_PERSISTED:  # never written; never taken from a file
-            state.pop(key, None)
-        context = load_context(type(self).__name__)
-        check_mlp_state(state, context, classifier=is_classifier(self))
-        super().__setstate__(unpack_network(state))
-        check_params(self, context)
+        # never written; never taken from a file
+        state = {k: v for k, v in state.items() if k not in _NOT_PERSISTED}
+        classifier = isinstance(self, MLPClassifier)
+        parent = super().__setstate__
+        load_state(
+            self, state, parent, check_mlp_state, unpack=True, classifier=classifier
+        )
         if getattr(self, "masks_", None) is not None and hasattr(
             self, "hidden_layer_sizes_"
-        ):
-            # the derived attributes and the compressed network, from the
-            # checked weights (never the file's own summary of them)
+        ):  # derived attributes and compressed network from the checked weights
             self._finish(rebuild=True)
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
@@ -710,9 +636,13 @@ class _PruningMixin(ServedMLPMixin):
         return self
 
 
+@Substitution(
+    PRUNING_PARAMS=_PRUNING_PARAMS_DOC,
+    TRAINING_ATTRIBUTES=substitute(_TRAINING_ATTRIBUTES_DOC, PARENT="MLPClassifier"),
+    ATTRIBUTES=_ATTRIBUTES_DOC,
+)
 class PrunedMLPClassifier(_PruningMixin, MLPClassifier):
-    __doc__ = (
-        """Multi-layer perceptron classifier that prunes itself during ``fit``.
+    """Multi-layer perceptron classifier that prunes itself during ``fit``.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
     the network is trained as usual, then ``prune_ratio`` of its connection
@@ -737,18 +667,13 @@ beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
-"""
-        + _PRUNING_PARAMS_DOC
-        + """
+{PRUNING_PARAMS}
     Attributes
     ----------
     classes_, coefs_, intercepts_, n_features_in_, feature_names_in_, \
 n_layers_, n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPClassifier`.
-"""
-        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPClassifier")
-        + _ATTRIBUTES_DOC
-        + """
+{TRAINING_ATTRIBUTES}{ATTRIBUTES}
     See Also
     --------
     PrunedMLPRegressor : The same for regression.
@@ -768,7 +693,6 @@ n_layers_, n_outputs_, out_activation_
     >>> clf.score(X_test, y_test) > 0.9
     True
     """
-    )
 
     _parameter_constraints = {
         **MLPClassifier._parameter_constraints,
@@ -855,6 +779,56 @@ n_layers_, n_outputs_, out_activation_
         self.inference_format = inference_format
         self.inference_dtype = inference_dtype
         self.inference_batch_size = inference_batch_size
+
+    # -- what only a classifier knows ---------------------------------------------
+
+    _sklearn_parent = MLPClassifier
+    _y_numeric = False
+
+    def _check_continued_targets(self, y, how, from_estimator):
+        """From ``from_estimator``: labels of exactly the source's classes, of
+        the kind it outputs (a warm start keeps sklearn's own check)."""
+        if not from_estimator:  # sklearn's warm-start check of the classes
+            return
+        source = np.asarray(self.classes_).tolist()
+        multilabel = compat.label_binarizer(self).y_type_ == "multilabel-indicator"
+        if (type_of_target(y) == "multilabel-indicator") != multilabel:
+            raise ValueError(
+                "y is "
+                + ("not " if multilabel else "")
+                + "a multilabel indicator matrix but the source network was "
+                + ("" if multilabel else "not ")
+                + "trained on one: from_estimator needs targets of the kind "
+                "the network outputs."
+            )
+        known = set(source)
+        labels = unique_labels(y).tolist()
+        unseen = [c for c in labels if c not in known]
+        if unseen:
+            raise ValueError(
+                f"y holds labels the source network was never trained on: "
+                f"{unseen} (its classes_ are {source}). from_estimator "
+                "prunes that network and cannot add output units; fit a new "
+                f"{type(self).__name__} to learn these labels."
+            )
+        missing = [c for c in source if c not in set(labels)]
+        if missing:
+            raise ValueError(
+                f"y has no sample of the source network's classes {missing} "
+                f"(its classes_ are {source}): from_estimator re-trains and "
+                "scores the network on y, which needs samples of every class it "
+                "outputs."
+            )
+
+    def _checked_targets(self, y):
+        check_classification_targets(y)
+        return y
+
+    def _stratify(self, y):
+        return y if y.ndim == 1 else None
+
+    def _network_targets(self, y):
+        return compat.label_binarizer(self).transform(y)
 
     @available_if(compat.check_solver)
     @_fit_context(prefer_skip_nested_validation=True)
@@ -953,9 +927,13 @@ n_layers_, n_outputs_, out_activation_
         return labels
 
 
+@Substitution(
+    PRUNING_PARAMS=_PRUNING_PARAMS_DOC,
+    TRAINING_ATTRIBUTES=substitute(_TRAINING_ATTRIBUTES_DOC, PARENT="MLPRegressor"),
+    ATTRIBUTES=_ATTRIBUTES_DOC,
+)
 class PrunedMLPRegressor(_PruningMixin, MLPRegressor):
-    __doc__ = (
-        """Multi-layer perceptron regressor that prunes itself during ``fit``.
+    """Multi-layer perceptron regressor that prunes itself during ``fit``.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
     the network is trained as usual, then ``prune_ratio`` of its connection
@@ -976,18 +954,13 @@ validation_fraction, beta_1, beta_2, epsilon, n_iter_no_change, max_fun
         per-epoch lines; with ``warm_start=True`` a refit continues from
         the previous weights and masks. ``partial_fit`` trains one epoch with
         the masks fixed (it never prunes).
-"""
-        + _PRUNING_PARAMS_DOC
-        + """
+{PRUNING_PARAMS}
     Attributes
     ----------
     coefs_, intercepts_, n_features_in_, feature_names_in_, n_layers_, \
 n_outputs_, out_activation_
         As in :class:`sklearn.neural_network.MLPRegressor`.
-"""
-        + _TRAINING_ATTRIBUTES_DOC.format(parent="MLPRegressor")
-        + _ATTRIBUTES_DOC
-        + """
+{TRAINING_ATTRIBUTES}{ATTRIBUTES}
     See Also
     --------
     PrunedMLPClassifier : The same for classification.
@@ -1006,7 +979,6 @@ n_outputs_, out_activation_
     >>> reg.score(X, y / 100) > 0.99
     True
     """
-    )
 
     _parameter_constraints = {
         **MLPRegressor._parameter_constraints,

@@ -1,5 +1,9 @@
 """Test-session settings shared by every test module.
 
+Tests are grouped by what they test: the public modules and the tables that
+cover every estimator here, the wings in ``pruning/``, ``serving/`` and
+``files/``. Slow tests carry the ``slow`` marker (registered below).
+
 The tests train small networks on small data, where a multi-threaded BLAS only
 adds overhead, and on a shared 2-core machine it can make a fit 10x slower
 (seen: a 10-unit fixture took 17 s instead of 1.4 s). One BLAS thread for the
@@ -25,6 +29,12 @@ def pytest_report_header(config):
 
 
 def pytest_configure(config):
+    # `python -m pytest -m "not slow"` for a quick run; CI runs everything
+    config.addinivalue_line(
+        "markers",
+        "slow: takes tens of seconds or more (quality on digits, a Dask "
+        "cluster, hypothesis property runs); left out by -m 'not slow'",
+    )
     # CI's installed-copy run (.ci/installed) sets this: the suite must test the
     # wheel installed in site-packages, never a source tree on sys.path
     if os.environ.get("SKPRUNE_TEST_INSTALLED") == "1":

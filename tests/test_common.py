@@ -175,7 +175,7 @@ def test_sklearn_compatible_linear_estimator(estimator, check):
 )
 def test_html_repr_links_to_the_api_page(name, monkeypatch):
     import skprune
-    from skprune import _doc_link
+    from skprune import _docstring as _doc_link
 
     cls = getattr(skprune, name)
     est = cls(PrunedMLPClassifier()) if name == "PruneSparsifyTransformer" else cls()

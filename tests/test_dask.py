@@ -23,6 +23,9 @@ from skprune.model_selection import sparsest_within
 
 distributed = pytest.importorskip("distributed")
 
+# starts a local Dask cluster
+pytestmark = pytest.mark.slow
+
 # hard limit for the whole module: a hung cluster fails the run loudly instead
 # of stalling CI (tracebacks of every thread are printed first)
 TIMEOUT_S = 300

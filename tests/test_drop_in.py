@@ -23,13 +23,13 @@ QUIET = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarnin
 
 @pytest.fixture(scope="module")
 def three_classes():
-    # the reproducer of issue 15, item 3
+    # the reproducer of the bug that left stale training attributes
     return make_classification(
         n_samples=200, n_features=10, n_classes=3, n_informative=5, random_state=42
     )
 
 
-# -- training attributes over a pruned fit (issue 15, item 3) -----------------
+# -- training attributes over a pruned fit -------------------------------------
 
 
 @QUIET
@@ -125,7 +125,7 @@ def test_undone_step_restores_its_training_record(three_classes):
     assert est.loss_ == kept["loss"]
 
 
-# -- single-class y (issue 15, item 2) ----------------------------------------
+# -- single-class y --------------------------------------------------------------
 
 
 @QUIET
@@ -162,7 +162,7 @@ def test_single_class_y_with_a_validation_split():
     assert est.sparsity_ == pytest.approx(0.5, abs=0.02)
 
 
-# -- from_estimator: y must be the source network's targets (items 5, 6) ------
+# -- from_estimator: y must be the source network's targets -------------------
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,7 @@ def test_from_estimator_keeps_the_fitted_architecture(source):
         PrunedMLPRegressor.from_estimator(reg, X, X[:, :2], prune_ratio=0.5)
 
 
-# -- warm_start with another architecture (item 8) ----------------------------
+# -- warm_start with another architecture ------------------------------------
 
 
 @QUIET

@@ -4,7 +4,7 @@ One table (``ESTIMATORS``) lists every public estimator with fast settings;
 each test below runs on all of them: determinism, the invariants of a pruned
 fit (properties), and model selection. Bad input is covered the same way by
 ``tests/test_bad_input.py`` (its ``ESTIMATORS`` table), the displays by
-``tests/test_inspection.py`` and the log line by ``tests/test_pruning.py``.
+``tests/test_inspection.py`` and the log line by ``tests/pruning/test_driver.py``.
 A new estimator gets one line here.
 """
 

@@ -21,6 +21,7 @@ from ._validate import (
     check_selector_state,
     check_sgd_state,
     load_context,
+    load_state,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "compact_state",
     "expand_state",
     "load_context",
+    "load_state",
     "pack_network",
     "unpack_network",
 ]

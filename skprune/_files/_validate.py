@@ -45,6 +45,8 @@ from .. import _sklearn_compat as compat
 # the activations the compiled network computes (a state naming another one is
 # refused); numba-free constants of the serving wing
 from .._serving import HIDDEN_CODES, OUTPUT_CODES
+from ._codec import unpack_network
+from ._persistence import expand_state
 
 HIDDEN_ACTIVATIONS = tuple(HIDDEN_CODES)
 OUTPUT_ACTIVATIONS = tuple(OUTPUT_CODES)
@@ -225,11 +227,11 @@ def _mlp_outputs(checks, state, classifier):
     if not classifier:
         loss = state.get("loss", "squared_error")
         return n_outputs, "exp" if loss == "poisson" else "identity"
-    checks.has(state, ["classes_", "_label_binarizer"])
+    checks.has(state, ["classes_", compat.LABEL_BINARIZER])
     classes = checks.classes(state["classes_"])
-    lb = state["_label_binarizer"]
+    lb = state[compat.LABEL_BINARIZER]
     if type(lb).__name__ != "LabelBinarizer":
-        checks.bad(f"_label_binarizer is a {type(lb).__name__}")
+        checks.bad(f"{compat.LABEL_BINARIZER} is a {type(lb).__name__}")
     lb_classes = getattr(lb, "classes_", None)
     if not (
         isinstance(lb_classes, np.ndarray)
@@ -410,6 +412,25 @@ def check_selector_state(state, context):
             f"estimator_ saw {seen!r} features but n_features_in_ is {n_features}"
         )
     checks.feature_names(state, n_features)
+
+
+# -- the load sequence ---------------------------------------------------------------
+
+
+def load_state(estimator, state, set_state, check, *, unpack=False, **kwargs):
+    """Set a state read from outside: ``state`` expanded (its histories),
+    checked by ``check(state, context, **kwargs)`` (one of the functions
+    above), its packed layers expanded if ``unpack`` (an MLP's), set with
+    ``set_state`` (the parent's ``__setstate__``), then the parameters
+    checked (:func:`check_params`). Returns the state as set."""
+    state = expand_state(state)
+    context = load_context(type(estimator).__name__)
+    check(state, context, **kwargs)
+    if unpack:
+        state = unpack_network(state)
+    set_state(state)
+    check_params(estimator, context)
+    return state
 
 
 # -- parameters ----------------------------------------------------------------------

@@ -8,12 +8,15 @@
   to keep-masks; :mod:`._rollback`: a failed fit leaves no trace;
 - :mod:`.criteria`: the criteria registries of every family, formulas
   documented once;
-- the adapters, one per estimator family: :mod:`._mlp_adapter`
-  (:class:`MLPAdapter`) and :mod:`._sgd_adapter` (:class:`SGDAdapter`).
+- the adapter contract (:mod:`._adapter`: :class:`ScheduleAdapter`,
+  :class:`SupportSearchAdapter`, abstract base classes) and one adapter per
+  estimator family: :mod:`._mlp_adapter` (:class:`MLPAdapter`) and
+  :mod:`._sgd_adapter` (:class:`SGDAdapter`).
 
 The public estimator modules import from here; nothing here imports them.
 """
 
+from ._adapter import ScheduleAdapter, SupportSearchAdapter
 from ._driver import (
     COMMON_KEYS,
     AcceptAll,
@@ -31,11 +34,18 @@ from ._driver import (
     validation_split,
 )
 from ._masks import SCOPES, threshold_masks
-from ._mlp_adapter import MLPAdapter, overridden
-from ._recipe import step_plan
+from ._mlp_adapter import MLPAdapter, overridden, prune_network
+from ._recipe import RECIPE, Recipe, StepPlan
 from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
-from ._sgd_adapter import FittedSupport, SGDAdapter, columns
+from ._sgd_adapter import (
+    FittedSupport,
+    SGDAdapter,
+    columns,
+    load_support_state,
+    prune_support,
+    set_average_state,
+)
 from .criteria import (
     BASELINE,
     FEATURE_CRITERIA,
@@ -58,6 +68,7 @@ __all__ = [
     "GRANULARITIES",
     "LINEAR_CRITERIA",
     "MLP_CRITERIA",
+    "RECIPE",
     "SCHEDULES",
     "SCOPES",
     "AcceptAll",
@@ -69,8 +80,12 @@ __all__ = [
     "MaxLossRise",
     "MaxScoreDrop",
     "ProgressLog",
+    "Recipe",
     "SGDAdapter",
+    "ScheduleAdapter",
     "Split",
+    "StepPlan",
+    "SupportSearchAdapter",
     "baseline",
     "columns",
     "constraint",
@@ -80,12 +95,15 @@ __all__ = [
     "linear_scores",
     "loss_value",
     "make_record",
+    "load_support_state",
     "overridden",
+    "prune_network",
+    "prune_support",
     "run_schedule",
     "search_support",
+    "set_average_state",
     "sklearn_verbose",
     "sparsity_schedule",
-    "step_plan",
     "threshold_masks",
     "validation_split",
     "weighted_mean_std",

@@ -49,6 +49,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_random_state
 
 from .._sklearn_compat import global_random_state
+from ._adapter import ScheduleAdapter, SupportSearchAdapter
 
 PHASES = {"dense": "dense training", "retrain": "re-training"}
 
@@ -400,25 +401,29 @@ class ProgressLog:
 # -- the loops ------------------------------------------------------------------
 
 
+def _check_adapter(model, contract, loop):
+    if not isinstance(model, contract):
+        raise TypeError(
+            f"{loop} needs a {contract.__name__}, got {type(model).__name__}."
+        )
+
+
 def run_schedule(model, targets, rule, log):
     """Prune to each target sparsity in turn; stop at the first refused step.
 
-    ``model`` is the estimator's adapter:
-
-    - ``evaluate()`` -> :class:`Evaluation` or None (no validation split);
-    - ``record(step, target, evaluation, accepted)`` -> a history record;
-    - ``prune(target)``: score and mask to reach ``target``;
-    - ``retrain(step, final)``: masked re-training (``final`` for the last);
-    - ``snapshot()`` / ``restore(snapshot)``: undo a refused step.
+    ``model`` is the estimator's adapter, a
+    :class:`~skprune._pruning._adapter.ScheduleAdapter`.
 
     ``targets`` is a sequence of target sparsities, or a plan whose
     ``steps()`` yields ``(target, final)`` pairs and may adapt them to how
-    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`; the adapter tells
-    it in ``retrain``).
+    earlier steps went (:class:`skprune._pruning._recipe.StepPlan`): after
+    each re-training the driver calls the plan's ``report(step, final,
+    recovered)`` with what ``retrain`` returned.
 
     Returns the history (step 0 first). After a refusal the model is the last
     accepted step's.
     """
+    _check_adapter(model, ScheduleAdapter, "run_schedule")
     evaluation = model.evaluate()
     history = [model.record(0, 0.0, evaluation, True)]
     log.step(history[-1])
@@ -426,13 +431,16 @@ def run_schedule(model, targets, rule, log):
         return history
     rule.start(evaluation)
     kept = model.snapshot() if rule.needs_validation else None
+    report = getattr(targets, "report", None)
     if hasattr(targets, "steps"):
         steps = targets.steps()
     else:
         steps = ((t, i == len(targets)) for i, t in enumerate(targets, start=1))
     for step, (target, final) in enumerate(steps, start=1):
         model.prune(target)
-        model.retrain(step, final=final)
+        recovered = model.retrain(step, final=final)
+        if report is not None:
+            report(step, final, recovered)
         evaluation = model.evaluate()
         accepted = rule.accepts(evaluation)
         history.append(model.record(step, target, evaluation, accepted))
@@ -455,18 +463,12 @@ def search_support(model, rule, log):
     single feature is refused (or one feature is left). A support already
     refused is never fitted twice.
 
-    ``model`` is the estimator's adapter:
-
-    - ``n_kept()``: the current support size; ``n_features``;
-    - ``propose(n_remove)`` -> the candidate support (sorted indices), the
-      current one minus its ``n_remove`` lowest-scored features;
-    - ``fit_candidate(support)`` -> a fitted candidate;
-    - ``evaluate(candidate=None)`` -> :class:`Evaluation`;
-    - ``commit(candidate)``: the candidate becomes the current model;
-    - ``record(step, target, evaluation, accepted, candidate=None)``.
+    ``model`` is the estimator's adapter, a
+    :class:`~skprune._pruning._adapter.SupportSearchAdapter`.
 
     Returns the history (step 0 first).
     """
+    _check_adapter(model, SupportSearchAdapter, "search_support")
     evaluation = model.evaluate()
     history = [model.record(0, 0.0, evaluation, True)]
     log.step(history[-1])

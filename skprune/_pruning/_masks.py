@@ -14,9 +14,8 @@ Scope
     scale differs between layers (gradients, entropies times weights) compare
     fairly. The L2 norm grows with the number of entries, so large layers, which
     are the most redundant, lose a larger fraction than small ones (the output
-    layer stays denser). Dividing by the mean instead was measured to over-prune
-    LeNet-300-100's output layer at 98% sparsity (accuracy 38% instead of 95%,
-    see benchmarks/bench_quality.py).
+    layer stays denser). (Why L2 and not the mean, ERK or raw scores:
+    ``docs/benchmarks.rst``.)
 
 Whatever the scope, one weight per layer is never pruned, chosen to form a
 connected path from an input to an output (the best-scored weight between
@@ -36,51 +35,6 @@ each, 33%), unless the protected weights (neurons) are all that is left.
 import numpy as np
 
 SCOPES = ("global", "layer")
-#: How ``'global'`` weight pruning shares the cut between layers: 'l2' (one
-#: ranking after the L2 normalisation above), 'none' (one ranking of the raw
-#: scores) or 'erk' (per-layer keep counts by Erdos-Renyi-Kernel,
-#: :func:`erk_keep`). Only 'l2' is reachable through the estimators; the
-#: others are candidates of ``benchmarks/bench_quality.py --part recipe``, where
-#: they lost on average (docs/benchmarks.rst, "The default recipe on a panel
-#: of datasets"). Neuron pruning always uses 'l2'.
-GLOBAL_ALLOCATION = "l2"
-
-
-def erk_keep(shapes, n_keep):
-    """Per-layer keep counts of Erdos-Renyi-Kernel allocation (Evci et al. 2020).
-
-    Layer ``l`` of shape ``(n_in, n_out)`` keeps a fraction
-    ``min(1, eps (n_in + n_out) / (n_in n_out))`` of its weights, ``eps``
-    chosen so that the counts add up to ``n_keep`` (layers that would exceed
-    1 stay dense and the rest is shared again); the rounding remainder goes to
-    the largest layers.
-
-    Examples
-    --------
-    >>> from skprune._pruning._masks import erk_keep
-    >>> erk_keep([(64, 100), (100, 10)], 370).tolist()
-    [222, 148]
-    """
-    sizes = np.array([a * b for a, b in shapes], dtype=float)
-    raw = np.array([(a + b) / (a * b) for a, b in shapes], dtype=float)
-    dense = np.zeros(len(shapes), dtype=bool)
-    while True:
-        rest = n_keep - sizes[dense].sum()
-        eps = rest / max((raw * sizes)[~dense].sum(), 1e-12)
-        new = dense | (eps * raw >= 1)
-        if (new == dense).all():
-            break
-        dense = new
-    keep = np.where(dense, sizes, np.floor(eps * raw * sizes)).astype(int)
-    # rounding remainder to the largest non-full layers
-    short = int(n_keep - keep.sum())
-    for i in np.argsort(-sizes):
-        if short <= 0:
-            break
-        add = min(short, int(sizes[i]) - keep[i])
-        keep[i] += add
-        short -= add
-    return keep
 
 
 def _n_to_prune(target, total, already, protected):
@@ -180,24 +134,12 @@ def _protected_neurons(scores, alive, masks):
     return protected
 
 
-def _prune(scores, alive, target, scope, protected, shapes=None):
+def _prune(scores, alive, target, scope, protected):
     """Shared ranking for weights and neurons: returns new alive flags, flat."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}.")
-    norm = scope == "global" and not (shapes and GLOBAL_ALLOCATION == "none")
+    norm = scope == "global"
     prepared = [_prepared(s, a, norm, p) for s, a, p in zip(scores, alive, protected)]
-    if scope == "global" and shapes and GLOBAL_ALLOCATION == "erk":
-        total = sum(s.size for s in prepared)
-        n_keep = total - int(np.floor(target * total + 1e-9))
-        keeps = erk_keep(shapes, n_keep)
-        out = []
-        for s, kl in zip(prepared, keeps):
-            k = min(
-                max(s.size - int(kl), int(np.sum(s == -np.inf))),
-                s.size - int(np.sum(s == np.inf)),
-            )
-            out.append(_select(s, k))
-        return out
     if scope == "layer":
         out = []
         for s in prepared:
@@ -245,7 +187,6 @@ def prune_weights(scores, masks, target, scope="global"):
         target,
         scope,
         _protected_path(scores, masks),
-        shapes=[np.shape(m) for m in masks],
     )
     return [k.reshape(np.shape(m)) for k, m in zip(keep, masks)]
 

@@ -18,8 +18,15 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
-from . import _recipe
-from ._driver import Evaluation, make_record, sklearn_verbose
+from ._adapter import ScheduleAdapter
+from ._driver import (
+    Evaluation,
+    ProgressLog,
+    make_record,
+    run_schedule,
+    sklearn_verbose,
+    validation_split,
+)
 from ._masks import (
     neuron_alive,
     neuron_masks,
@@ -27,6 +34,7 @@ from ._masks import (
     prune_weights,
     threshold_masks,
 )
+from ._schedules import sparsity_schedule
 from .criteria import compute_scores
 
 
@@ -43,32 +51,32 @@ def overridden(estimator, **attributes):
             setattr(estimator, name, value)
 
 
-class MLPAdapter:
+class MLPAdapter(ScheduleAdapter):
     """What :func:`skprune._pruning.run_schedule` asks of a network.
 
     Holds the training data of one ``fit`` (the training part of the split
     when ``max_score_drop`` holds one out) and the dense training's
     ``n_iter_`` (:attr:`dense_n_iter`), from which re-training budgets are
-    derived (:mod:`skprune._pruning._recipe`). :meth:`retrain` is the one
-    re-training hook; it tells ``plan`` (a
-    :class:`skprune._pruning._recipe.StepPlan`) whether each step recovered,
-    and keeps what :meth:`convergence_message` reports.
+    derived by ``recipe`` (a :class:`skprune._pruning._recipe.Recipe`).
+    :meth:`retrain` is the one re-training hook; it returns whether the step
+    recovered (the driver tells the plan) and keeps what
+    :meth:`convergence_message` reports.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, split, plan=None):
+    def __init__(self, estimator, X, y, sample_weight, split, recipe):
         self.est = estimator
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
+        self.recipe = recipe
         self.dense_n_iter = getattr(estimator, "n_iter_", None)
-        self.plan = plan
         self.auto = estimator.finetune_iter == "auto"
         if self.auto:
             # the final budget depends on the epochs used before it: set in
             # retrain (here: its value if no step ran)
-            self.step_iter = _recipe.step_budget(
+            self.step_iter = recipe.step_budget(
                 self.dense_n_iter or 1, estimator.max_iter
             )
-            self.final_iter = _recipe.final_budget(
+            self.final_iter = recipe.final_budget(
                 self.dense_n_iter or 1, 0, estimator.max_iter
             )
         else:
@@ -77,7 +85,6 @@ class MLPAdapter:
                 estimator.max_iter,
             )
         self.last = (self.dense_n_iter, None)  # (n_iter, recovered) of the last step
-        self.unrecovered = []  # failed steps whose next cut could not be halved
         self.final_hit_budget = False  # it stopped at its budget, not its rule
         self.used = 0  # epochs of the re-trainings so far
         self._Y = None
@@ -113,7 +120,7 @@ class MLPAdapter:
         if self._Y is None:
             self._Y = est._encode_targets(self.y)
         scores = compute_scores(
-            _recipe.criterion(est.prune_criterion, est.prune_granularity),
+            self.recipe.criterion(est.prune_criterion, est.prune_granularity),
             est.prune_granularity,
             est.coefs_,
             est.intercepts_,
@@ -142,42 +149,26 @@ class MLPAdapter:
     def retrain(self, step, final):
         """Masked re-training after pruning step ``step``.
 
-        ``finetune_iter='auto'``: :func:`skprune._pruning._recipe.step_budget` epochs
-        (iterations for lbfgs), or, after the last step (``final``), up to
-        :func:`skprune._pruning._recipe.final_budget` with sklearn's stopping rule; an
-        int ``finetune_iter``: that many, the last up to ``max_iter``. Each
-        call starts a fresh optimizer at ``learning_rate_init`` (times
-        ``FINAL_LR_FACTOR`` for the final one with 'auto'; with sklearn's
-        early stopping where ``RETRAIN_EARLY_STOPPING`` says, an experiment
-        switch). Then tells the plan whether the step recovered
-        (:func:`skprune._pruning._recipe.recovered`).
+        ``finetune_iter='auto'``: the recipe's step budget (epochs, or
+        iterations for lbfgs), or, after the last step (``final``), up to its
+        final budget with sklearn's stopping rule; an int ``finetune_iter``:
+        that many, the last up to ``max_iter``. Each call starts a fresh
+        optimizer at ``learning_rate_init``. Returns whether the step
+        recovered (:meth:`~skprune._pruning._recipe.Recipe.recovered`), None
+        without re-training.
         """
         est = self.est
         n_iter = (
             0 if self.step_iter == 0 else (self.final_iter if final else self.step_iter)
         )
         if final and self.auto and n_iter:
-            self.final_iter = n_iter = _recipe.final_budget(
+            self.final_iter = n_iter = self.recipe.final_budget(
                 self.dense_n_iter or 1, self.used, est.max_iter
-            )
-        extra = {}  # the final re-training's learning rate (_recipe)
-        if final and self.auto and _recipe.FINAL_LR_FACTOR != 1.0:
-            extra["learning_rate_init"] = (
-                est.learning_rate_init * _recipe.FINAL_LR_FACTOR
             )
         if n_iter == 0:
             self.last = (None, None)
-            return
+            return None
         loss_before = getattr(est, "loss_", None)
-        rule = _recipe.RETRAIN_EARLY_STOPPING
-        forced = (
-            self.auto
-            and est.solver != "lbfgs"
-            and not est.early_stopping
-            and (rule == "all" or (rule == "final" and final))
-        )
-        if forced:
-            extra["early_stopping"] = True
         # sklearn's _fit reads max_iter, warm_start and verbose from the
         # instance; they are set for the duration of the call and restored.
         with (
@@ -186,20 +177,16 @@ class MLPAdapter:
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
-                **extra,
             ),
             warnings.catch_warnings(record=True) as caught,
         ):
             compat.reset_mlp_stopping_state(est)
             # sklearn's ConvergenceWarning says that the run stopped at its
             # budget, not by its stopping rule: kept (not shown) for
-            # _warn_convergence, which says what to change; intermediate
+            # convergence_message, which says what to change; intermediate
             # re-trainings never converge
             warnings.simplefilter("always", ConvergenceWarning)
             est._sklearn_fit(self.X, self.y, self.sample_weight)
-        if forced:  # the record sklearn keeps without early stopping
-            est.validation_scores_ = est.best_validation_score_ = None
-            est.best_loss_ = min(est.loss_curve_)
         hit_budget = False
         for w in caught:  # every other warning is shown as it would have been
             if issubclass(w.category, ConvergenceWarning):
@@ -207,16 +194,12 @@ class MLPAdapter:
             else:
                 warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
         est._set_masks(est.masks_)
-        ok = _recipe.recovered(loss_before, getattr(est, "loss_", None))
+        ok = self.recipe.recovered(loss_before, getattr(est, "loss_", None))
         self.last = (est.n_iter_, ok)
         self.used += est.n_iter_
         if final:
             self.final_hit_budget = hit_budget
-        can_halve = self.plan is not None and self.plan.can_halve()
-        if not ok and (final or not can_halve):  # no smaller cut left to try
-            self.unrecovered.append(step)
-        if self.plan is not None:
-            self.plan.report(ok)
+        return ok
 
     def snapshot(self):
         est = self.est
@@ -242,16 +225,16 @@ class MLPAdapter:
         compat.drop_optimizer(est)
         est._set_masks(masks)
 
-    def convergence_message(self, history):
+    def convergence_message(self, history, unrecovered):
         """What to warn about if re-training fell short, or None.
 
         Looks at the last step (did its re-training stop at its budget?) and
-        at :attr:`unrecovered` (steps that did not recover and whose next
-        cut could not be halved: the last step, no halving left, or an int
-        ``finetune_iter``). The estimator raises it as a
+        at ``unrecovered`` (the plan's steps that did not recover and whose
+        next cut could not be halved: the last step, no halving left, or an
+        int ``finetune_iter``). The estimator raises it as a
         :class:`~skprune.PruningConvergenceWarning`.
         """
-        est = self.est
+        est, text = self.est, self.recipe.text()
         steps = [r for r in history[1:] if r["recovered"] is not None]
         if not steps:
             return None
@@ -259,7 +242,8 @@ class MLPAdapter:
         unit = "iterations" if est.solver == "lbfgs" else "epochs"
         if self.final_hit_budget:
             where = (
-                "what the earlier re-trainings left of 2.5 x the dense "
+                f"what the earlier re-trainings left of {text['TOTAL_FACTOR']} "
+                "x the dense "
                 f"training's {history[0]['n_iter']} {unit}, at least those "
                 f"{history[0]['n_iter']}"
                 if auto and budget < est.max_iter
@@ -276,20 +260,21 @@ class MLPAdapter:
                 advice.append(
                     "raise max_iter (no training run goes beyond it; with "
                     "finetune_iter='auto' the final one may run up to what the "
-                    "earlier re-trainings left of 2.5 x the dense training's "
-                    "epochs)"
+                    f"earlier re-trainings left of {text['TOTAL_FACTOR']} x the "
+                    "dense training's epochs)"
                 )
             else:
                 advice.append(
                     "set finetune_iter to an int (the final re-training then runs "
                     "up to max_iter)"
                 )
-        failed = [r for r in steps if r["step"] in self.unrecovered]
+        failed = [r for r in steps if r["step"] in unrecovered]
         if failed:
             first = failed[0]
             problems.append(
                 f"{len(failed)} of {len(steps)} re-trainings did not bring the "
-                "training loss back to 0.05 + 1.25 x its level before the prune"
+                f"training loss back to {text['RECOVERY']} its level before the "
+                "prune"
                 + (" with no smaller cut left to try" if auto else "")
                 + f" (first at step {first['step']}, target sparsity "
                 f"{first['target_sparsity']:.3f}, training loss {first['loss']:.3g})"
@@ -304,3 +289,59 @@ class MLPAdapter:
             f"{type(est).__name__}: " + "; ".join(problems) + ". The pruned "
             "model may be under-trained: " + "; or ".join(advice) + "."
         )
+
+
+def prune_network(est, X, y, sample_weight, *, train_dense, refit):
+    """The pruning part of a pruned MLP's ``fit``: ``(history, problem)``.
+
+    The validation split the acceptance rule needs, the dense training
+    (``train_dense``; ``refit``: a warm start of the fitted network), the
+    masks (all kept, then ``sparsity_threshold``), the schedule and the
+    recipe's plan run by the driver through :class:`MLPAdapter`, and the
+    final threshold. ``problem``: the text of the convergence warning
+    (:meth:`MLPAdapter.convergence_message`), or None; the estimator warns.
+    """
+    rule = est._acceptance_rule()
+    split = None
+    if rule.needs_validation:
+        split = validation_split(
+            X,
+            y,
+            sample_weight,
+            fraction=est.validation_fraction,
+            random_state=check_random_state(est.random_state),
+            stratify=est._stratify(y),
+            needed_by="max_score_drop",
+        )
+        X, y, sample_weight = split.X_train, split.y_train, split.sw_train
+
+    pruning = est.prune_ratio > 0 or est.sparsity_threshold is not None
+    targets = (
+        sparsity_schedule(est.prune_ratio, est.n_prune_steps, est.prune_schedule)
+        if pruning
+        else []
+    )
+    # the step-size rule adapts the targets with finetune_iter='auto'
+    plan = est._recipe.plan(targets, auto=est.finetune_iter == "auto")
+    log = ProgressLog(est, len(targets))
+    if train_dense:
+        if not refit:
+            est.masks_ = None
+        else:
+            # a loaded model: sklearn's warm start expects its best copy
+            compat.ensure_best_copy(est)
+        log.note(f"dense training started (up to {est.max_iter} epochs)")
+        with overridden(est, verbose=sklearn_verbose(est.verbose)):
+            est._sklearn_fit(X, y, sample_weight)
+        log.note(f"dense training done: {est.n_iter_} epochs, loss {est.loss_:.6g}")
+    if getattr(est, "masks_", None) is None:
+        est.masks_ = [np.ones(c.shape, dtype=bool) for c in est.coefs_]
+    est._set_masks(est.masks_)
+    if est.sparsity_threshold is not None:
+        est._set_masks(threshold_masks(est.coefs_, est.masks_, est.sparsity_threshold))
+
+    adapter = MLPAdapter(est, X, y, sample_weight, split, est._recipe)
+    history = run_schedule(adapter, plan, rule, log)
+    if pruning and est.sparsity_threshold is not None:
+        est._set_masks(threshold_masks(est.coefs_, est.masks_, est.sparsity_threshold))
+    return history, adapter.convergence_message(history, plan.unrecovered)

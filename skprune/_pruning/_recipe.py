@@ -1,156 +1,45 @@
-"""The adaptive re-training recipe: budgets and step sizes from the dense run.
+"""The adaptive re-training recipe: one frozen object with every rule's number.
 
 ``finetune_iter='auto'`` sizes every re-training from what the dense training
 needed, so the same defaults fit a task that converges in 40 epochs and one
 that needs 250. ``D`` is the dense model's ``n_iter_`` (epochs for 'sgd' and
-'adam', iterations for 'lbfgs'), at least 1.
+'adam', iterations for 'lbfgs'), at least 1. The rules, with the numbers of
+:class:`Recipe` (the default, :data:`RECIPE`, in brackets):
 
-Rules (chosen on validation splits of digits, ``make_classification`` and
-``make_friedman1``, see ``benchmarks/bench_quality.py --part recipe``; the
-total budget for MNIST-10k's fit cost, see ``--part panel``):
-
-- **criterion** (``prune_criterion='auto'``, :func:`criterion`): 'entropy'
-  for weights, 'magnitude' for neurons (:data:`AUTO_CRITERION`);
-- **step budget**: every re-training but the last runs
-  ``ceil(STEP_FRACTION * D)`` epochs (``STEP_FRACTION = 0.15``);
-- **final budget** (:func:`final_budget`): the re-training after the last
-  step runs until sklearn's stopping rule (``tol``, ``n_iter_no_change``) is
-  met, for at most what is left of a budget of ``ceil(TOTAL_FACTOR * D)``
-  epochs for all re-trainings (``TOTAL_FACTOR = 2.5``), but at least ``D``:
+- **criterion** (``prune_criterion='auto'``, :meth:`Recipe.criterion`):
+  ``weight_criterion`` for weights ('entropy'), ``neuron_criterion`` for
+  neurons ('magnitude');
+- **step budget** (:meth:`Recipe.step_budget`): every re-training but the
+  last runs ``ceil(step_fraction * D)`` epochs (``ceil(0.15 D)``);
+- **final budget** (:meth:`Recipe.final_budget`): the re-training after the
+  last step runs until sklearn's stopping rule (``tol``,
+  ``n_iter_no_change``) is met, for at most what is left of a budget of
+  ``ceil(total_factor * D)`` epochs for all re-trainings
+  (``ceil(2.5 D)``), but at least ``D``:
   ``min(max_iter, max(D, ceil(2.5 D) - used))``, ``used`` the epochs of the
   re-trainings before it. Like every training run of a drop-in for sklearn's
   MLPs, it never runs more than ``max_iter``. A pruned fit so costs about
   ``D + 2.5 D`` epochs, at most ``D + 12 ceil(0.15 D) + D`` (about
   ``3.8 D``: three halvings and the final floor);
-- **recovery**: a re-training has recovered when its training loss ``L_after``
-  satisfies ``L_after <= ABS_SLACK + REL_SLACK * L_before``
-  (``0.05 + 1.25 L_before``), ``L_before`` the training loss just before that
-  step's prune;
-- **step size**: after a step that did not recover, the next cut is halved:
-  the next target becomes ``s + (t - s) / 2`` (``s`` the current target,
-  ``t`` the planned next one, which stays planned), at most ``MAX_HALVINGS``
-  times per fit (``MAX_HALVINGS = 3``), so the cost stays bounded.
+- **recovery** (:meth:`Recipe.recovered`): a re-training has recovered when
+  its training loss ``L_after <= abs_slack + rel_slack * L_before``
+  (``0.05 + 1.25 L_before``), ``L_before`` the training loss just before
+  that step's prune;
+- **step size** (:class:`StepPlan`): after a step that did not recover, the
+  next cut is halved: the next target becomes ``s + (t - s) / 2`` (``s`` the
+  current target, ``t`` the planned next one, which stays planned), at most
+  ``max_halvings`` times per fit (3), so the cost stays bounded.
 
 Every re-training starts a fresh optimizer at ``learning_rate_init``
-(learning-rate rewinding for a constant rate, Renda et al. 2020;
-``FINAL_LR_FACTOR = 1``). Measured against these rules on the same
-validation splits and lost on average (docs/benchmarks.rst, "The default
-recipe on a panel of datasets"): a 2x or 3x re-training learning rate (for
-every re-training or only the final one), 1, 3, 5, 15 or 20 steps,
-``0.25 D`` per step, no step-size rule or up to 5 halvings, a stricter
-recovery test, ERK and un-normalised global allocation
-(:data:`skprune._pruning._masks.GLOBAL_ALLOCATION`), the 'taylor' criterion,
-'entropy' for neurons, a 10x or 100x ``alpha`` for the re-trainings, and
-sklearn's early stopping in the final or in every re-training
-(:data:`RETRAIN_EARLY_STOPPING`). The total budget replaced a final cap of ``2 D``:
-the same on every dataset whose dense model stops at ``max_iter``, and on
-MNIST-10k it keeps the accuracy targets at a lower cost.
+(learning-rate rewinding for a constant rate, Renda et al. 2020). How these
+rules were chosen, and the variants that lost against them, is in
+``docs/benchmarks.rst`` ("The default recipe on a panel of datasets"); a
+variant is measured by handing a modified :class:`Recipe` to the estimator
+(``benchmarks/bench_quality.py --part recipe``).
 """
 
 import math
-
-STEP_FRACTION = 0.15
-TOTAL_FACTOR = 2.5
-ABS_SLACK = 0.05
-REL_SLACK = 1.25
-MAX_HALVINGS = 3
-FINAL_LR_FACTOR = 1.0  # the final re-training's learning_rate_init x this
-#: experiment switch, not reachable from the estimators: which 'auto'
-#: re-trainings (adam/sgd) run with sklearn's ``early_stopping`` (hold out
-#: ``validation_fraction``, keep the best epoch's weights): None, "final" or
-#: "all". Both lost on validation, also with a dense model that never saw
-#: the held-out rows (``bench_quality.py --part early-stopping``). (With
-#: ``early_stopping=True`` set by the user, every training run early-stops,
-#: as in sklearn.)
-RETRAIN_EARLY_STOPPING = None
-#: the criterion of ``prune_criterion='auto'`` per ``prune_granularity``
-AUTO_CRITERION = {"weight": "entropy", "neuron": "magnitude"}
-
-
-def criterion(name, granularity):
-    """The criterion a fit scores with: ``name``, or the rule for 'auto'.
-
-    Examples
-    --------
-    >>> from skprune._pruning._recipe import criterion
-    >>> criterion("auto", "weight"), criterion("auto", "neuron")
-    ('entropy', 'magnitude')
-    >>> criterion("taylor", "weight")
-    'taylor'
-    """
-    return AUTO_CRITERION[granularity] if name == "auto" else name
-
-
-def step_budget(dense_n_iter, max_iter=None):
-    """Epochs of each re-training but the last: ``ceil(0.15 D)``.
-
-    Parameters
-    ----------
-    dense_n_iter : int
-        ``n_iter_`` of the dense training (``D``); values below 1 count as 1.
-
-    max_iter : int, default=None
-        The estimator's ``max_iter``: the budget never exceeds it.
-
-    Returns
-    -------
-    step_iter : int
-        At least 1.
-
-    Examples
-    --------
-    >>> from skprune._pruning._recipe import step_budget
-    >>> step_budget(42), step_budget(42, max_iter=5), step_budget(0)
-    (7, 5, 1)
-    """
-    step = max(1, math.ceil(STEP_FRACTION * max(1, int(dense_n_iter))))
-    return step if max_iter is None else min(step, max_iter)
-
-
-def final_budget(dense_n_iter, used, max_iter=None):
-    """Cap of the final re-training: ``min(max_iter, max(D, ceil(2.5 D) - used))``.
-
-    Parameters
-    ----------
-    dense_n_iter : int
-        ``D``; values below 1 count as 1.
-
-    used : int
-        Epochs of the re-trainings before the final one.
-
-    max_iter : int, default=None
-        The estimator's ``max_iter``.
-
-    Examples
-    --------
-    >>> from skprune._pruning._recipe import final_budget
-    >>> final_budget(42, used=49)  # ceil(105) - 49
-    56
-    >>> final_budget(42, used=91)  # at least D
-    42
-    >>> final_budget(200, used=270, max_iter=200)
-    200
-    """
-    d = max(1, int(dense_n_iter))
-    final = max(d, math.ceil(TOTAL_FACTOR * d) - int(used))
-    return final if max_iter is None else min(final, max_iter)
-
-
-def recovered(loss_before, loss_after):
-    """Whether a re-training brought the training loss back near its level.
-
-    ``True`` when ``loss_after <= 0.05 + 1.25 * loss_before``, or when either
-    loss is unknown (``None``).
-
-    Examples
-    --------
-    >>> from skprune._pruning._recipe import recovered
-    >>> recovered(0.10, 0.17), recovered(0.10, 0.18), recovered(None, 1.0)
-    (True, False, True)
-    """
-    if loss_before is None or loss_after is None:
-        return True
-    return float(loss_after) <= ABS_SLACK + REL_SLACK * float(loss_before)
+from dataclasses import dataclass
 
 
 def next_target(current, planned, halve):
@@ -182,15 +71,121 @@ def next_target(current, planned, halve):
     return planned
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """Every number of the re-training recipe (module docstring), in one place.
+
+    The estimators read :data:`RECIPE`; their docstrings and warnings format
+    the numbers from it (:meth:`text`). A benchmark measures a variant by
+    building another one, e.g. ``Recipe(max_halvings=0)``, and handing it to
+    an estimator class (its ``_recipe`` attribute).
+
+    Examples
+    --------
+    >>> from skprune._pruning._recipe import RECIPE
+    >>> RECIPE.criterion("auto", "weight"), RECIPE.criterion("auto", "neuron")
+    ('entropy', 'magnitude')
+    >>> RECIPE.criterion("taylor", "weight")
+    'taylor'
+    >>> RECIPE.step_budget(42), RECIPE.step_budget(42, max_iter=5)
+    (7, 5)
+    >>> RECIPE.final_budget(42, used=49)  # ceil(105) - 49
+    56
+    >>> RECIPE.final_budget(42, used=91)  # at least D
+    42
+    >>> RECIPE.final_budget(200, used=270, max_iter=200)
+    200
+    >>> RECIPE.recovered(0.10, 0.17), RECIPE.recovered(0.10, 0.18)
+    (True, False)
+    >>> RECIPE.recovered(None, 1.0)  # a loss is unknown
+    True
+    >>> RECIPE.text()["RECOVERY"]
+    '0.05 + 1.25 x'
+    """
+
+    #: epochs of each re-training but the last, as a fraction of ``D``
+    step_fraction: float = 0.15
+    #: all re-trainings together, as a multiple of ``D``
+    total_factor: float = 2.5
+    #: recovery test: ``L_after <= abs_slack + rel_slack * L_before``
+    abs_slack: float = 0.05
+    rel_slack: float = 1.25
+    #: halvings of a cut after a step that did not recover, per fit
+    max_halvings: int = 3
+    #: the criteria of ``prune_criterion='auto'``
+    weight_criterion: str = "entropy"
+    neuron_criterion: str = "magnitude"
+
+    def criterion(self, name, granularity):
+        """The criterion a fit scores with: ``name``, or the rule for 'auto'."""
+        if name != "auto":
+            return name
+        return (
+            self.weight_criterion
+            if granularity == "weight"
+            else (self.neuron_criterion)
+        )
+
+    def step_budget(self, dense_n_iter, max_iter=None):
+        """Epochs of each re-training but the last: ``ceil(step_fraction D)``,
+        at least 1 (``D`` below 1 counts as 1), never beyond ``max_iter``."""
+        step = max(1, math.ceil(self.step_fraction * max(1, int(dense_n_iter))))
+        return step if max_iter is None else min(step, max_iter)
+
+    def final_budget(self, dense_n_iter, used, max_iter=None):
+        """Cap of the final re-training, ``used`` the epochs of the ones
+        before it: ``min(max_iter, max(D, ceil(total_factor D) - used))``."""
+        d = max(1, int(dense_n_iter))
+        final = max(d, math.ceil(self.total_factor * d) - int(used))
+        return final if max_iter is None else min(final, max_iter)
+
+    def recovered(self, loss_before, loss_after):
+        """Whether a re-training brought the training loss back near its
+        level: ``loss_after <= abs_slack + rel_slack * loss_before``, or
+        either loss unknown (``None``)."""
+        if loss_before is None or loss_after is None:
+            return True
+        return float(loss_after) <= self.abs_slack + self.rel_slack * float(loss_before)
+
+    def plan(self, targets, auto):
+        """The :class:`StepPlan` of one fit: with ``finetune_iter='auto'``
+        (``auto``) the step-size rule halves up to ``max_halvings`` cuts,
+        with an int ``finetune_iter`` never."""
+        return StepPlan(targets, max_halvings=self.max_halvings if auto else 0)
+
+    def text(self):
+        """The rules' numbers as the docstrings and warnings write them.
+
+        Keys: ``STEP_BUDGET`` (``ceil(0.15 D)``), ``TOTAL_BUDGET``
+        (``ceil(2.5 D)``), ``TOTAL_FACTOR`` (``2.5``), ``RECOVERY``
+        (``0.05 + 1.25 x``), ``MAX_HALVINGS`` (``3``), ``AUTO_WEIGHT`` and
+        ``AUTO_NEURON`` (the criteria of 'auto').
+        """
+        return {
+            "STEP_BUDGET": f"ceil({self.step_fraction:g} D)",
+            "TOTAL_BUDGET": f"ceil({self.total_factor:g} D)",
+            "TOTAL_FACTOR": f"{self.total_factor:g}",
+            "RECOVERY": f"{self.abs_slack:g} + {self.rel_slack:g} x",
+            "MAX_HALVINGS": str(self.max_halvings),
+            "AUTO_WEIGHT": repr(self.weight_criterion),
+            "AUTO_NEURON": repr(self.neuron_criterion),
+        }
+
+
+#: The recipe of every estimator (chosen on validation splits, see the
+#: module docstring).
+RECIPE = Recipe()
+
+
 class StepPlan:
     """The targets of one pruning run, with the step-size rule.
 
     :meth:`steps` yields ``(target, final)`` pairs for
-    :func:`skprune._pruning.run_schedule`; :meth:`report` tells the plan
-    whether the step just re-trained recovered. After a step that did not,
-    the next target is half-way to the planned one (:func:`next_target`), at
-    most ``max_halvings`` times; ``final`` is True for the last planned
-    target.
+    :func:`skprune._pruning.run_schedule`, which tells the plan
+    (:meth:`report`) whether the step just re-trained recovered. After a step
+    that did not, the next target is half-way to the planned one
+    (:func:`next_target`), at most ``max_halvings`` times; ``final`` is True
+    for the last planned target.
 
     Examples
     --------
@@ -199,15 +194,16 @@ class StepPlan:
     >>> done = []
     >>> for target, final in plan.steps():
     ...     done.append((round(target, 2), final))
-    ...     plan.report(target != 0.5)  # the first step does not recover
-    >>> done
-    [(0.5, False), (0.7, False), (0.9, True)]
+    ...     plan.report(len(done), final, target != 0.5)  # step 1 fails
+    >>> done, plan.unrecovered
+    ([(0.5, False), (0.7, False), (0.9, True)], [])
     """
 
     def __init__(self, targets, max_halvings=0):
         self.planned = [float(t) for t in targets]
         self.max_halvings = int(max_halvings)
         self.halvings = 0
+        self.unrecovered = []  # failed steps whose next cut could not be halved
         self._ok = True
 
     def __len__(self):
@@ -231,13 +227,11 @@ class StepPlan:
             self._ok = True
             yield current, not self.planned
 
-    def report(self, ok):
-        """Whether the step just re-trained recovered (:func:`recovered`)."""
-        self._ok = bool(ok)
-
-
-def step_plan(targets, auto):
-    """The :class:`StepPlan` of one fit: with ``finetune_iter='auto'``
-    (``auto``) the step-size rule halves up to ``MAX_HALVINGS`` cuts, with an
-    int ``finetune_iter`` never."""
-    return StepPlan(targets, max_halvings=MAX_HALVINGS if auto else 0)
+    def report(self, step, final, ok):
+        """Step ``step`` was re-trained; ``ok``: did it recover
+        (:meth:`Recipe.recovered`; None without re-training, which counts as
+        recovered). A failed step whose next cut cannot be halved (the last
+        step, or no halving left) goes to :attr:`unrecovered`."""
+        if ok is False and (final or not self.can_halve()):
+            self.unrecovered.append(step)
+        self._ok = ok is not False

@@ -2,19 +2,35 @@
 
 The driver (:func:`skprune._pruning.run_schedule` for a float
 ``prune_ratio``, :func:`skprune._pruning.search_support` for 'auto') prunes
-the features of a sparse SGD estimator through :class:`SGDAdapter`. The
-estimator provides what only it knows: how to fit SGD on a subset of the
-columns (``_fit_support``), how to score the kept features (``_scores``) and
-how to judge a fitted support (``_evaluate``). A fit on a support is a
-:class:`FittedSupport`.
+the features of a sparse SGD estimator through :class:`SGDAdapter`, which
+fits SGD on a subset of the columns (:func:`fit_support`; a fit is a
+:class:`FittedSupport`) and scores the kept features
+(:meth:`SGDAdapter.scores`); :func:`prune_support` is the pruning part of
+``fit``. The estimator provides what only it knows (the hooks of
+``skprune.linear_model._SparseSGDMixin``): its SGD class and parameters
+(``_sgd``), its input checks, how to judge a fitted support
+(``_evaluate``) and the targets the criteria see.
 """
+
+import warnings
 
 import numpy as np
 from scipy import sparse
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_random_state
 
-from ._driver import make_record
-from .criteria import feature_statistics
+from .. import _sklearn_compat as compat
+from ._adapter import ScheduleAdapter, SupportSearchAdapter
+from ._driver import (
+    FitRandomState,
+    ProgressLog,
+    make_record,
+    run_schedule,
+    search_support,
+    validation_split,
+)
+from ._schedules import sparsity_schedule
+from .criteria import LINEAR_CRITERIA, feature_statistics, linear_scores
 
 
 def columns(X, idx):
@@ -44,7 +60,7 @@ class FittedSupport:
         return self.sgd.intercept_
 
 
-class SGDAdapter:
+class SGDAdapter(ScheduleAdapter, SupportSearchAdapter):
     """What the pruning driver asks of an SGD model on a support.
 
     For :func:`skprune._pruning.search_support` (``prune_ratio='auto'``):
@@ -82,7 +98,8 @@ class SGDAdapter:
 
     def fit(self, idx, coef, intercept, *, quiet=True):
         """Fit on the columns ``idx`` from the full-width ``coef``, ``intercept``."""
-        return self.est._fit_support(
+        return fit_support(
+            self.est,
             self.X,
             self.y,
             self.sample_weight,
@@ -128,11 +145,28 @@ class SGDAdapter:
         """The current support minus its ``n_remove`` lowest-scored features."""
         fitted = self.current
         kept = np.flatnonzero(fitted.mask)
-        scores = self.est._scores(
-            self.X, self.y, self.sample_weight, kept, fitted, self.stats, self.rng
-        )
+        scores = self.scores(kept, fitted)
         order = np.argsort(scores, kind="stable")
         return np.sort(kept[order[n_remove:]])
+
+    def scores(self, kept, fitted):
+        """Criterion score of every kept feature (``kept``), summed over rows."""
+        est, X, y, sample_weight = self.est, self.X, self.y, self.sample_weight
+        stats = self.stats
+        criterion = LINEAR_CRITERIA[est.prune_criterion]
+        return linear_scores(
+            est.prune_criterion,
+            columns(X, kept) if "X" in criterion.needs else None,
+            est._criterion_targets(y) if "Y" in criterion.needs else None,
+            fitted.coef[:, kept],
+            np.atleast_1d(fitted.intercept),
+            loss=est.loss,
+            epsilon=getattr(est, "epsilon", 0.1),
+            sample_weight=est._loss_weights(y, sample_weight),
+            std=None if stats["std"] is None else stats["std"][kept],
+            entropy=None if stats["entropy"] is None else stats["entropy"][kept],
+            random_state=self.rng,
+        ).sum(axis=0)
 
     # -- support search ------------------------------------------------------------
 
@@ -169,3 +203,166 @@ class SGDAdapter:
 
     def restore(self, snapshot):
         self.current = snapshot
+
+
+def fit_support(
+    est,
+    X,
+    y,
+    sample_weight,
+    idx,
+    coef,
+    intercept,
+    seed,
+    *,
+    penalised=True,
+    quiet=True,
+):
+    """Fit ``est``'s SGD on the columns ``idx`` from ``coef[:, idx]`` and
+    ``intercept`` (all with one random state, ``seed``); ``penalised=False``
+    drops the penalty (the final refit), ``quiet`` silences SGD's
+    ConvergenceWarning (an intermediate fit; the final one warns)."""
+    overrides = {"random_state": seed.get()}
+    if not penalised:
+        overrides["penalty"] = None
+    sgd = est._sgd(**overrides)
+    init = None
+    if coef is not None:
+        init = coef[:, idx]
+        init = init[0] if init.shape[0] == 1 and not est._coef_2d else init
+    with warnings.catch_warnings():
+        if quiet:  # an intermediate fit; the final one warns
+            warnings.simplefilter("ignore", ConvergenceWarning)
+        sgd.fit(
+            columns(X, idx),
+            y,
+            coef_init=init,
+            intercept_init=None if intercept is None else np.array(intercept),
+            sample_weight=sample_weight,
+        )
+    return fitted_support(est, sgd, idx, X.shape[1], X.dtype)
+
+
+def fitted_support(est, sgd, idx, n_features, dtype):
+    """The :class:`FittedSupport` of ``sgd`` (trained on the columns ``idx``):
+    the columns whose coefficient survived (an L1 penalty's exact zeros and
+    ``sparsity_threshold`` prune too; one feature is always kept)."""
+    rows = np.atleast_2d(sgd.coef_)
+    if est.sparsity_threshold is not None:
+        alive = (np.abs(rows) >= est.sparsity_threshold).any(axis=0)
+    else:
+        alive = (rows != 0).any(axis=0)  # an L1 penalty's zeros are pruned
+    if not alive.any():  # never empty the support: keep the largest |coef|
+        alive = alive.copy()
+        alive[int(np.argmax(np.abs(rows).max(axis=0)))] = True
+    mask = np.zeros(n_features, dtype=bool)
+    mask[idx] = alive
+    coef = np.zeros((rows.shape[0], n_features), dtype=dtype)
+    coef[:, idx] = rows
+    coef[:, ~mask] = 0.0
+    return FittedSupport(sgd, idx, mask, coef)
+
+
+def prune_support(est, X, y, coef, intercept_init, sample_weight):
+    """The pruning part of a sparse SGD ``fit``: ``(fitted, history)``.
+
+    One random state for every internal fit, the validation split the
+    acceptance rule needs, the first fit on all columns (from ``coef``, the
+    checked ``coef_init``, and ``intercept_init``), then the driver's support
+    search (``prune_ratio='auto'``) or schedule (a float), and the final fit
+    on all of X (unpenalised with ``refit=True``). ``fitted`` is the
+    :class:`FittedSupport` of the final model; nothing is set on ``est``.
+    """
+    seed = FitRandomState(est.random_state)
+    rule = est._acceptance_rule()
+    auto = est.prune_ratio == "auto"
+    split = None
+    if rule.needs_validation:
+        split = validation_split(
+            X,
+            y,
+            sample_weight,
+            fraction=est.validation_fraction,
+            random_state=check_random_state(seed.get()),
+            stratify=est._stratify(y),
+            needed_by="prune_ratio='auto'" if auto else "max_score_drop",
+        )
+        est._check_split(split, y)
+    data = (
+        (X, y, sample_weight)
+        if split is None
+        else (split.X_train, split.y_train, split.sw_train)
+    )
+    adapter = SGDAdapter(est, *data, split, seed)
+    all_columns = np.arange(X.shape[1])
+    last = not auto and split is None and est.prune_ratio == 0 and not est.refit
+    adapter.current = adapter.fit(all_columns, coef, intercept_init, quiet=not last)
+    if auto:
+        log = ProgressLog(est, "auto")
+        history = search_support(adapter, rule, log)
+    else:
+        targets = (
+            sparsity_schedule(est.prune_ratio, est.n_prune_steps, "cubic")
+            if est.prune_ratio > 0
+            else []
+        )
+        log = ProgressLog(est, len(targets))
+        history = run_schedule(adapter, targets, rule, log)
+
+    fitted = adapter.current
+    if split is not None or est.refit:
+        # the final model: all of X, unpenalised with refit=True
+        idx = np.flatnonzero(fitted.mask)
+        fitted = fit_support(
+            est,
+            X,
+            y,
+            sample_weight,
+            idx,
+            fitted.coef,
+            fitted.intercept,
+            seed,
+            penalised=not est.refit,
+            quiet=False,
+        )
+        log.note(
+            f"final fit on {idx.shape[0]} features"
+            f"{' (unpenalised)' if est.refit else ''}"
+        )
+    return fitted, history
+
+
+def set_average_state(est, sgd, idx, n_features, dtype):
+    """Full-width copies of ``sgd``'s averaging state (fitted on the columns
+    ``idx``) on ``est``, for ``partial_fit``."""
+    for name in compat.SGD_AVERAGE_COEFS:
+        value = getattr(sgd, name, None)
+        if value is not None:
+            full = np.zeros(np.shape(value)[:-1] + (n_features,), dtype=dtype)
+            full[..., idx] = value
+            full[..., ~est.support_] = 0.0
+            setattr(est, name, full)
+        else:
+            est.__dict__.pop(name, None)
+    for name in compat.SGD_AVERAGE_INTERCEPTS:
+        if getattr(sgd, name, None) is not None:
+            setattr(est, name, np.array(getattr(sgd, name), copy=True))
+        else:
+            est.__dict__.pop(name, None)
+
+
+def load_support_state(est, sgd, idx, dtype):
+    """Hand the fitted support's state to a fresh SGD before ``partial_fit``."""
+    coef = est._dense_coef()
+    sgd.coef_ = np.ascontiguousarray(coef[..., idx], dtype=dtype)
+    sgd.intercept_ = np.array(est.intercept_, dtype=dtype)
+    sgd.t_ = est.t_
+    sgd.n_features_in_ = idx.shape[0]
+    for name in est._sgd_fitted_attributes:
+        setattr(sgd, name, getattr(est, name))
+    for name in compat.SGD_AVERAGE_COEFS:
+        if getattr(est, name, None) is not None:
+            setattr(sgd, name, np.ascontiguousarray(getattr(est, name)[..., idx]))
+    for name in compat.SGD_AVERAGE_INTERCEPTS:
+        if getattr(est, name, None) is not None:
+            setattr(sgd, name, np.array(getattr(est, name), copy=True))

@@ -7,7 +7,9 @@
   LLVM IR);
 - :mod:`._codes`: the numba-free constants (activation codes, tile widths);
 - :mod:`._mlp`: :class:`ServedMLPMixin`, how an estimator serves ``predict``
-  through its compressed network.
+  through its compressed network;
+- :mod:`._linear`: :func:`linear_decision`, a sparse linear model's
+  ``X @ W + b`` reading only the support columns of a sparse model.
 """
 
 from ._codes import HIDDEN_CODES, OUTPUT_CODES
@@ -21,6 +23,7 @@ from ._compressed import (
     auto_chunk_size,
     fold_and_drop,
 )
+from ._linear import linear_decision
 from ._mlp import ServedMLPMixin
 
 __all__ = [
@@ -35,4 +38,5 @@ __all__ = [
     "ServedMLPMixin",
     "auto_chunk_size",
     "fold_and_drop",
+    "linear_decision",
 ]

@@ -35,27 +35,40 @@ deterministic: a model predicts identically in every process that loads it.
 """
 
 import threading
+from numbers import Integral
 
 import numpy as np
 from scipy import sparse
 
 from .._sklearn_compat import ACTIVATIONS
-from . import _kernels
+from ._codes import HIDDEN_CODES, NARROW, OUTPUT_CODES, TILE
 
 FORMATS = ("auto", "dense", "sparse")
 DTYPES = ("float64", "float32")
 # cost model of 'auto', nanoseconds per 64-sample tile (module docstring):
 # CSR: SPARSE_NS[0] * nnz + SPARSE_NS[1] * n_out; dense: DENSE_NS[0] * n_in *
-# n_out + DENSE_NS[1]. Least-squares fit (relative error) to 112 single-layer
-# timings, 8 layer shapes from 50x10 to 1000x1000 x 7 densities from 1% to
-# 100%, x 2 formats, per dtype, 1 thread (AMD EPYC, AVX-512), re-measured for
-# the register-accumulator CSR rows: it picks the faster format in 54/56
-# cases per dtype, and where it is wrong the other format was at most 20%
-# (float32) / 14% (float64) faster.
+# n_out + DENSE_NS[1]. How they were fitted, and how well they choose:
+# docs/benchmarks.rst, "Notes moved from the code".
 SPARSE_NS = {"float32": (3.12, 24.4), "float64": (6.26, 84.3)}
 DENSE_NS = {"float32": (1.57, 711.0), "float64": (3.6, 841.0)}
 # rows per chunk: a chunk of the widest of (X, any layer) takes at most this
 CHUNK_BYTES = 1 << 22
+
+
+def batch_rows(setting, layer_sizes, dtype=np.float64):
+    """Rows per batch for an ``inference_batch_size`` setting: an int >= 1 as
+    given (as sklearn, True is 1), 'auto' by :func:`auto_chunk_size`.
+
+    >>> batch_rows(100, (784, 300, 10)), batch_rows("auto", (784, 300, 10))
+    (100, 640)
+    """
+    if isinstance(setting, Integral) and setting >= 1:
+        return int(setting)
+    if not (isinstance(setting, str) and setting == "auto"):
+        raise ValueError(
+            f"inference_batch_size must be 'auto' or an int >= 1, got {setting!r}."
+        )
+    return auto_chunk_size(layer_sizes, dtype)
 
 
 def auto_chunk_size(layer_sizes, dtype=np.float64):
@@ -67,8 +80,8 @@ def auto_chunk_size(layer_sizes, dtype=np.float64):
     (640, 1024)
     """
     rows = CHUNK_BYTES // (max(layer_sizes) * np.dtype(dtype).itemsize)
-    if rows >= _kernels.TILE:
-        rows -= rows % _kernels.TILE
+    if rows >= TILE:
+        rows -= rows % TILE
     return max(16, rows)
 
 
@@ -85,6 +98,21 @@ def choose_format(n_in, n_out, nnz, dtype):
     sparse_ns = s_weight * nnz + s_row * n_out
     dense_ns = d_weight * n_in * n_out + d_call
     return "sparse" if sparse_ns < dense_ns else "dense"
+
+
+_KERNELS = None
+
+
+def _compiled():
+    """:mod:`skprune._serving._kernels`, imported at the first forward pass:
+    numba is imported (and the kernels compiled, or loaded from numba's
+    cache) only when a network first predicts, never by ``import skprune``."""
+    global _KERNELS
+    if _KERNELS is None:
+        from . import _kernels
+
+        _KERNELS = _kernels
+    return _KERNELS
 
 
 class _Scratch(threading.local):
@@ -212,15 +240,14 @@ class CompressedMLP:
             raise ValueError(
                 f"inference_dtype must be one of {DTYPES}, got {inference_dtype!r}."
             )
-        if activation not in _kernels.HIDDEN_CODES:
+        if activation not in HIDDEN_CODES:
             raise ValueError(
-                f"activation must be one of "
-                f"{sorted(_kernels.HIDDEN_CODES)}, got {activation!r}."
+                f"activation must be one of {sorted(HIDDEN_CODES)}, got {activation!r}."
             )
-        if out_activation not in _kernels.OUTPUT_CODES:
+        if out_activation not in OUTPUT_CODES:
             raise ValueError(
                 f"out_activation must be one of "
-                f"{sorted(_kernels.OUTPUT_CODES)}, got "
+                f"{sorted(OUTPUT_CODES)}, got "
                 f"{out_activation!r}."
             )
         dtype = np.dtype(inference_dtype)
@@ -254,14 +281,13 @@ class CompressedMLP:
                 for w in self.layers
             )
         )
-        self.chunk_size = auto_chunk_size(
-            (self.n_features,) + self.layer_sizes, np.float64
-        )
+        # rows per chunk: sized in float64 whatever the network's dtype
+        self.chunk_size = auto_chunk_size(self.sizes_read(), np.float64)
         self._args = self._kernel_arguments()
         self._scratch = _Scratch()  # per-thread kernel buffers
         # rows left after the full tiles that run in narrow tiles: a 64-row
         # CSR tile costs about 2.3 8-row ones (measured)
-        self._tail_max = 2 * _kernels.NARROW
+        self._tail_max = 2 * NARROW
         self._all_dense = "sparse" not in formats
 
     def _kernel_arguments(self):
@@ -316,8 +342,8 @@ class CompressedMLP:
             bias=np.concatenate(self.biases).astype(dtype),
             b_off=b_off.astype(np.int64),
             ip_off=ip_off.astype(np.int64),
-            act=_kernels.HIDDEN_CODES[self.activation],
-            out_act=_kernels.OUTPUT_CODES[self.out_activation],
+            act=HIDDEN_CODES[self.activation],
+            out_act=OUTPUT_CODES[self.out_activation],
         )
 
     def __repr__(self):
@@ -326,6 +352,10 @@ class CompressedMLP:
             f"formats={self.formats}, dtype={self.dtype.name}, "
             f"n_nonzero={self.n_nonzero})"
         )
+
+    def sizes_read(self):
+        """The widths a chunk of rows takes: X itself, then every layer."""
+        return (self.n_features,) + self.layer_sizes
 
     def output_dtype(self, X):
         """dtype of the outputs for input ``X``: as numpy's (and sklearn's)
@@ -381,11 +411,11 @@ class CompressedMLP:
         batch 1000: whole-chunk products on X in place beat 64-row tiles,
         which beat a gathered copy.)"""
         if self.input_index.size == self.n_features and X.dtype == self.dtype:
-            status = 0 if _kernels.finite(X, start, stop) else 1
+            status = 0 if _compiled().finite(X, start, stop) else 1
             A = X[start:stop]
         else:
             A = np.empty((stop - start, self.layer_sizes[0]), self.dtype)
-            status = _kernels.gather(
+            status = _compiled().gather(
                 X, start, stop, True, self.dtype == np.float32, self._args["index"], A
             )
         if status:
@@ -408,14 +438,14 @@ class CompressedMLP:
         (:mod:`skprune._serving._kernels`)."""
         # full tiles; the last rows (up to ``_tail_max``) in 8-row tiles, the
         # last < 8 one row at a time (no tile computes unused columns there)
-        tail = (stop - start) % _kernels.TILE
+        tail = (stop - start) % TILE
         tail = tail if tail <= self._tail_max else 0
-        rows8 = tail - tail % _kernels.NARROW
-        status, at = 0, start
+        rows8 = tail - tail % NARROW
+        status, at, kernels = 0, start, _compiled()
         for kernel, tile, n in (
-            (_kernels.forward, _kernels.TILE, stop - start - tail),
-            (_kernels.forward_narrow, _kernels.NARROW, rows8),
-            (_kernels.forward_row, 1, tail - rows8),
+            (kernels.forward, TILE, stop - start - tail),
+            (kernels.forward_narrow, NARROW, rows8),
+            (kernels.forward_row, 1, tail - rows8),
         ):
             if n and not status:
                 status = self._kernel(kernel, tile, X, at, at + n, out[at - start :])
@@ -428,7 +458,7 @@ class CompressedMLP:
         if buffers is None:
             buffers = self._scratch.buffers = {}
         if tile not in buffers:
-            buffers[tile] = _kernels.buffers(self._args["width"], tile, self.dtype)
+            buffers[tile] = _compiled().buffers(self._args["width"], tile, self.dtype)
         a = self._args
         return kernel(
             X,
@@ -454,19 +484,25 @@ class CompressedMLP:
             *buffers[tile],
         )
 
-    def chunks(self, X, chunk_size=None):
-        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
-        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
-        n_samples = X.shape[0]
+    def _spans(self, n_samples, chunk_size):
+        """Row slices of ``chunk_size`` rows (default :attr:`chunk_size`):
+        the one loop of :meth:`chunks` and :meth:`forward`."""
         step = self.chunk_size if chunk_size is None else int(chunk_size)
         if step < 1:
             raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        buffer = np.empty(
-            (min(step, n_samples), self.layer_sizes[-1]), dtype=self.output_dtype(X)
-        )
         for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
-            part = buffer[: rows.stop - start]
+            yield slice(start, min(start + step, n_samples))
+
+    def chunks(self, X, chunk_size=None):
+        """Yield ``(rows, outputs)`` per chunk of ``chunk_size`` rows (default
+        :attr:`chunk_size`); ``outputs`` is a buffer reused by the next chunk."""
+        buffer = None
+        for rows in self._spans(X.shape[0], chunk_size):
+            if buffer is None:  # the first chunk is the largest
+                buffer = np.empty(
+                    (rows.stop, self.layer_sizes[-1]), dtype=self.output_dtype(X)
+                )
+            part = buffer[: rows.stop - rows.start]
             self._run(X, rows, part)
             yield rows, part
 
@@ -474,19 +510,16 @@ class CompressedMLP:
         """Network outputs, shape (n_samples, n_outputs).
 
         ``X``: 2-D, ``n_features`` columns (array or SciPy sparse matrix).
-        NaN/inf anywhere in X raises :class:`ModelInputError` (a ValueError),
-        as does float64 X that a float32 network cannot represent (values
-        beyond the float32 range, or an output that overflows float32): never
-        a silent NaN. The output dtype is :meth:`output_dtype`. Extra memory:
-        a few tiles, plus one chunk of X when X must be converted first
-        (sparse, not C-ordered, or not float32/float64).
+        NaN/inf anywhere in X raises :class:`NonFiniteInputError`, and
+        float64 X that a float32 network cannot represent (values beyond the
+        float32 range, or an output that overflows float32)
+        :class:`Float32RangeError` (both :class:`ModelInputError`, a
+        ValueError): never a silent NaN. The output dtype is
+        :meth:`output_dtype`. Extra memory: a few tiles, plus one chunk of X
+        when X must be converted first (sparse, not C-ordered, or not
+        float32/float64).
         """
-        n_samples = X.shape[0]
-        step = self.chunk_size if chunk_size is None else int(chunk_size)
-        if step < 1:
-            raise ValueError(f"chunk_size must be >= 1, got {chunk_size!r}.")
-        out = np.empty((n_samples, self.layer_sizes[-1]), dtype=self.output_dtype(X))
-        for start in range(0, n_samples, step):
-            rows = slice(start, min(start + step, n_samples))
+        out = np.empty((X.shape[0], self.layer_sizes[-1]), dtype=self.output_dtype(X))
+        for rows in self._spans(X.shape[0], chunk_size):
             self._run(X, rows, out[rows])
         return out

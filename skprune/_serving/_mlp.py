@@ -10,13 +10,11 @@ network chunk by chunk. While training there is no compressed network and
 the full masked weights are used, in batches of the same size.
 """
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import validate_data
 
-from ._compressed import CompressedMLP, NonFiniteInputError, auto_chunk_size
+from ._compressed import CompressedMLP, NonFiniteInputError, batch_rows
 
 
 class ServedMLPMixin:
@@ -69,19 +67,14 @@ class ServedMLPMixin:
         return net
 
     def _batch_rows(self):
-        """Rows per inference batch (``inference_batch_size`` resolved)."""
-        size = self.inference_batch_size
-        if isinstance(size, Integral) and size >= 1:  # as sklearn, True is 1
-            return int(size)
-        if not (isinstance(size, str) and size == "auto"):
-            raise ValueError(
-                f"inference_batch_size must be 'auto' or an int >= 1, got {size!r}."
-            )
+        """Rows per inference batch (``inference_batch_size`` resolved by
+        :func:`~skprune._serving._compressed.batch_rows`): for the compressed
+        network, or while training for the full weights."""
         net = self.__dict__.get("compressed_")
         if net is not None:
-            return net.chunk_size
+            return batch_rows(self.inference_batch_size, net.sizes_read())
         sizes = [c.shape[0] for c in self.coefs_] + [self.coefs_[-1].shape[1]]
-        return auto_chunk_size(sizes, self.coefs_[0].dtype)
+        return batch_rows(self.inference_batch_size, sizes, self.coefs_[0].dtype)
 
     def _serving_input(self, X):
         """X checked as sklearn's ``validate_data(reset=False)`` would, except

@@ -16,6 +16,9 @@ from sklearn.neural_network import MLPClassifier
 
 from skprune import PrunedMLPClassifier
 
+# fits the default recipe on digits at several sparsities: minutes
+pytestmark = pytest.mark.slow
+
 SEEDS = (0, 1, 2)
 
 

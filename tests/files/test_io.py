@@ -221,7 +221,7 @@ def test_refuses_a_pickled_array_payload(skops_file, tmp_path):
 
 # -- joblib files load in a fresh process ------------------------------------
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 FRESH_PROCESS = """
 import sys

@@ -1,13 +1,13 @@
-"""The compressed inference network and compact persistence."""
+"""The compressed inference network, alone and inside the estimators.
 
-import io
+(What a file holds of it: tests/files/test_codec.py.)
+"""
+
 import pickle
 
-import joblib
 import numpy as np
 import pytest
 from scipy import sparse
-from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
 
 import skprune._serving._compressed as compressed_module
@@ -148,70 +148,6 @@ def test_float32_inference_in_the_estimator(digits):
     assert est32.compressed_.dtype == np.float32
     assert np.mean(est32.predict(X) == est64.predict(X)) >= 0.999
     assert est32.predict_proba(X).dtype == np.float64
-
-
-def _dumped(est):
-    buffer = io.BytesIO()
-    joblib.dump(est, buffer)
-    return buffer.getvalue()
-
-
-def test_file_holds_the_compact_form_only(digits):
-    X, y = digits
-    params = dict(FAST, hidden_layer_sizes=(128,))
-    est = PrunedMLPClassifier(**params, prune_ratio=0.95).fit(X, y)
-    state = est.__getstate__()
-    for key in (
-        "compressed_",
-        "_optimizer",
-        "_best_coefs",
-        "_best_intercepts",
-        "_random_state",
-        "masks_",
-    ):
-        assert key not in state
-    assert all(isinstance(c, dict) for c in state["coefs_"])
-    nnz = sum(m.sum() for m in est.masks_)
-    assert sum(c["data"].size for c in state["coefs_"]) == nnz
-    plain = MLPClassifier(
-        **{k: v for k, v in params.items() if k in MLPClassifier().get_params()}
-    ).fit(X, y)
-    assert len(_dumped(est)) * 20 < len(_dumped(plain))
-    # the live fitted estimator was not modified by writing it
-    assert hasattr(est, "_optimizer") and isinstance(est.coefs_[0], np.ndarray)
-
-
-def test_loaded_model_predicts_identically_and_keeps_training(digits):
-    X, y = digits
-    est = PrunedMLPClassifier(**FAST, prune_ratio=0.9).fit(X, y)
-    loaded = pickle.loads(pickle.dumps(est))
-    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
-    for a, b in zip(loaded.masks_, est.masks_):
-        np.testing.assert_array_equal(a, b)
-    for a, b in zip(loaded.coefs_, est.coefs_):
-        np.testing.assert_array_equal(a, b)
-    before = [c.copy() for c in loaded.coefs_]
-    loaded.partial_fit(X, y)  # the optimizer is rebuilt on demand
-    assert any(not np.array_equal(a, b) for a, b in zip(before, loaded.coefs_))
-    for coef, mask in zip(loaded.coefs_, loaded.masks_):
-        assert np.all(coef[~mask] == 0.0)
-    np.testing.assert_allclose(
-        loaded.predict_proba(X),
-        BaseMultilayerPerceptron._forward_pass_fast(loaded, X),
-        rtol=1e-10,
-    )
-
-
-def test_loaded_model_warm_start_with_early_stopping(digits):
-    X, y = digits
-    est = PrunedMLPClassifier(
-        **FAST, prune_ratio=0.8, early_stopping=True, warm_start=True
-    ).fit(X, y)
-    loaded = pickle.loads(pickle.dumps(est))
-    loaded.fit(X, y)
-    for coef, mask in zip(loaded.coefs_, loaded.masks_):
-        assert np.all(coef[~mask] == 0.0)
-    assert loaded.score(X, y) > 0.8
 
 
 def test_regressor_compressed_and_float32_data():

@@ -134,6 +134,7 @@ def check_compressed_forward(est, parent, X):
         np.testing.assert_allclose(compressed, dense, rtol=1e-4, atol=1e-4 * scale)
 
 
+@pytest.mark.slow  # hypothesis: hundreds of small fits
 @settings(max_examples=1000, **SETTINGS)
 @given(problem=problems(), params=pruning_params())
 def test_fit_properties(problem, params):
@@ -186,6 +187,7 @@ def test_fit_properties(problem, params):
         assert np.all(np.isfinite(predicted))
 
 
+@pytest.mark.slow  # hypothesis: hundreds of small fits
 @settings(max_examples=200, **SETTINGS)
 @given(
     problem=problems(),

@@ -25,6 +25,8 @@ from skprune._pruning import (
     MaxLossRise,
     MaxScoreDrop,
     ProgressLog,
+    ScheduleAdapter,
+    SupportSearchAdapter,
     make_record,
     run_schedule,
     search_support,
@@ -129,7 +131,7 @@ def test_all_of_needs_every_rule():
     assert not rule.accepts(Evaluation(score=0.8))
 
 
-class _Toy:
+class _Toy(ScheduleAdapter):
     """A model whose score is 1 - sparsity (what run_schedule sees)."""
 
     def __init__(self):
@@ -187,7 +189,7 @@ def test_run_schedule_stops_at_the_first_refusal_and_restores(capsys):
     assert "step 2/3 (re-training)" in lines[2] and "-> refused" in lines[2]
 
 
-class _Features:
+class _Features(SupportSearchAdapter):
     """A support search over 16 features of which the first 3 matter."""
 
     n_features = 16
@@ -300,7 +302,7 @@ def test_sgd_verbose_1_prints_a_few_lines_on_diabetes(capsys):
     assert "Epoch" in capsys.readouterr().out
 
 
-# -- SparseSGDRegressor: one split per fit (issue 15, item 4) ------------------------
+# -- SparseSGDRegressor: one split per fit -------------------------------------
 
 
 def test_sgd_internal_fits_share_one_validation_split_with_a_random_state():
@@ -404,3 +406,20 @@ def test_sgd_old_tolerance_is_max_loss_rise_and_the_default_is_silent():
         old_default = SparseSGDRegressor(random_state=0).fit(X, y)
     same = SparseSGDRegressor(max_loss_rise=0.01, random_state=0).fit(X, y)
     np.testing.assert_array_equal(old_default.coef_, same.coef_)
+
+
+def test_the_driver_refuses_an_object_that_is_not_an_adapter():
+    est = type("Est", (), {"verbose": 0})()
+    with pytest.raises(TypeError, match="run_schedule needs a ScheduleAdapter"):
+        run_schedule(object(), [0.5], AcceptAll(), ProgressLog(est, 1))
+    with pytest.raises(TypeError, match="search_support needs a Support"):
+        search_support(object(), AcceptAll(), ProgressLog(est, "auto"))
+
+
+def test_an_adapter_missing_a_method_fails_when_built():
+    class Incomplete(ScheduleAdapter):
+        def evaluate(self):
+            return None
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()

@@ -8,16 +8,8 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
-import skprune._pruning._recipe as recipe
-import skprune._sklearn_compat as compat
 from skprune import PrunedMLPClassifier, PrunedMLPRegressor, PruningConvergenceWarning
-from skprune._pruning._recipe import (
-    criterion,
-    final_budget,
-    next_target,
-    recovered,
-    step_budget,
-)
+from skprune._pruning._recipe import RECIPE, Recipe, StepPlan, next_target
 from skprune._pruning._schedules import sparsity_schedule
 
 
@@ -35,6 +27,13 @@ def _fit(X, y, **params):
         ).fit(X, y)
 
 
+step_budget, final_budget, recovered = (
+    RECIPE.step_budget,
+    RECIPE.final_budget,
+    RECIPE.recovered,
+)
+
+
 def test_budgets_rule_by_hand():
     assert step_budget(1) == 1 and step_budget(0) == 1
     assert step_budget(20) == 3  # ceil(0.15 * 20) = 3
@@ -50,9 +49,29 @@ def test_budgets_rule_by_hand():
 
 
 def test_auto_criterion_by_granularity():
-    assert criterion("auto", "weight") == "entropy"
-    assert criterion("auto", "neuron") == "magnitude"
-    assert criterion("gradient", "neuron") == "gradient"
+    assert RECIPE.criterion("auto", "weight") == "entropy"
+    assert RECIPE.criterion("auto", "neuron") == "magnitude"
+    assert RECIPE.criterion("gradient", "neuron") == "gradient"
+
+
+def test_recipe_is_frozen_and_its_text_follows_its_numbers():
+    with pytest.raises(AttributeError):
+        RECIPE.step_fraction = 0.5
+    text = Recipe(abs_slack=0.02, rel_slack=1.1, total_factor=3).text()
+    assert text["RECOVERY"] == "0.02 + 1.1 x"
+    assert text["TOTAL_BUDGET"] == "ceil(3 D)"
+    # the estimators' docstrings are formatted from the default recipe
+    default = RECIPE.text()
+    for key in ("STEP_BUDGET", "TOTAL_BUDGET", "RECOVERY"):
+        assert default[key] in PrunedMLPClassifier.__doc__
+
+
+def test_plan_records_the_steps_that_could_not_be_halved():
+    plan = StepPlan([0.5, 0.9], max_halvings=1)
+    for step, (_, final) in enumerate(plan.steps(), start=1):
+        plan.report(step, final, ok=False)  # no step recovers
+    # step 1 was halved (0.7 inserted), step 2 had no halving left, 3 was last
+    assert plan.unrecovered == [2, 3]
 
 
 def test_auto_criterion_scores_as_the_named_one(small_digits):
@@ -102,43 +121,23 @@ def test_total_budget_bounds_the_cost(small_digits):
     assert sum(r["n_iter"] for r in history[1:]) <= max(math.ceil(2.5 * d), used + d)
 
 
-def test_early_stopping_switch_holds_out_and_keeps_the_record(
-    small_digits, monkeypatch
-):
-    # RETRAIN_EARLY_STOPPING (an experiment switch, off by default) runs the
-    # chosen re-trainings with sklearn's early stopping; the fitted record is
-    # then the one sklearn keeps without early stopping
+def test_a_recipe_variant_on_a_subclass_changes_the_fit(small_digits):
+    # benchmarks measure a variant recipe this way (no module switches)
     X, y = small_digits
-    params = dict(max_iter=40, prune_ratio=0.6, n_prune_steps=3, tol=0)
-    params["n_iter_no_change"] = 2
-    assert recipe.RETRAIN_EARLY_STOPPING is None
-    default = _fit(X, y, **params)
-    lbfgs = dict(params, solver="lbfgs", max_iter=15)
-    lbfgs_default = _fit(X, y, **lbfgs)
-    calls = []
-    original = compat.mlp_fit
 
-    def spy(parent, *args):
-        calls.append(parent.__self__.early_stopping)
-        return original(parent, *args)
+    class NoHalving(PrunedMLPClassifier):
+        _recipe = Recipe(max_halvings=0, step_fraction=0.3)
 
-    monkeypatch.setattr(compat, "mlp_fit", spy)
-    for rule in ("final", "all"):
-        monkeypatch.setattr(recipe, "RETRAIN_EARLY_STOPPING", rule)
-        calls.clear()
-        est = _fit(X, y, **params)
-        n = len(est.pruning_history_) - 1  # re-trainings
-        assert n >= 3
-        expected = [True] * n if rule == "all" else [False] * (n - 1) + [True]
-        assert calls[1:] == expected  # calls[0]: the dense training, as set
-        assert calls[0] is False and est.early_stopping is False
-        assert est.validation_scores_ is None and est.best_validation_score_ is None
-        assert est.best_loss_ == min(est.loss_curve_)
-        assert len(est.loss_curve_) == est.n_iter_
-        assert not all(np.array_equal(a, b) for a, b in zip(est.coefs_, default.coefs_))
-    # lbfgs has no early stopping: the switch ("all" here) changes nothing
-    est = _fit(X, y, **lbfgs)
-    assert all(np.array_equal(a, b) for a, b in zip(est.coefs_, lbfgs_default.coefs_))
+    params = dict(max_iter=30, prune_ratio=0.99, n_prune_steps=2)
+    params["prune_criterion"] = "magnitude"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = NoHalving(hidden_layer_sizes=(24,), random_state=0, **params).fit(X, y)
+    history = est.pruning_history_
+    np.testing.assert_allclose(
+        [r["target_sparsity"] for r in history[1:]], sparsity_schedule(0.99, 2, "cubic")
+    )
+    assert history[1]["n_iter"] == math.ceil(0.3 * history[0]["n_iter"])
 
 
 def test_int_finetune_iter_keeps_the_fixed_recipe(small_digits):
@@ -251,3 +250,21 @@ def test_finetune_iter_must_be_auto_or_int(small_digits, value):
     X, y = small_digits
     with pytest.raises(InvalidParameterError, match="finetune_iter"):
         PrunedMLPClassifier(finetune_iter=value).fit(X, y)
+
+
+def test_the_user_guide_states_the_recipe_numbers():
+    # the guide writes the rules as formulas (:math:); they must be the
+    # recipe's (the docstrings and warnings are formatted from it)
+    from pathlib import Path
+
+    guide = Path(__file__).parents[2] / "docs" / "user_guide" / "schedules.rst"
+    if not guide.exists():
+        pytest.skip("no docs next to the tests (an installed copy)")
+    text = guide.read_text()
+    r = RECIPE
+    for formula in (
+        rf"\lceil {r.step_fraction:g} D \rceil",
+        rf"\lceil {r.total_factor:g} D \rceil",
+        rf"{r.abs_slack:g} + {r.rel_slack:g} \times",
+    ):
+        assert formula in text, formula

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-_PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "fuzz_files.py"
+_PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "fuzz_files.py"
 
 
 @pytest.fixture(scope="module")
