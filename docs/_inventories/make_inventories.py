@@ -49,18 +49,36 @@ EXTRA = [
 # that our API pages show through inherited methods (score, set_output,
 # set_*_request, get_metadata_routing): (name, role, page, title).
 SKLEARN_STD = [
-    ("metadata_routing", "label", "metadata_routing.html#metadata-routing",
-     "Metadata Routing"),
-    ("accuracy_score", "label", "modules/model_evaluation.html#accuracy-score",
-     "Accuracy score"),
-    ("r2_score", "label", "modules/model_evaluation.html#r2-score",
-     "R\u00b2 score, the coefficient of determination"),
-    ("df_output_transform", "label",
-     "developers/develop.html#developer-api-for-set-output",
-     "Developer API for set_output"),
-    ("sphx_glr_auto_examples_miscellaneous_plot_set_output.py", "label",
-     "auto_examples/miscellaneous/plot_set_output.html",
-     "Introducing the set_output API"),
+    (
+        "metadata_routing",
+        "label",
+        "metadata_routing.html#metadata-routing",
+        "Metadata Routing",
+    ),
+    (
+        "accuracy_score",
+        "label",
+        "modules/model_evaluation.html#accuracy-score",
+        "Accuracy score",
+    ),
+    (
+        "r2_score",
+        "label",
+        "modules/model_evaluation.html#r2-score",
+        "R\u00b2 score, the coefficient of determination",
+    ),
+    (
+        "df_output_transform",
+        "label",
+        "developers/develop.html#developer-api-for-set-output",
+        "Developer API for set_output",
+    ),
+    (
+        "sphx_glr_auto_examples_miscellaneous_plot_set_output.py",
+        "label",
+        "auto_examples/miscellaneous/plot_set_output.html",
+        "Introducing the set_output API",
+    ),
     ("meta-estimator", "term", "glossary.html#term-meta-estimator", "meta-estimator"),
 ]
 ROLE = re.compile(
