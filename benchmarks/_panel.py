@@ -18,7 +18,13 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import load_digits, make_classification, make_friedman1
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_friedman1,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -35,6 +41,10 @@ DATASETS = {
     "mc-4class": ((100,), "clf"),
     "mc-10class-flip": ((100, 100), "clf"),
     "friedman1": ((100,), "reg"),
+    # real data shipped with scikit-learn (issue 25): the small binary task
+    # (426 training rows) and the small regression (331 rows)
+    "breast-cancer": ((64,), "clf"),
+    "diabetes": ((100,), "reg"),
     "mnist-10k": ((300, 100), "clf"),
 }
 EQUAL_SIZE_MAX_ITER = 2000  # the small dense baselines: trained to convergence
@@ -71,6 +81,10 @@ def load(name, split="test", data_dir=None):
         X = StandardScaler().fit_transform(X)
     elif name == "friedman1":
         X, y = make_friedman1(n_samples=4000, n_features=10, noise=1.0, random_state=0)
+    elif name == "breast-cancer":
+        X, y = load_breast_cancer(return_X_y=True)
+    elif name == "diabetes":
+        X, y = load_diabetes(return_X_y=True)
     elif name == "mnist-10k":
         from _data import load_mnist_split
 
@@ -87,6 +101,9 @@ def load(name, split="test", data_dir=None):
         X_tr, X_te, y_tr, y_te = train_test_split(
             X_tr, y_tr, test_size=0.2, random_state=1, stratify=y_tr if strat else None
         )
+    if name in ("breast-cancer", "diabetes"):  # scaler fit on the training part
+        scaler = StandardScaler().fit(X_tr)
+        X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
     if task == "reg":  # standardise the target on the training part
         mu, sd = y_tr.mean(), y_tr.std()
         y_tr, y_te = (y_tr - mu) / sd, (y_te - mu) / sd
@@ -116,6 +133,7 @@ def fit_dense(name, seed, data):
         "seed": seed,
         "setting": "dense",
         "score": float(est.score(X_te, y_te)),
+        "train_score": float(est.score(X_tr, y_tr)),
         "seconds": seconds,
         "epochs": int(est.n_iter_),
         "n_nonzero": total,
@@ -172,6 +190,7 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, recipe=None)
         "params": params,
         "recipe": recipe,
         "score": float(est.score(X_te, y_te)),
+        "train_score": float(est.score(X_tr, y_tr)),
         "sparsity": est.sparsity_,
         "n_nonzero": est.n_nonzero_,
         "hidden_layer_sizes": list(est.hidden_layer_sizes_),
@@ -181,6 +200,11 @@ def fit_pruned(name, seed, data, dense, dense_row, setting, params, recipe=None)
         "n_steps": len(history) - 1,
         "warnings": [
             str(w.message)
+            for w in caught
+            if issubclass(w.category, PruningConvergenceWarning)
+        ],
+        "warning_classes": [
+            w.category.__name__
             for w in caught
             if issubclass(w.category, PruningConvergenceWarning)
         ],
@@ -223,6 +247,7 @@ def fit_equal_size(name, seed, data, nnz, hidden_override=None):
         "hidden": list(sizes),
         "n_weights": n_w,
         "score": float(est.score(X_te, y_te)),
+        "train_score": float(est.score(X_tr, y_tr)),
         "seconds": seconds,
         "epochs": int(est.n_iter_),
         "converged": int(est.n_iter_) < EQUAL_SIZE_MAX_ITER,

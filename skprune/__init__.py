@@ -18,7 +18,7 @@ Data flows down: public modules -> wings -> ``_sklearn_compat``.
 """
 
 from ._show_versions import show_versions
-from .exceptions import PruningConvergenceWarning
+from .exceptions import PruningConvergenceWarning, PruningShortfallWarning
 from .feature_selection import PruneSparsifyTransformer
 from .linear_model import SparseSGDClassifier, SparseSGDRegressor
 from .neural_network import PrunedMLPClassifier, PrunedMLPRegressor
@@ -30,6 +30,7 @@ __all__ = [
     "PrunedMLPClassifier",
     "PrunedMLPRegressor",
     "PruningConvergenceWarning",
+    "PruningShortfallWarning",
     "SparseSGDClassifier",
     "SparseSGDRegressor",
     "__version__",

@@ -85,3 +85,15 @@ def _template(estimator):
 
 #: Assign as ``_doc_link_template = TEMPLATE`` in an estimator class.
 TEMPLATE = property(_template)
+
+
+#: the ``cv`` parameter of the sparse SGD estimators (how pruning steps are
+#: judged), written once for both
+CV_DOC = """cv : 'auto' or int >= 1, default='auto'
+        How pruning steps are judged (``prune_ratio='auto'``, or
+        ``max_score_drop``): ``k >= 2``, ``k``-fold cross-validation on all
+        of ``X`` (each support fitted from scratch per fold; the rule compares
+        the out-of-fold losses of every row, paired); ``1``, one held-out
+        split of ``validation_fraction``; 'auto', 5 folds when that split
+        would hold fewer than 200 rows (a few dozen rows cannot tell a large
+        drop from noise), else 1 (:func:`skprune._pruning.n_folds`)."""

@@ -34,15 +34,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _docstring
 from . import _sklearn_compat as compat
-from ._docstring import Substitution
+from ._docstring import CV_DOC, Substitution
 from ._files import check_sgd_state, compact_state, load_state
 from ._pruning import (
     LINEAR_CRITERIA,
-    AcceptAll,
-    AllOf,
+    LOSS_RISE_Z,
     Evaluation,
-    MaxLossRise,
-    MaxScoreDrop,
     columns,
     constraint,
     fit_or_rollback,
@@ -69,6 +66,7 @@ _SPARSE_CONSTRAINTS = {
     "max_loss_rise": [Interval(Real, 0, None, closed="left")],
     "max_score_drop": [None, Interval(Real, 0, None, closed="left")],
     "refit": ["boolean"],
+    "cv": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
 }
 
 
@@ -173,16 +171,8 @@ class _SparseSGDMixin:
             replaces_only=True,
         )
 
-    def _acceptance_rule(self):
-        """The driver's rule for this fit (see :mod:`skprune._pruning`)."""
-        score_rule = (
-            AcceptAll()
-            if self.max_score_drop is None
-            else MaxScoreDrop(self.max_score_drop)
-        )
-        if self.prune_ratio == "auto":
-            return AllOf(MaxLossRise(self.max_loss_rise), score_rule)
-        return score_rule
+    # MaxLossRise's z (one split, cross-validated); a variant subclass sets it
+    _loss_rise_z = LOSS_RISE_Z
 
     # SparseSGDRegressor's max_score_drop named another rule up to 0.1
     _max_score_drop_renamed = False
@@ -337,6 +327,7 @@ class _SparseSGDMixin:
 @Substitution(
     CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
     CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+    CV_DOC=CV_DOC,
 )
 class SparseSGDRegressor(_SparseSGDMixin, SGDRegressor):
     """Linear regression by SGD that prunes its features inside ``fit``.
@@ -410,9 +401,9 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         refused when it lowers the validation R^2 by more than
         ``max_loss_rise * (1 - best R^2)`` -- its validation mean squared
         error exceeds the best one by more than a fraction ``max_loss_rise``
-        (1% by default) -- *and* that rise exceeds two standard errors of the
-        paired per-sample difference, so the noise of a small validation
-        split or of SGD does not stop pruning. Not used with a float
+        (1% by default) -- *and* that rise exceeds ``z`` standard errors of
+        the paired per-sample difference (noise of the validation rows or of
+        SGD; ``z = 2`` with one split, 0.5 with ``cv`` folds). Not used with a float
         ``prune_ratio``. (Named ``max_score_drop`` up to skprune 0.1.)
 
     max_score_drop : float or None, default=None
@@ -431,6 +422,8 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         removes the shrinkage bias of ``alpha``. With ``False`` the last
         model is penalised as configured (and, when a validation split was
         held out, refit on all of ``X`` with the penalty).
+
+    {CV_DOC}
 
     Attributes
     ----------
@@ -546,6 +539,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         max_loss_rise=0.01,
         max_score_drop=None,
         refit=True,
+        cv="auto",
     ):
         super().__init__(
             loss=loss,
@@ -575,6 +569,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
         self.max_loss_rise = max_loss_rise
         self.max_score_drop = max_score_drop
         self.refit = refit
+        self.cv = cv
 
     _sgd_class = SGDRegressor
     _max_score_drop_renamed = True
@@ -674,6 +669,7 @@ early_stopping, validation_fraction, n_iter_no_change, warm_start, average
 @Substitution(
     CRITERIA_NAMES="{" + ", ".join(repr(n) for n in LINEAR_CRITERIA) + "}",
     CRITERIA_DOC=describe_criteria(LINEAR_CRITERIA),
+    CV_DOC=CV_DOC,
 )
 class SparseSGDClassifier(_SparseSGDMixin, SGDClassifier):
     """Linear classification by SGD that prunes its features inside ``fit``.
@@ -750,9 +746,10 @@ warm_start, average
         (:class:`skprune._pruning.MaxLossRise`), with the validation error
         rate as the loss (weighted by ``sample_weight`` and ``class_weight``):
         a step is refused when it lowers the validation accuracy by more than
-        ``max_loss_rise * (1 - best accuracy)`` *and* by more than two
+        ``max_loss_rise * (1 - best accuracy)`` *and* by more than ``z``
         standard errors of the paired per-sample difference (a McNemar-like
-        test: only the samples whose prediction changed count).
+        test: only the samples whose prediction changed count; ``z`` as in
+        :class:`SparseSGDRegressor`: 2 with one split, 0.5 with ``cv``).
 
     max_score_drop : float or None, default=None
         If set, a step is refused when its validation accuracy is more than
@@ -763,6 +760,8 @@ warm_start, average
     refit : bool, default=True
         End with an unpenalised SGD refit (``penalty=None``) of the kept
         features on all of ``X``, from their pruned-model values.
+
+    {CV_DOC}
 
     Attributes
     ----------
@@ -877,6 +876,7 @@ warm_start, average
         max_loss_rise=0.01,
         max_score_drop=None,
         refit=True,
+        cv="auto",
     ):
         super().__init__(
             loss=loss,
@@ -908,6 +908,7 @@ warm_start, average
         self.max_loss_rise = max_loss_rise
         self.max_score_drop = max_score_drop
         self.refit = refit
+        self.cv = cv
 
     _sgd_class = SGDClassifier
     _coef_2d = True

@@ -56,7 +56,7 @@ from ._sklearn_compat import (
     _check_sample_weight,
     _fit_context,
 )
-from .exceptions import PruningConvergenceWarning
+from .exceptions import PruningConvergenceWarning, PruningShortfallWarning
 
 _PRUNING_CONSTRAINTS = {
     "prune_ratio": [Interval(Real, 0, 1, closed="left")],
@@ -141,7 +141,10 @@ _PRUNING_PARAMS_DOC = """
           without any re-training.
 
         A :class:`~skprune.PruningConvergenceWarning` says when the final
-        re-training stopped at its budget or a step did not recover.
+        re-training stopped at its budget or a step did not recover; its
+        subclass :class:`~skprune.PruningShortfallWarning` when the final
+        network's training score is more than {MAX_TRAINING_DROP} below the dense
+        network's (cumulative, whatever ``finetune_iter``).
 
     sparsity_penalty : {None, 'l1', 'l2'}, default=None
         Extra penalty on the connection weights during all training, added to
@@ -259,7 +262,8 @@ _ATTRIBUTES_DOC = substitute(
         ``n_iter_``), None for a step without re-training) and ``recovered``
         (whether the re-training brought the training loss back to
         ``{RECOVERY}`` its level before the prune; None for step 0 and
-        without re-training).
+        without re-training) and ``training_score`` (accuracy or R^2 of the
+        step's network on the rows it trains on).
 
     compressed_ : CompressedMLP
         The inference form used by ``predict``/``predict_proba``: its
@@ -405,12 +409,9 @@ class _PruningMixin(ServedMLPMixin):
                 f"got {type(estimator).__name__}."
             )
         check_is_fitted(estimator)
-        check_mlp_state(
-            vars(estimator),
-            f"{cls.__name__}.from_estimator: the fitted state of the given "
-            f"{type(estimator).__name__} is invalid",
-            classifier=issubclass(cls, MLPClassifier),
-        )
+        what = f"{cls.__name__}.from_estimator: the given {type(estimator).__name__}"
+        classifier = parent is MLPClassifier
+        check_mlp_state(vars(estimator), f"{what} is invalid", classifier=classifier)
         valid = cls().get_params()
         unknown = sorted(set(params) - set(valid))
         if unknown:
@@ -560,11 +561,13 @@ class _PruningMixin(ServedMLPMixin):
         # arrays passed below: keep them aside and put them back at the end.
         feature_names = self.__dict__.pop("feature_names_in_", None)
 
-        self.pruning_history_, problem = prune_network(
+        self.pruning_history_, problem, shortfall = prune_network(
             self, X, y, sample_weight, train_dense=train_dense, refit=refit
         )
         if problem is not None:
             warnings.warn(problem, PruningConvergenceWarning, stacklevel=3)
+        if shortfall is not None:
+            warnings.warn(shortfall, PruningShortfallWarning, stacklevel=3)
         self._finish()
         if feature_names is not None:
             self.feature_names_in_ = feature_names
@@ -590,8 +593,7 @@ class _PruningMixin(ServedMLPMixin):
                 state *= mask
 
     def _finish(self, rebuild=False):
-        """Derived fitted attributes; drop scratch state. ``rebuild``: after a
-        load (see :meth:`_compress`)."""
+        """Derived fitted attributes; drop scratch state (``rebuild``: a load)."""
         self.__dict__.pop("_sw_sum", None)
         sizes = np.array([c.size for c in self.coefs_])
         nnz = np.array([np.count_nonzero(c) for c in self.coefs_])
@@ -611,7 +613,6 @@ class _PruningMixin(ServedMLPMixin):
         return pack_network(state, _NOT_PERSISTED)
 
     def __setstate__(self, state):
-        # never written; never taken from a file
         state = {k: v for k, v in state.items() if k not in _NOT_PERSISTED}
         classifier = isinstance(self, MLPClassifier)
         parent = super().__setstate__

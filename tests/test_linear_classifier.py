@@ -239,3 +239,32 @@ def test_every_sgd_classifier_loss_prunes(loss):
     assert clf.support_.sum() == 15
     assert all(np.isfinite(r["loss"]) for r in clf.pruning_history_)
     assert set(clf.predict(X)) <= {0, 1, 2}
+
+
+def test_small_data_auto_does_not_accept_a_large_drop():
+    # breast_cancer, 426 training rows: one held-out split (43 rows) accepted
+    # 30 -> 1 features and an accuracy drop from 0.977 to 0.907 (issue 25);
+    # 5-fold cross-validation over the 426 rows refuses it
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    scaler = StandardScaler().fit(X_tr)
+    X_tr, X_te = scaler.transform(X_tr), scaler.transform(X_te)
+    one_split = SparseSGDClassifier(cv=1, random_state=0).fit(X_tr, y_tr)
+    est = SparseSGDClassifier(random_state=0).fit(X_tr, y_tr)
+    assert one_split.support_.sum() == 1
+    assert 1 < est.support_.sum() < 30
+    assert est.score(X_te, y_te) > one_split.score(X_te, y_te) + 0.02
+    assert est.score(X_tr, y_tr) > 0.95
+
+
+def test_cross_validation_needs_every_class_in_each_training_fold():
+    X, y = _problem(2, n_samples=60)
+    y = y.copy()
+    y[0] = 2  # a class with one sample: some fold trains without it
+    with pytest.raises(ValueError, match="fold.*classes \\[2\\]"):
+        SparseSGDClassifier(random_state=0, cv=5).fit(X, y)

@@ -12,9 +12,10 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+import skprune._pruning._sgd_adapter as sgd_adapter
 import skprune._serving._linear as served
 from skprune import SparseSGDRegressor
-from skprune._pruning import Evaluation, MaxLossRise
+from skprune._pruning import Evaluation, MaxLossRise, n_folds
 from skprune._pruning.criteria import BASELINE, LINEAR_CRITERIA
 from skprune._sklearn_compat import InvalidParameterError
 
@@ -117,6 +118,74 @@ def test_max_loss_rise_trades_support_for_score():
     lax = SparseSGDRegressor(max_loss_rise=0.5, random_state=0).fit(X, y)
     np.testing.assert_array_equal(strict.support_, coef != 0)
     np.testing.assert_array_equal(lax.support_, coef > 1)
+
+
+def _diabetes():
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def test_max_loss_rise_has_an_effect_on_small_data():
+    # 442 rows: one held-out split (44 rows) cannot show a rise of two
+    # standard errors, so max_loss_rise changed nothing there (issue 25);
+    # cross-validated, a larger tolerance keeps fewer features
+    X, y = _diabetes()
+    kept = {
+        rise: SparseSGDRegressor(max_loss_rise=rise, random_state=0)
+        .fit(X, y)
+        .support_.sum()
+        for rise in (0.0, 0.01, 0.2)
+    }
+    assert kept[0.0] >= kept[0.01] > kept[0.2]
+
+
+def test_small_data_auto_cross_validates_and_keeps_what_the_score_needs():
+    X, y = _diabetes()
+    dense = SparseSGDRegressor(prune_ratio=0.0, random_state=0).fit(X, y)
+    one_split = SparseSGDRegressor(cv=1, random_state=0).fit(X, y)
+    est = SparseSGDRegressor(random_state=0).fit(X, y)
+    assert n_folds(est.cv, est.validation_fraction, X.shape[0]) == 5
+    # every validation loss of the history is over all 442 rows' folds
+    assert len(est.pruning_history_) > 2
+    assert est.support_.sum() > one_split.support_.sum()
+    # training R^2 within 0.02 of the unpruned model (one split: 0.06 below)
+    assert est.score(X, y) > dense.score(X, y) - 0.02
+    assert one_split.score(X, y) < dense.score(X, y) - 0.04
+
+
+def test_cv_auto_keeps_one_split_on_large_data():
+    assert n_folds("auto", 0.1, 1_990) == 5  # 199 validation rows
+    assert n_folds("auto", 0.1, 2_000) == 1  # 200 validation rows
+    assert n_folds("auto", 0.5, 400) == 1  # the split's size decides
+    assert n_folds(3, 0.1, 10**6) == 3
+
+
+def test_cross_validation_pairs_every_row(problem):
+    # the rule sees one out-of-fold loss per training row, in row order
+    X, y, _ = problem
+    X, y = X[:200], y[:200]
+    seen = []
+
+    class Spy(MaxLossRise):
+        def accepts(self, candidate):
+            seen.append(candidate)
+            return super().accepts(candidate)
+
+    est = SparseSGDRegressor(random_state=0, cv=4)
+    orig = sgd_adapter.MaxLossRise
+    sgd_adapter.MaxLossRise = Spy
+    try:
+        est.fit(X, y)
+    finally:
+        sgd_adapter.MaxLossRise = orig
+    assert seen and all(c.losses.shape == (200,) for c in seen)
+    for c in seen:
+        assert c.loss == pytest.approx(np.mean(c.losses))
+    # the score is R^2 per fold, averaged: close to the pooled one
+    pooled = 1 - np.mean(seen[0].losses) / np.var(y)
+    assert seen[0].score == pytest.approx(pooled, abs=0.05)
 
 
 @pytest.mark.parametrize("ratio", [0.5, 0.9, 0.975])
@@ -345,6 +414,8 @@ def test_float32_stays_float32(problem):
         ("max_loss_rise", -0.1),
         ("max_score_drop", -0.1),
         ("refit", "yes"),
+        ("cv", 0),
+        ("cv", "loo"),
     ],
 )
 def test_invalid_parameters_name_the_parameter(problem, param, value):
@@ -417,7 +488,7 @@ def test_all_zero_validation_weights_raise(problem):
     _, val = train_test_split(np.arange(len(y)), test_size=0.1, random_state=0)
     w = np.ones(len(y))
     w[val] = 0.0
-    est = SparseSGDRegressor(random_state=0)
+    est = SparseSGDRegressor(random_state=0, cv=1)  # one held-out split
     with pytest.raises(ValueError, match="validation split.*all zero"):
         est.fit(X, y, sample_weight=w)
     assert not hasattr(est, "coef_")

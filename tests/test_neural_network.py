@@ -142,7 +142,7 @@ def test_fitted_attributes(digits):
     assert targets == sorted(targets)
     for record in history:
         # the schema every estimator shares, then the MLP's extras
-        assert tuple(record) == COMMON_KEYS + ("n_iter", "recovered")
+        assert tuple(record) == COMMON_KEYS + ("n_iter", "recovered", "training_score")
         assert record["sparsity"] >= record["target_sparsity"] - 1 / sizes.sum()
         assert record["loss"] > 0 and record["validation_score"] is None
     # dense training, then finetune_iter=3 epochs per step, the last to max_iter
@@ -151,6 +151,12 @@ def test_fitted_attributes(digits):
     assert 1 <= history[-1]["n_iter"] <= 60
     assert history[0]["recovered"] is None
     assert all(isinstance(r["recovered"], bool) for r in history[1:])
+    # each step's accuracy on the rows it trained on; the last is the model's
+    assert all(0.0 <= r["training_score"] <= 1.0 for r in history)
+    # (the fitted model predicts through its compressed form: a tie may differ)
+    assert history[-1]["training_score"] == pytest.approx(
+        est.score(X_train, y_train), abs=2 / len(y_train)
+    )
 
 
 def test_neuron_granularity_removes_hidden_neurons(digits):

@@ -252,6 +252,10 @@ def _sgd_numbers():
         data = Xs if params.pop("_sparse", False) else X
         if "tolerance" in params:  # the relative loss rule of 'auto'
             params[_TOLERANCE_NAME] = params.pop("tolerance")
+        if "prune_ratio" not in params:
+            # 'auto' judged on one held-out split, as up to skprune 0.4 (the
+            # default cv='auto' cross-validates data this small: issue 25)
+            params["cv"] = 1
         est = SparseSGDRegressor(random_state=0, **params).fit(
             data, y, sample_weight=weights
         )

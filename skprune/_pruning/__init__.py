@@ -39,10 +39,14 @@ from ._recipe import RECIPE, Recipe, StepPlan
 from ._rollback import fit_or_rollback
 from ._schedules import SCHEDULES, sparsity_schedule
 from ._sgd_adapter import (
+    LOSS_RISE_Z,
     FittedSupport,
     SGDAdapter,
+    acceptance_rule,
     columns,
+    cv_folds,
     load_support_state,
+    n_folds,
     prune_support,
     set_average_state,
 )
@@ -82,6 +86,10 @@ __all__ = [
     "ProgressLog",
     "Recipe",
     "SGDAdapter",
+    "LOSS_RISE_Z",
+    "acceptance_rule",
+    "cv_folds",
+    "n_folds",
     "ScheduleAdapter",
     "Split",
     "StepPlan",

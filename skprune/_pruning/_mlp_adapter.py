@@ -14,7 +14,8 @@ import copy
 import warnings
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.base import is_classifier
+from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
@@ -112,7 +113,18 @@ class MLPAdapter(ScheduleAdapter):
             accepted=accepted,
             n_iter=None if self.last[0] is None else int(self.last[0]),
             recovered=self.last[1],
+            training_score=self.training_score(),
         )
+
+    def training_score(self):
+        """Accuracy (R^2 for a regressor) of the current network on the rows
+        it trains on: the cumulative judge of a fit
+        (:meth:`shortfall_message`) compares the final network's with the
+        dense one's."""
+        with warnings.catch_warnings():
+            # R^2 of fewer than two rows is undefined (nan): no judge then
+            warnings.simplefilter("ignore", UndefinedMetricWarning)
+            return float(self.est.score(self.X, self.y, self.sample_weight))
 
     def prune(self, target):
         """Score the network and install the masks of sparsity ``target``."""
@@ -177,6 +189,9 @@ class MLPAdapter(ScheduleAdapter):
                 max_iter=n_iter,
                 warm_start=True,
                 verbose=sklearn_verbose(est.verbose),
+                learning_rate_init=self.recipe.retrain_rate(
+                    est.learning_rate_init, step
+                ),
             ),
             warnings.catch_warnings(record=True) as caught,
         ):
@@ -224,6 +239,62 @@ class MLPAdapter(ScheduleAdapter):
         # the optimizer state belongs to the undone step: start afresh
         compat.drop_optimizer(est)
         est._set_masks(masks)
+
+    def shortfall_message(self, history):
+        """What to warn about if the final network fell short of the dense
+        one, or None; raised as a :class:`~skprune.PruningShortfallWarning`.
+
+        :meth:`~skprune._pruning._recipe.Recipe.shortfall` judges the final
+        network against the dense one (step 0), cumulatively: on the
+        validation scores when a split is held out (``max_score_drop``),
+        else on the training scores (``training_score``: the rows it trains
+        on). A dense network that over-fits can lose training score to
+        pruning and gain on new data; without a validation split the message
+        says so.
+        """
+        if len(history) < 2:
+            return None
+        est, text = self.est, self.recipe.text()
+        dense = history[0].get("training_score")
+        final = self.training_score()
+        val = [r["validation_score"] for r in history if r["accepted"]]
+        validated = bool(val) and val[0] is not None
+        judged = (val[0], val[-1]) if validated else (dense, final)
+        if not self.recipe.shortfall(*judged):
+            return None
+        kind = "accuracy" if is_classifier(est) else "R^2"
+        what = "validation" if validated else "training"
+        sparsity = 1.0 - sum(np.count_nonzero(c) for c in est.coefs_) / sum(
+            c.size for c in est.coefs_
+        )
+        message = (
+            f"{type(est).__name__}: the pruned network (sparsity {sparsity:.3f}) "
+            f"falls short of the dense one it was pruned from: {what} {kind} "
+            f"{judged[1]:.3f} against {judged[0]:.3f}, a drop of "
+            f"{judged[0] - judged[1]:.3f} (more than "
+            f"{text['MAX_TRAINING_DROP']})"
+        )
+        if validated:
+            message += f"; training {kind} {final:.3f} against {dense:.3f}"
+        message += (
+            ". The requested prune_ratio="
+            f"{est.prune_ratio!r} may be past what this network can learn for "
+            "the task. A lower prune_ratio keeps more of the dense network's fit"
+        )
+        if est.prune_granularity == "weight":
+            message += (
+                "; at high sparsity, pruning whole neurons "
+                "(prune_granularity='neuron') keeps fewer, fully connected "
+                "neurons instead of many neurons with a few inputs each"
+            )
+        if validated:
+            return message + "."
+        return (
+            message + ". If the dense network over-fits, a lower training score "
+            "can come with an unchanged or better score on new data: check "
+            "the pruned model on held-out data (or set max_score_drop, whose "
+            "validation split this warning then judges by)."
+        )
 
     def convergence_message(self, history, unrecovered):
         """What to warn about if re-training fell short, or None.
@@ -292,14 +363,17 @@ class MLPAdapter(ScheduleAdapter):
 
 
 def prune_network(est, X, y, sample_weight, *, train_dense, refit):
-    """The pruning part of a pruned MLP's ``fit``: ``(history, problem)``.
+    """The pruning part of a pruned MLP's ``fit``: ``(history, problem,
+    shortfall)``.
 
     The validation split the acceptance rule needs, the dense training
     (``train_dense``; ``refit``: a warm start of the fitted network), the
     masks (all kept, then ``sparsity_threshold``), the schedule and the
     recipe's plan run by the driver through :class:`MLPAdapter`, and the
     final threshold. ``problem``: the text of the convergence warning
-    (:meth:`MLPAdapter.convergence_message`), or None; the estimator warns.
+    (:meth:`MLPAdapter.convergence_message`), or None; ``shortfall``: the
+    text of the cumulative judge's warning (:meth:`MLPAdapter.shortfall_message`),
+    or None; the estimator warns.
     """
     rule = est._acceptance_rule()
     split = None
@@ -344,4 +418,8 @@ def prune_network(est, X, y, sample_weight, *, train_dense, refit):
     history = run_schedule(adapter, plan, rule, log)
     if pruning and est.sparsity_threshold is not None:
         est._set_masks(threshold_masks(est.coefs_, est.masks_, est.sparsity_threshold))
-    return history, adapter.convergence_message(history, plan.unrecovered)
+    return (
+        history,
+        adapter.convergence_message(history, plan.unrecovered),
+        adapter.shortfall_message(history),
+    )

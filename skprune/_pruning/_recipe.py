@@ -25,6 +25,11 @@ that needs 250. ``D`` is the dense model's ``n_iter_`` (epochs for 'sgd' and
   its training loss ``L_after <= abs_slack + rel_slack * L_before``
   (``0.05 + 1.25 L_before``), ``L_before`` the training loss just before
   that step's prune;
+- **the judge** (:meth:`Recipe.shortfall`): at the end of the fit the final
+  network's training score (accuracy or R^2, on the rows it trained on) is
+  compared with the dense network's, cumulatively (not step against step);
+  more than ``max_training_drop`` below it (0.02) raises a
+  :class:`~skprune.exceptions.PruningShortfallWarning`;
 - **step size** (:class:`StepPlan`): after a step that did not recover, the
   next cut is halved: the next target becomes ``s + (t - s) / 2`` (``s`` the
   current target, ``t`` the planned next one, which stays planned), at most
@@ -101,6 +106,11 @@ class Recipe:
     True
     >>> RECIPE.text()["RECOVERY"]
     '0.05 + 1.25 x'
+    >>> halving = Recipe(retrain_rate_decay=0.5)
+    >>> RECIPE.retrain_rate(0.001, 3), halving.retrain_rate(0.001, 3)
+    (0.001, 0.00025)
+    >>> RECIPE.shortfall(1.0, 0.97), RECIPE.shortfall(1.0, 0.99)
+    (True, False)
     """
 
     #: epochs of each re-training but the last, as a fraction of ``D``
@@ -115,6 +125,25 @@ class Recipe:
     #: the criteria of ``prune_criterion='auto'``
     weight_criterion: str = "entropy"
     neuron_criterion: str = "magnitude"
+    #: re-training after step k starts Adam/SGD at learning_rate_init x
+    #: retrain_rate_decay ** (k - 1) (1: every re-training at
+    #: learning_rate_init, the default; measured in bench_quality --part recipe)
+    retrain_rate_decay: float = 1.0
+    #: the cumulative judge of a fit: warn when the final network's training
+    #: score (accuracy or R^2) is below the dense network's by more
+    max_training_drop: float = 0.02
+
+    def retrain_rate(self, learning_rate_init, step):
+        """The learning rate re-training step ``step`` (from 1) starts at."""
+        return learning_rate_init * self.retrain_rate_decay ** max(0, step - 1)
+
+    def shortfall(self, dense_score, final_score):
+        """Whether the final network fell short of the dense one:
+        ``dense_score - final_score > max_training_drop`` (either unknown:
+        False)."""
+        if dense_score is None or final_score is None:
+            return False
+        return float(dense_score) - float(final_score) > self.max_training_drop
 
     def criterion(self, name, granularity):
         """The criterion a fit scores with: ``name``, or the rule for 'auto'."""
@@ -159,7 +188,8 @@ class Recipe:
         Keys: ``STEP_BUDGET`` (``ceil(0.15 D)``), ``TOTAL_BUDGET``
         (``ceil(2.5 D)``), ``TOTAL_FACTOR`` (``2.5``), ``RECOVERY``
         (``0.05 + 1.25 x``), ``MAX_HALVINGS`` (``3``), ``AUTO_WEIGHT`` and
-        ``AUTO_NEURON`` (the criteria of 'auto').
+        ``AUTO_NEURON`` (the criteria of 'auto'), ``MAX_TRAINING_DROP``
+        (``0.02``).
         """
         return {
             "STEP_BUDGET": f"ceil({self.step_fraction:g} D)",
@@ -169,6 +199,7 @@ class Recipe:
             "MAX_HALVINGS": str(self.max_halvings),
             "AUTO_WEIGHT": repr(self.weight_criterion),
             "AUTO_NEURON": repr(self.neuron_criterion),
+            "MAX_TRAINING_DROP": f"{self.max_training_drop:g}",
         }
 
 

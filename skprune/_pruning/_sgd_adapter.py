@@ -12,17 +12,24 @@ fits SGD on a subset of the columns (:func:`fit_support`; a fit is a
 (``_evaluate``) and the targets the criteria see.
 """
 
+import math
 import warnings
 
 import numpy as np
 from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils.validation import check_random_state
 
 from .. import _sklearn_compat as compat
 from ._adapter import ScheduleAdapter, SupportSearchAdapter
 from ._driver import (
+    AcceptAll,
+    AllOf,
+    Evaluation,
     FitRandomState,
+    MaxLossRise,
+    MaxScoreDrop,
     ProgressLog,
     make_record,
     run_schedule,
@@ -31,6 +38,86 @@ from ._driver import (
 )
 from ._schedules import sparsity_schedule
 from .criteria import LINEAR_CRITERIA, feature_statistics, linear_scores
+
+# cv='auto': cross-validate (AUTO_CV_FOLDS folds) when the validation split
+# would hold fewer than AUTO_CV_BELOW rows. A split of a few dozen rows
+# cannot tell a large drop from noise (breast_cancer: 43 rows accepted
+# 30 -> 1 features; benchmarks/bench_linear_small.py). From 200 rows two
+# standard errors of a paired accuracy difference are about 2-3 points
+# (sqrt(p / n) with a few % of predictions changed), and larger data keeps
+# the single split its benchmarks were measured with (bench_linear*.py: 480
+# to 2,000 validation rows) at a sixth of the cost
+AUTO_CV_FOLDS = 5
+AUTO_CV_BELOW = 200
+# standard errors a validation-loss rise must exceed to be refused
+# (MaxLossRise's z), with one held-out split and with cross-validation.
+# One split: 2, against the SGD noise of a few hundred or thousand
+# validation rows (issue 5). Cross-validated: 0.5, chosen on validation
+# splits of 5 small datasets (bench_linear_small.py --select: 2 kept
+# 2-6 features and lost 1-4 points; 1, 0.5 and 0 tie within 1 point
+# except breast_cancer, where 0.5 is best)
+LOSS_RISE_Z = (2.0, 0.5)
+
+
+def n_folds(cv, validation_fraction, n_samples):
+    """Folds that judge pruning steps: ``cv``, or for ``cv='auto'``
+    :data:`AUTO_CV_FOLDS` when a held-out split of ``validation_fraction``
+    would hold fewer than :data:`AUTO_CV_BELOW` rows, else 1 (that split).
+
+    >>> n_folds("auto", 0.1, 1990), n_folds("auto", 0.1, 2000), n_folds(3, 0.1, 10)
+    (5, 1, 3)
+    """
+    if cv != "auto":
+        return int(cv)
+    n_val = math.ceil(validation_fraction * n_samples)
+    return AUTO_CV_FOLDS if n_val < AUTO_CV_BELOW else 1
+
+
+def acceptance_rule(est, cross_validated=False):
+    """The driver's rule for a sparse SGD fit: ``MaxLossRise`` (with ``z``
+    from ``est._loss_rise_z``: one split or ``cross_validated``) for
+    ``prune_ratio='auto'``, with ``MaxScoreDrop`` when ``max_score_drop``
+    is set (alone with a float ``prune_ratio``)."""
+    score_rule = (
+        AcceptAll() if est.max_score_drop is None else MaxScoreDrop(est.max_score_drop)
+    )
+    if est.prune_ratio == "auto":
+        z = est._loss_rise_z[1 if cross_validated else 0]
+        return AllOf(MaxLossRise(est.max_loss_rise, z=z), score_rule)
+    return score_rule
+
+
+def cv_folds(est, y, seed):
+    """``(train, validation)`` row indices of the cross-validation that
+    judges ``est``'s pruning steps (:func:`n_folds`), or None for one
+    held-out split. Stratified for a classifier when every class has a
+    sample in each fold; at most one fold per sample."""
+    n = y.shape[0]
+    k = min(n_folds(est.cv, est.validation_fraction, n), n)
+    if k < 2:
+        return None
+    rs = check_random_state(seed.get())
+    classifier = est._coef_2d
+    strat = None
+    if classifier and np.unique(y, return_counts=True)[1].min() >= k:
+        strat = y
+    splitter = (
+        KFold(k, shuffle=True, random_state=rs)
+        if strat is None
+        else StratifiedKFold(k, shuffle=True, random_state=rs)
+    )
+    folds = list(splitter.split(np.zeros((n, 1)), strat))
+    classes = np.unique(y) if classifier else None
+    for train, _ in folds if classifier else ():
+        missing = np.setdiff1d(classes, np.unique(y[train]))
+        if missing.size:
+            raise ValueError(
+                f"The {k}-fold cross-validation (cv={est.cv!r}) that judges "
+                "pruning steps leaves no training sample of the classes "
+                f"{missing.tolist()} in a fold; use fewer folds (cv) or more "
+                "samples per class."
+            )
+    return folds
 
 
 def columns(X, idx):
@@ -70,10 +157,13 @@ class SGDAdapter(ScheduleAdapter, SupportSearchAdapter):
     ``evaluate`` and ``record``.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, split, seed):
+    def __init__(self, estimator, X, y, sample_weight, split, seed, folds=None):
         self.est = estimator
         self.X, self.y, self.sample_weight = X, y, sample_weight
         self.split = split
+        # cross-validation instead of one split: (train, validation) row
+        # indices of X, the same folds for every candidate (paired losses)
+        self.folds = folds
         self.seed = seed
         self.n_features = X.shape[1]
         self._stats = None  # per-feature statistics, computed at the first prune
@@ -111,11 +201,55 @@ class SGDAdapter(ScheduleAdapter, SupportSearchAdapter):
         )
 
     def evaluate(self, candidate=None):
+        fitted = candidate or self.current
+        if self.folds is not None:
+            return self.cross_validate(fitted)
         if self.split is None:
             return None
         split = self.split
-        return self.est._evaluate(
-            split.X_val, split.y_val, split.sw_val, candidate or self.current
+        return self.est._evaluate(split.X_val, split.y_val, split.sw_val, fitted)
+
+    def cross_validate(self, fitted):
+        """The support of ``fitted`` judged by cross-validation on ``folds``.
+
+        Each fold fits SGD on its training rows and the support's columns
+        from scratch (no coefficients of a fit that saw its validation rows)
+        and is evaluated on its validation rows. The per-sample losses (and
+        weights) are put back in the order of the rows of ``X``, so every
+        row is a validation sample once and two supports are compared
+        sample by sample; the score is the mean of the fold scores weighted
+        by their total sample weight, the loss the weighted mean loss.
+        """
+        idx = np.flatnonzero(fitted.mask)
+        n = self.X.shape[0]
+        losses = np.zeros(n)
+        weights = np.ones(n)
+        scores, totals = [], []
+        sw = self.sample_weight
+        for train, val in self.folds:
+            part = fit_support(
+                self.est,
+                self.X[train],
+                self.y[train],
+                None if sw is None else sw[train],
+                idx,
+                None,
+                None,
+                self.seed,
+            )
+            ev = self.est._evaluate(
+                self.X[val], self.y[val], None if sw is None else sw[val], part
+            )
+            losses[val] = ev.losses
+            w = np.ones(val.shape[0]) if ev.sample_weight is None else ev.sample_weight
+            weights[val] = w
+            scores.append(ev.score)
+            totals.append(float(np.sum(w)))
+        return Evaluation(
+            score=float(np.average(scores, weights=totals)),
+            loss=float(np.average(losses, weights=weights)),
+            losses=losses,
+            sample_weight=weights,
         )
 
     def record(self, step, target, evaluation, accepted, candidate=None):
@@ -266,18 +400,22 @@ def fitted_support(est, sgd, idx, n_features, dtype):
 def prune_support(est, X, y, coef, intercept_init, sample_weight):
     """The pruning part of a sparse SGD ``fit``: ``(fitted, history)``.
 
-    One random state for every internal fit, the validation split the
-    acceptance rule needs, the first fit on all columns (from ``coef``, the
-    checked ``coef_init``, and ``intercept_init``), then the driver's support
+    One random state for every internal fit, the validation the acceptance
+    rule needs (the folds of :func:`cv_folds`, or one held-out split), the
+    first fit on all columns (from ``coef``, the checked ``coef_init``, and
+    ``intercept_init``), then the driver's support
     search (``prune_ratio='auto'``) or schedule (a float), and the final fit
     on all of X (unpenalised with ``refit=True``). ``fitted`` is the
     :class:`FittedSupport` of the final model; nothing is set on ``est``.
     """
     seed = FitRandomState(est.random_state)
-    rule = est._acceptance_rule()
     auto = est.prune_ratio == "auto"
-    split = None
-    if rule.needs_validation:
+    split = folds = None
+    if acceptance_rule(est).needs_validation:
+        # cross-validation on small data (the estimator's cv), else one split
+        folds = cv_folds(est, y, seed)
+    rule = acceptance_rule(est, cross_validated=folds is not None)
+    if folds is None and rule.needs_validation:
         split = validation_split(
             X,
             y,
@@ -293,7 +431,7 @@ def prune_support(est, X, y, coef, intercept_init, sample_weight):
         if split is None
         else (split.X_train, split.y_train, split.sw_train)
     )
-    adapter = SGDAdapter(est, *data, split, seed)
+    adapter = SGDAdapter(est, *data, split, seed, folds=folds)
     all_columns = np.arange(X.shape[1])
     last = not auto and split is None and est.prune_ratio == 0 and not est.refit
     adapter.current = adapter.fit(all_columns, coef, intercept_init, quiet=not last)

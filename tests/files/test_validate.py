@@ -193,9 +193,8 @@ def test_from_estimator_validates_the_source():
     source.coefs_[0] = np.vstack([source.coefs_[0], np.ones((1, 5))])
     with pytest.raises(
         ValueError,
-        match="PrunedMLPRegressor.from_estimator: the fitted state of the given "
-        "MLPRegressor is invalid: the first layer has 7 inputs but "
-        "n_features_in_ is 6",
+        match="PrunedMLPRegressor.from_estimator: the given MLPRegressor is "
+        "invalid: the first layer has 7 inputs but n_features_in_ is 6",
     ):
         PrunedMLPRegressor.from_estimator(source, X, YR)
     source.coefs_[0] = source.coefs_[0][:-1]

@@ -268,3 +268,132 @@ def test_the_user_guide_states_the_recipe_numbers():
         rf"{r.abs_slack:g} + {r.rel_slack:g} \times",
     ):
         assert formula in text, formula
+
+
+# -- the cumulative judge: the final network against the dense one ----------
+
+
+def _shortfalls(caught):
+    from skprune import PruningShortfallWarning
+
+    return [w for w in caught if issubclass(w.category, PruningShortfallWarning)]
+
+
+def _memorisation_task():
+    # random labels: only memorisation fits them, which a (32,) network does
+    # and one with 2% of its weights cannot
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 10))
+    y = rng.randint(0, 4, size=300)
+    return X, y
+
+
+def test_shortfall_warning_when_the_final_network_falls_short():
+    from skprune import PruningShortfallWarning
+
+    X, y = _memorisation_task()
+    dense = _fit(X, y, hidden_layer_sizes=(32,), max_iter=400, prune_ratio=0.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = PrunedMLPClassifier.from_estimator(dense, X, y, prune_ratio=0.98)
+    found = _shortfalls(caught)
+    assert len(found) == 1
+    assert issubclass(PruningShortfallWarning, PruningConvergenceWarning)
+    history = est.pruning_history_
+    dense_score, final = history[0]["training_score"], est.score(X, y)
+    assert dense_score - final > RECIPE.max_training_drop
+    message = str(found[0].message)
+    assert f"training accuracy {final:.3f} against {dense_score:.3f}" in message
+    assert "over-fits" in message
+    assert "lower prune_ratio" in message and "prune_granularity='neuron'" in message
+
+
+def test_no_shortfall_warning_on_a_healthy_fit(small_digits):
+    X, y = small_digits
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = _fit(X, y, prune_ratio=0.5, max_iter=300)
+    assert not _shortfalls(caught)
+    history = est.pruning_history_
+    assert history[0]["training_score"] - est.score(X, y) <= RECIPE.max_training_drop
+
+
+def test_shortfall_judge_is_cumulative_and_a_recipe_number():
+    # every step recovers by the step-against-step test, yet the final
+    # network fell short: the judge compares final with dense
+    X, y = _memorisation_task()
+    dense = _fit(X, y, hidden_layer_sizes=(32,), max_iter=400, prune_ratio=0.0)
+    lax = type(
+        "Lax", (PrunedMLPClassifier,), {"_recipe": Recipe(max_training_drop=1.0)}
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lax.from_estimator(dense, X, y, prune_ratio=0.98)
+    assert not _shortfalls(caught)  # a drop of at most 1.0 is tolerated
+
+
+def test_shortfall_warning_for_a_regressor():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 8))
+    y = np.sin(3 * X).sum(axis=1) + X[:, 0] * X[:, 1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = PrunedMLPRegressor(
+            hidden_layer_sizes=(32,), prune_ratio=0.98, random_state=0, max_iter=500
+        ).fit(X, y)
+    found = _shortfalls(caught)
+    assert len(found) == 1 and "training R^2" in str(found[0].message)
+    assert est.pruning_history_[0]["training_score"] - est.score(X, y) > 0.02
+
+
+def test_shortfall_is_judged_on_validation_when_a_split_is_held_out():
+    # random labels: the training score collapses with pruning, the
+    # validation score stays at chance; with a split the validation decides
+    X, y = _memorisation_task()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = _fit(
+            X,
+            y,
+            hidden_layer_sizes=(32,),
+            max_iter=400,
+            prune_ratio=0.98,
+            max_score_drop=1.0,  # accept every step; only holds out a split
+        )
+    history = est.pruning_history_
+    assert history[0]["training_score"] - history[-1]["training_score"] > 0.1
+    val_drop = history[0]["validation_score"] - history[-1]["validation_score"]
+    assert bool(_shortfalls(caught)) == (val_drop > RECIPE.max_training_drop)
+
+
+def test_retrain_rate_decay_sets_each_retrainings_rate(small_digits, monkeypatch):
+    X, y = small_digits
+    rates = []
+    original = PrunedMLPClassifier._sklearn_fit
+
+    def spy(self, X, y, sample_weight):
+        rates.append(self.learning_rate_init)
+        return original(self, X, y, sample_weight)
+
+    monkeypatch.setattr(PrunedMLPClassifier, "_sklearn_fit", spy)
+    decaying = type(
+        "Decaying",
+        (PrunedMLPClassifier,),
+        {"_recipe": Recipe(retrain_rate_decay=0.5)},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = decaying(
+            hidden_layer_sizes=(16,),
+            max_iter=20,
+            prune_ratio=0.5,
+            n_prune_steps=3,
+            random_state=0,
+        ).fit(X, y)
+    assert est.learning_rate_init == 0.001  # the parameter is never changed
+    # dense training, then re-trainings 1, 2, 3 (no halving: each recovers,
+    # or a halving adds a step at the next rate)
+    assert rates[0] == 0.001
+    np.testing.assert_allclose(
+        rates[1:], [0.001 * 0.5**k for k in range(len(rates) - 1)]
+    )
