@@ -20,7 +20,7 @@
 4. **predict**: ``SparseSGDRegressor.predict`` vs ``SGDRegressor.predict`` on the
    same (zero-filled) coefficients, dense and CSR ``X``, with sklearn's input
    check and under ``assume_finite=True``, at several support densities (this
-   is where ``skprune.linear_model.GATHER_DENSITY`` comes from).
+   is where ``skprune._serving._linear.GATHER_DENSITY`` comes from).
 
     python benchmarks/bench_linear.py            # everything, ~30 min on 2 cores
     python benchmarks/bench_linear.py --quick    # 1 repeat, 3 shapes, 200k rows

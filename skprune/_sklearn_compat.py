@@ -18,7 +18,9 @@ Private names imported
 ``_get_output_config`` (``sklearn.utils._set_output``)
     the transformer asks whether pandas/polars output is configured.
 ``_check_sample_weight`` (``sklearn.utils.validation``)
-    validates ``sample_weight`` as the parents do.
+    validates ``sample_weight`` as the parents do (:func:`check_sample_weight`
+    passes its ``allow_all_zero_weights``, scikit-learn >= 1.9, where it
+    exists: 1.7 and 1.8 have no all-zero check to skip).
 ``ACTIVATIONS``, ``DERIVATIVES`` (``sklearn.neural_network._base``)
     the in-place activation functions and derivatives of sklearn's MLPs.
 ``numpy.random.mtrand._rand``
@@ -44,6 +46,8 @@ SGD averaging state (:data:`SGD_AVERAGE_COEFS`, :data:`SGD_AVERAGE_INTERCEPTS`):
 ``_average_intercept``.
 ``BaseEstimator._validate_params`` and ``_get_param_names``.
 """
+
+import inspect
 
 import numpy as np
 from sklearn.base import _fit_context
@@ -76,6 +80,7 @@ __all__ = [
     "HasMethods",
     "Interval",
     "InvalidParameterError",
+    "LABEL_BINARIZER",
     "MLP_SCRATCH_STATE",
     "OPTIMIZER_STATE",
     "SGD_AVERAGE_COEFS",
@@ -85,6 +90,7 @@ __all__ = [
     "_check_sample_weight",
     "_fit_context",
     "_get_output_config",
+    "check_sample_weight",
     "check_solver",
     "effective_n_threads",
     "global_random_state",
@@ -129,9 +135,13 @@ def check_solver(mlp):
     return mlp._check_solver()
 
 
+# the fitted MLP classifier's LabelBinarizer attribute (a file's state holds it)
+LABEL_BINARIZER = "_label_binarizer"
+
+
 def label_binarizer(mlp):
     """The fitted classifier's ``LabelBinarizer`` (targets -> network outputs)."""
-    return mlp._label_binarizer
+    return getattr(mlp, LABEL_BINARIZER)
 
 
 def optimizer_arrays(mlp):
@@ -198,6 +208,22 @@ def reset_mlp_stopping_state(mlp):
         mlp._best_intercepts = [i.copy() for i in mlp.intercepts_]
     else:
         mlp.best_loss_ = np.inf
+
+
+_ALL_ZERO_CHECK = (
+    "allow_all_zero_weights" in inspect.signature(_check_sample_weight).parameters
+)
+
+
+def check_sample_weight(sample_weight, X, *, dtype=None, allow_all_zero_weights):
+    """``_check_sample_weight``; ``allow_all_zero_weights=True`` skips its
+    all-zero check (as ``SGDClassifier`` does with ``early_stopping``, whose
+    validation split then raises the more precise error)."""
+    if not _ALL_ZERO_CHECK:  # scikit-learn < 1.9: no all-zero check
+        return _check_sample_weight(sample_weight, X, dtype=dtype)
+    return _check_sample_weight(
+        sample_weight, X, dtype=dtype, allow_all_zero_weights=allow_all_zero_weights
+    )
 
 
 def param_names(cls):

@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 from . import _docstring
 from . import _sklearn_compat as compat
 from ._docstring import Substitution
+from ._files import check_selector_state, load_state
 from ._pruning import (
     FEATURE_CRITERIA,
     constraint,
@@ -461,6 +462,9 @@ default=None
         if get_config().get("sparse_interface") == "sparray":
             return sparse.csr_array(Xt)
         return sparse.csr_matrix(Xt)
+
+    def __setstate__(self, state):
+        load_state(self, state, super().__setstate__, check_selector_state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

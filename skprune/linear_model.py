@@ -35,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _docstring
 from . import _sklearn_compat as compat
 from ._docstring import CV_DOC, Substitution
-from ._files import compact_state, expand_state
+from ._files import check_sgd_state, compact_state, load_state
 from ._pruning import (
     LINEAR_CRITERIA,
     LOSS_RISE_Z,
@@ -50,14 +50,8 @@ from ._pruning import (
     sklearn_verbose,
 )
 from ._pruning import describe as describe_criteria
+from ._serving import linear_decision
 from ._sklearn_compat import Interval, StrOptions, _check_sample_weight, _fit_context
-
-# predict on dense X reads only the support columns at or below this density,
-# GATHER_ROWS rows at a time (bounded memory, cache-sized blocks);
-# benchmarks/bench_linear.py measures the crossover against a full X @ coef:
-# about 5% of 1,000 features on a 2-core x86 machine
-GATHER_DENSITY = 0.05
-GATHER_ROWS = 512
 
 # the last release in which max_score_drop named the relative loss rule, and
 # the one in which the warning about the change goes away
@@ -217,11 +211,14 @@ class _SparseSGDMixin:
         if coef_init is not None:
             coef = np.asarray(coef_init, dtype=X.dtype)
             n_rows = self._n_rows(y)
-            if coef.size != n_features * n_rows:
+            # as SGDRegressor/SGDClassifier: one row may also be flat
+            one_row = n_rows == 1 and coef.size == n_features
+            if coef.shape != (n_rows, n_features) and not one_row:
                 expected = (n_features,) if n_rows == 1 else (n_rows, n_features)
                 raise ValueError(
-                    f"coef_init has shape {coef.shape}; expected {expected}, "
-                    "one coefficient per feature of X"
+                    f"Provided coef_init does not match dataset: it has shape "
+                    f"{coef.shape}; expected {expected}, one coefficient per "
+                    "feature of X"
                     f"{'' if n_rows == 1 else ' and per class'}."
                 )
             coef = coef.reshape(-1, n_features)
@@ -281,7 +278,12 @@ class _SparseSGDMixin:
         return compact_state(super().__getstate__(), ("pruning_history_",))
 
     def __setstate__(self, state):
-        super().__setstate__(expand_state(state))
+        parent = super().__setstate__
+        state = load_state(
+            self, state, parent, check_sgd_state, classifier=self._coef_2d
+        )
+        if "coef_" in state:
+            self._set_sparse_attributes()  # derived from the checked coef_
 
     def _partial_fit_support(self, X, y, sample_weight, **kwargs):
         """One SGD epoch on the support columns (``kwargs``: e.g. ``classes``)."""
@@ -318,24 +320,8 @@ class _SparseSGDMixin:
         """``X @ coef_.T + intercept_``, shaped as the parent's output."""
         check_is_fitted(self)
         X = validate_data(self, X, accept_sparse="csr", reset=False)
-        # (n_features,) for a regressor, (n_features, n_rows) for a classifier
         W = self._dense_coef().T
-        idx = self._support_idx
-        if not sparse.issparse(X) and idx.shape[0] <= GATHER_DENSITY * W.shape[0]:
-            # read only the support columns of a dense X
-            w = W[idx]
-            out = np.empty(
-                (X.shape[0],) + w.shape[1:], dtype=np.result_type(X.dtype, w.dtype)
-            )
-            for start in range(0, X.shape[0], GATHER_ROWS):
-                rows = slice(start, start + GATHER_ROWS)
-                out[rows] = X[rows, idx] @ w
-        else:
-            out = np.asarray(safe_sparse_dot(X, W))
-        if W.ndim == 1:
-            return out.ravel() + self.intercept_[0]
-        out = out + self.intercept_
-        return out.ravel() if out.shape[1] == 1 else out
+        return linear_decision(X, W, self._support_idx, self.intercept_)
 
 
 @Substitution(
@@ -944,7 +930,14 @@ warm_start, average
         )
         check_classification_targets(y)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            # as SGDClassifier: with early stopping, all-zero weights are left
+            # to the validation split, which names the problem
+            sample_weight = compat.check_sample_weight(
+                sample_weight,
+                X,
+                dtype=X.dtype,
+                allow_all_zero_weights=self.early_stopping,
+            )
         return X, y, sample_weight
 
     def _n_rows(self, y):
@@ -973,7 +966,10 @@ warm_start, average
 
     def _params_of_fit(self, y, sample_weight):
         classes = np.unique(y if sample_weight is None else y[sample_weight > 0])
-        if classes.shape[0] < 2:
+        # all-zero weights pass _validated only with early_stopping, whose
+        # validation split (in the first SGD fit) raises SGDClassifier's error
+        all_zero = sample_weight is not None and not sample_weight.any()
+        if classes.shape[0] < 2 and not all_zero:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes; y "
                 "has only one class"

@@ -35,7 +35,7 @@ from sklearn.utils.validation import (
 from . import _docstring
 from . import _sklearn_compat as compat
 from ._docstring import Substitution, substitute
-from ._files import compact_state, expand_state, pack_network, unpack_network
+from ._files import check_mlp_state, compact_state, load_state, pack_network
 from ._pruning import (
     GRANULARITIES,
     MLP_CRITERIA,
@@ -417,6 +417,9 @@ class _PruningMixin(ServedMLPMixin):
                 f"got {type(estimator).__name__}."
             )
         check_is_fitted(estimator)
+        what = f"{cls.__name__}.from_estimator: the given {type(estimator).__name__}"
+        classifier = parent is MLPClassifier
+        check_mlp_state(vars(estimator), f"{what} is invalid", classifier=classifier)
         valid = cls().get_params()
         unknown = sorted(set(params) - set(valid))
         if unknown:
@@ -597,8 +600,8 @@ class _PruningMixin(ServedMLPMixin):
             for state, mask in zip(states[:n], masks):
                 state *= mask
 
-    def _finish(self):
-        """Derived fitted attributes; drop scratch state."""
+    def _finish(self, rebuild=False):
+        """Derived fitted attributes; drop scratch state (``rebuild``: a load)."""
         self.__dict__.pop("_sw_sum", None)
         sizes = np.array([c.size for c in self.coefs_])
         nnz = np.array([np.count_nonzero(c) for c in self.coefs_])
@@ -608,7 +611,7 @@ class _PruningMixin(ServedMLPMixin):
         self.compression_ratio_ = (
             float(sizes.sum() / nnz.sum()) if nnz.sum() else float("inf")
         )
-        self.compressed_ = self._compress()
+        self.compressed_ = self._compress(rebuild=rebuild)
         self.hidden_layer_sizes_ = self.compressed_.layer_sizes[1:-1]
 
     # -- compact persistence ---------------------------------------------------
@@ -618,12 +621,16 @@ class _PruningMixin(ServedMLPMixin):
         return pack_network(state, _NOT_PERSISTED)
 
     def __setstate__(self, state):
-        state = unpack_network(expand_state(state), type(self).__name__)
-        super().__setstate__(state)
+        state = {k: v for k, v in state.items() if k not in _NOT_PERSISTED}
+        classifier = isinstance(self, MLPClassifier)
+        parent = super().__setstate__
+        load_state(
+            self, state, parent, check_mlp_state, unpack=True, classifier=classifier
+        )
         if getattr(self, "masks_", None) is not None and hasattr(
             self, "hidden_layer_sizes_"
-        ):
-            self.compressed_ = self._compress(rebuild=True)
+        ):  # derived attributes and compressed network from the checked weights
+            self._finish(rebuild=True)
 
     def _partial_fit_masked(self, partial_fit, X, y, **kwargs):
         self._check_hidden_layer_sizes()

@@ -505,6 +505,14 @@ def to_onnx(model, X=None, **kwargs):
     Returns
     -------
     onx : onnx.ModelProto
+
+    Notes
+    -----
+    A classifier exported with a float64 ``X`` and skl2onnx's default
+    ``ZipMap`` output gives a graph onnxruntime refuses as invalid (``ZipMap``
+    takes float32 probabilities only; sklearn's own ``MLPClassifier`` does the
+    same through skl2onnx). Pass ``options={"zipmap": False}`` (probabilities
+    as a plain tensor) or a float32 ``X``.
     """
     import skl2onnx
 

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import skprune._pruning._sgd_adapter as sgd_adapter
-import skprune.linear_model as lm
+import skprune._serving._linear as served
 from skprune import SparseSGDRegressor
 from skprune._pruning import Evaluation, MaxLossRise, n_folds
 from skprune._pruning.criteria import BASELINE, LINEAR_CRITERIA
@@ -359,9 +359,9 @@ def test_partial_fit_rejects_early_stopping(problem):
 def test_predict_gathers_support_columns_and_accepts_sparse(problem, monkeypatch):
     X, y, _ = problem
     est = SparseSGDRegressor(random_state=0).fit(X, y)
-    monkeypatch.setattr(lm, "GATHER_DENSITY", 0.1)
-    monkeypatch.setattr(lm, "GATHER_ROWS", 7)  # several blocks, a partial one
-    assert est.n_nonzero_ <= lm.GATHER_DENSITY * X.shape[1]
+    monkeypatch.setattr(served, "GATHER_DENSITY", 0.1)
+    monkeypatch.setattr(served, "GATHER_ROWS", 7)  # several blocks, a partial one
+    assert est.n_nonzero_ <= served.GATHER_DENSITY * X.shape[1]
     full = X @ est.coef_ + est.intercept_[0]
     np.testing.assert_allclose(est.predict(X), full, rtol=1e-12)
     np.testing.assert_allclose(est.predict(sparse.csr_matrix(X)), full, rtol=1e-12)

@@ -203,3 +203,17 @@ def test_exported_network_is_the_compressed_one(digits, params, select):
 def test_selection_rule():
     assert skonnx._selection_pays(200, 784, 300)  # MNIST, 584 unread inputs
     assert not skonnx._selection_pays(600, 784, 300)  # 184 unread: the copy costs more
+
+
+def test_float64_classifier_needs_zipmap_false(digits):
+    """What the ONNX guide and to_onnx's docstring say: float64 input with
+    skl2onnx's default ZipMap gives a graph onnxruntime refuses (as for
+    sklearn's own MLPClassifier); zipmap=False gives a working one."""
+    X, y = digits
+    X = np.asarray(X[:300], dtype=np.float64)
+    clf = PrunedMLPClassifier(**{**MLP, "max_iter": 20}).fit(X, y[:300])
+    with pytest.raises(Exception, match="ZipMap"):
+        _run(clf, X)
+    (label, proba), _ = _run(clf, X, options={"zipmap": False})
+    np.testing.assert_array_equal(label, clf.predict(X))
+    np.testing.assert_allclose(proba, clf.predict_proba(X), atol=1e-9)

@@ -215,3 +215,15 @@ def test_only_the_compat_module_imports_private_sklearn_names():
     assert offenders == {}
     # and it does import some (the check itself works)
     assert _private_sklearn_imports(PACKAGE / "_sklearn_compat.py")
+
+
+def test_check_sample_weight_all_zero():
+    X = np.ones((3, 2))
+    sw = compat.check_sample_weight(np.zeros(3), X, allow_all_zero_weights=True)
+    assert sw.tolist() == [0.0, 0.0, 0.0]
+    # scikit-learn >= 1.9 refuses all-zero weights unless allowed (1.7, 1.8 never)
+    installed = tuple(int(p) for p in re.findall(r"\d+", sklearn.__version__)[:2])
+    assert compat._ALL_ZERO_CHECK == (installed >= (1, 9))
+    if compat._ALL_ZERO_CHECK:
+        with pytest.raises(ValueError, match="at least one non-zero"):
+            compat.check_sample_weight(np.zeros(3), X, allow_all_zero_weights=False)

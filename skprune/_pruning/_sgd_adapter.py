@@ -166,10 +166,23 @@ class SGDAdapter(ScheduleAdapter, SupportSearchAdapter):
         self.folds = folds
         self.seed = seed
         self.n_features = X.shape[1]
-        self.stats = feature_statistics(estimator.prune_criterion, X, sample_weight)
+        self._stats = None  # per-feature statistics, computed at the first prune
         self.rng = check_random_state(seed.get())  # the 'random' criterion
         self.current = None
         self._next_idx = None
+
+    @property
+    def stats(self):
+        """The criterion's per-feature statistics of the training data,
+        computed once, when the first pruning step needs them: after the
+        first SGD fit, so that data SGD cannot handle (e.g. values near
+        1e300) raises SGD's own error first, and a fit that never prunes
+        never computes them."""
+        if self._stats is None:
+            self._stats = feature_statistics(
+                self.est.prune_criterion, self.X, self.sample_weight
+            )
+        return self._stats
 
     # -- shared ----------------------------------------------------------------
 

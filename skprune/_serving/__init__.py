@@ -9,7 +9,9 @@
 - :mod:`._mlp`: :class:`ServedMLPMixin`, how an estimator serves ``predict``
   through its compressed network (and :func:`label_decoder`, its labels);
 - :mod:`._threads`: how many threads a ``predict`` uses (sklearn's
-  convention), the pool, and BLAS held at one thread inside the kernel.
+  convention), the pool, and BLAS held at one thread inside the kernel;
+- :mod:`._linear`: :func:`linear_decision`, a sparse linear model's
+  ``X @ W + b`` reading only the support columns of a sparse model.
 """
 
 from ._codes import HIDDEN_CODES, OUTPUT_CODES
@@ -23,6 +25,7 @@ from ._compressed import (
     auto_chunk_size,
     fold_and_drop,
 )
+from ._linear import linear_decision
 from ._mlp import ServedMLPMixin, label_decoder
 
 __all__ = [
@@ -38,4 +41,5 @@ __all__ = [
     "auto_chunk_size",
     "fold_and_drop",
     "label_decoder",
+    "linear_decision",
 ]

@@ -331,6 +331,18 @@ class CompressedMLP:
         layer0 = parts[0].indices
         if csr[0]:
             layer0 = self.input_index[layer0]
+        # the one check per weight (the kernels' entry check costs nothing
+        # per weight): every CSR column index names an input of its layer
+        # (for a CSR first layer, a column of X)
+        reads = [self.n_features if transposed else self.layer_sizes[0]]
+        reads += list(self.layer_sizes[1:-1])
+        for layer, (p, n_in) in enumerate(zip(parts, reads)):
+            cols = layer0 if layer == 0 else p.indices
+            if csr[layer] and cols.size and not (0 <= cols.min() and cols.max() < n_in):
+                raise ValueError(
+                    f"layer {layer} of the network has column indices outside "
+                    f"[0, {n_in})."
+                )
         # the 8-column blocks of X holding a column that layer 0 reads: only
         # they are transposed into the tile (the others are only checked)
         read = np.zeros(self.n_features, dtype=bool)
@@ -379,6 +391,10 @@ class CompressedMLP:
     def _run(self, X, rows, out):
         """Outputs of ``X[rows]`` into ``out`` (its rows); one kernel call."""
         start, stop = rows.start, rows.stop
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ModelInputError(
+                f"X has shape {X.shape}; this network reads {self.n_features} columns."
+            )
         if sparse.issparse(X):
             X, start, stop = X[rows].toarray(order="C"), 0, stop - start
         elif not (X.flags.c_contiguous and X.dtype in (np.float32, np.float64)):
@@ -402,6 +418,12 @@ class CompressedMLP:
             raise Float32RangeError(
                 "The float32 network overflowed on this input (a non-finite "
                 "output); use inference_dtype='float64' for such data."
+            )
+        if status == 4:
+            raise ValueError(
+                "The compiled forward pass refused its arguments: X, the output "
+                "or the buffers do not fit the network's arrays (an inconsistent "
+                "network)."
             )
 
     def _run_dense(self, X, start, stop, out):

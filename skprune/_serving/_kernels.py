@@ -41,14 +41,21 @@ Rules (what one call of :func:`forward` does for rows ``start:stop`` of X):
    is applied per sample as the tile is written to ``out`` (row ``r`` of X
    goes to row ``r - start`` of ``out``), in ``out``'s dtype.
 
+4. **No argument is trusted blindly.** numba compiles without bounds checks,
+   so before anything is read, :func:`arguments_fit` checks that the rows,
+   the columns the first layer reads, ``out``, the buffers and every layer's
+   offsets fit the arrays they index (status 4 otherwise), at a cost that
+   does not grow with the number of weights or rows.
+
 The scratch buffers come from the caller (:func:`buffers`; one set per thread
 and network), so a call allocates nothing. The return value is a status: 0 ok,
 1 X holds NaN/inf (the caller raises sklearn's error), 2 a finite float64
 value of X overflowed the float32
 network's dtype, 3 the float32 network overflowed (a non-finite output
-pre-activation). Checks 2 and 3 run only when asked (``check_range``; check 2
-only for float64 X, as float32 X cannot overflow the cast): a
-float64 network returns what sklearn returns.
+pre-activation), 4 the arguments do not fit together (rule 4). Checks
+2 and 3 run only when asked (``check_range``; check 2 only for float64 X, as
+float32 X cannot overflow the cast): a float64 network returns what sklearn
+returns.
 
 Compilation happens once per (X dtype, network dtype, out dtype) and is cached
 on disk by numba (``cache=True``); where no cache directory is writable the
@@ -146,6 +153,28 @@ def _forward(
     buf_a,
     buf_b,
 ):
+    if not arguments_fit(
+        X,
+        start,
+        stop,
+        transposed,
+        index,
+        sizes,
+        is_sparse,
+        indptr,
+        indices,
+        data,
+        dense,
+        w_off,
+        bias,
+        b_off,
+        ip_off,
+        out,
+        buf_a,
+        buf_b,
+        TILE,
+    ):
+        return 4
     n_layers = is_sparse.shape[0]
     n_features = X.shape[1]
     n_read = index.shape[0]
@@ -267,10 +296,104 @@ def _forward(
     return 0
 
 
+def _arguments_fit_py(
+    X,
+    start,
+    stop,
+    transposed,
+    index,
+    sizes,
+    is_sparse,
+    indptr,
+    indices,
+    data,
+    dense,
+    w_off,
+    bias,
+    b_off,
+    ip_off,
+    out,
+    buf_a,
+    buf_b,
+    tile,
+):
+    """Rule 4, the entry check of :func:`forward`: whether every index the
+    call computes from its arguments stays inside the arrays it reads and
+    writes. Costs ``O(n_layers + n_read + n_neurons)``, nothing per weight:
+    the rows ``start:stop`` lie in X and fit ``out``; ``out`` has a column
+    per output; the buffers hold ``tile`` columns and every layer's neurons
+    (and every column of X when ``transposed``); the columns ``index`` lie in
+    X; every layer's biases, dense weights and CSR row pointers lie in their
+    arrays, the row pointers never decreasing. (That the CSR column indices
+    lie in their layer's inputs is checked once, when the arguments are built:
+    ``CompressedMLP._kernel_arguments``.)"""
+    n_layers = is_sparse.shape[0]
+    n_features = X.shape[1]
+    if (
+        n_layers < 1
+        or sizes.shape[0] != n_layers + 1
+        or w_off.shape[0] != n_layers
+        or b_off.shape[0] != n_layers
+        or ip_off.shape[0] != n_layers
+    ):
+        return False
+    if start < 0 or stop < start or stop > X.shape[0]:
+        return False
+    if out.shape[0] < stop - start or out.shape[1] != sizes[n_layers]:
+        return False
+    width = n_features if transposed else 0
+    for layer in range(n_layers + 1):
+        if sizes[layer] < 0:  # 0: every input or neuron pruned (a constant)
+            return False
+        width = max(width, sizes[layer])
+    if buf_a.shape[0] < width or buf_b.shape[0] < width:
+        return False
+    if buf_a.shape[1] < tile or buf_b.shape[1] < tile:
+        return False
+    n_read = index.shape[0]
+    if n_read != sizes[0]:
+        return False
+    for i in range(n_read):
+        if index[i] < 0 or index[i] >= n_features:
+            return False
+    n_stored = min(data.shape[0], indices.shape[0])
+    for layer in range(n_layers):
+        n_in, n_out = sizes[layer], sizes[layer + 1]
+        b0 = b_off[layer]
+        if b0 < 0 or b0 + n_out > bias.shape[0]:
+            return False
+        if is_sparse[layer]:
+            p0 = ip_off[layer]
+            if p0 < 0 or p0 + n_out >= indptr.shape[0]:
+                return False
+            previous = indptr[p0]
+            if previous < 0:
+                return False
+            for j in range(1, n_out + 1):
+                k = indptr[p0 + j]
+                if k < previous or k > n_stored:
+                    return False
+                previous = k
+        else:
+            w0 = w_off[layer]
+            if w0 < 0 or w0 + n_out * n_in > dense.shape[0]:
+                return False
+    return True
+
+
 def _gather_py(X, start, stop, check, check_range, index, buf):
     """Rows ``start:stop`` of X, columns ``index``, cast into ``buf`` (row-major,
     for an all-dense network's BLAS products), with the NaN/inf check of
-    rule 1 over all of each row; the same statuses as :func:`forward`."""
+    rule 1 over all of each row; the same statuses as :func:`forward` (4:
+    rows, columns or ``buf`` do not fit X)."""
+    n_read = index.shape[0]
+    if start < 0 or stop < start or stop > X.shape[0]:
+        return 4
+    if buf.shape[0] < stop - start or buf.shape[1] < n_read:
+        return 4
+    for i in range(n_read):
+        if index[i] < 0 or index[i] >= X.shape[1]:
+            return 4
     inf = buf.dtype.type(np.inf)
     for r0 in range(start, stop, BLOCK):
         r1 = min(r0 + BLOCK, stop)
@@ -295,7 +418,7 @@ def _finite_py(X, start, stop):
     finite."""
     inf = X.dtype.type(np.inf)
     ok = True
-    for r in range(start, stop):
+    for r in range(max(start, 0), min(stop, X.shape[0])):
         for c in range(X.shape[1]):
             ok &= abs(X[r, c]) < inf
     return ok
@@ -335,6 +458,7 @@ def buffers(width, tile, dtype):
 
 
 _activate = _jit(_activate_py)
+arguments_fit = _jit(_arguments_fit_py)
 gather = _jit(_gather_py)
 finite = _jit(_finite_py)
 # full tiles; narrow ones and single rows for the last rows of a call (a

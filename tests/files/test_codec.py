@@ -5,7 +5,7 @@ no dense copies, no compressed network); a loaded model predicts identically
 and keeps training.
 
 A corrupted or hand-edited file (skops' schema, or a crafted pickle state)
-is refused by :func:`skprune._files.check_packed_state` with one ValueError
+is refused by :func:`skprune._files.check_mlp_state` with one ValueError
 naming the problem, before anything is rebuilt.
 """
 
@@ -169,7 +169,10 @@ def _not_a_dict(content):
         (_set_activation, "activation='bogus' is not one of"),
         (_set_network_activation, "_network_activation='bogus' is not one of"),
         (_set_out_activation, "out_activation_='bogus' is not one of"),
-        (_shrink_shape, r"coefs_\[0\] of shape \(63, 32\) has inconsistent indptr"),
+        (
+            _shrink_shape,
+            r"coefs_\[0\] of shape \(63, 32\) has 65 indptr entries, expected 64",
+        ),
         (_not_a_dict, r"coefs_\[1\] is a str, not a packed layer"),
     ],
 )
@@ -183,7 +186,7 @@ def test_edited_skops_file_raises_one_clear_error(fitted, tmp_path, edit, messag
     _edit_skops(path, edit)
     with pytest.raises(
         ValueError,
-        match="Cannot load PrunedMLPClassifier: the file's fitted network is invalid",
+        match="Cannot load PrunedMLPClassifier: the file's fitted state is invalid",
     ) as exc:
         load(path)
     assert exc.match(message)
@@ -194,16 +197,22 @@ def test_edited_skops_file_raises_one_clear_error(fitted, tmp_path, edit, messag
     [
         (
             lambda s: s["coefs_"][0].update(indices=s["coefs_"][0]["indices"] + 1000),
-            "column indices outside",
+            r"coefs_\[0\] has column indices from 1000 to 1031, outside \[0, 32\)",
         ),
-        (lambda s: s["coefs_"][0].pop("data"), r"lacks \['data'\]"),
+        (
+            lambda s: s["coefs_"][0].pop("data"),
+            r"coefs_\[0\] has the parts \['indices', 'indptr', 'shape'\]",
+        ),
         (
             lambda s: s["coefs_"].__setitem__(
                 1, pack_layer(np.ones((7, 10)), np.ones((7, 10), bool))
             ),
             "has 32 outputs but coefs_",
         ),
-        (lambda s: s.update(intercepts_=s["intercepts_"][:1]), "intercepts_ must be"),
+        (
+            lambda s: s.update(intercepts_=s["intercepts_"][:1]),
+            "intercepts_ is not a list of 2 arrays",
+        ),
         (
             lambda s: s["coefs_"][0].update(data=s["coefs_"][0]["data"].astype(str)),
             "not float",

@@ -6,7 +6,7 @@ thin subclasses of skprune's estimators whose only change is the defaults of
 the current *mode* (set per test by the ``skprune_mode`` fixture of
 ``conftest.py``):
 
-- ``'dense'``: ``prune_ratio=0`` (and ``refit=False`` for the SGD regressor):
+- ``'dense'``: ``prune_ratio=0`` (and ``refit=False`` for the SGD estimators):
   skprune must behave exactly like scikit-learn;
 - ``'pruned'``: ``prune_ratio=0.5`` with every other pruning parameter at its
   default: skprune must still honour scikit-learn's contract while pruning;
@@ -26,7 +26,12 @@ import types
 import sklearn.linear_model as _sk_linear_model
 import sklearn.neural_network as _sk_neural_network
 
-from skprune import PrunedMLPClassifier, PrunedMLPRegressor, SparseSGDRegressor
+from skprune import (
+    PrunedMLPClassifier,
+    PrunedMLPRegressor,
+    SparseSGDClassifier,
+    SparseSGDRegressor,
+)
 
 REFERENCE = os.environ.get("SKPRUNE_SKLEARN_SUITE", "") == "reference"
 
@@ -77,11 +82,14 @@ else:
     MLPClassifier = _rebound(PrunedMLPClassifier, "MLPClassifier", "mlp")
     MLPRegressor = _rebound(PrunedMLPRegressor, "MLPRegressor", "mlp")
     SGDRegressor = _rebound(SparseSGDRegressor, "SGDRegressor", "sgd")
+    SGDClassifier = _rebound(SparseSGDClassifier, "SGDClassifier", "sgd")
 
-    # ``sklearn.linear_model`` with SGDRegressor replaced by ours; every other
-    # name (SGDClassifier, ElasticNet, ...) is scikit-learn's own.
+    # ``sklearn.linear_model`` with SGDRegressor and SGDClassifier replaced by
+    # ours; every other name (SGDOneClassSVM, ElasticNet, ...) is
+    # scikit-learn's own.
     linear_model = types.ModuleType("linear_model", _sk_linear_model.__doc__)
     linear_model.__dict__.update(
         {k: v for k, v in vars(_sk_linear_model).items() if not k.startswith("__")}
     )
     linear_model.SGDRegressor = SGDRegressor
+    linear_model.SGDClassifier = SGDClassifier

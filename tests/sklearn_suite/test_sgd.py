@@ -36,7 +36,7 @@ from sklearn.utils._testing import (
     assert_array_equal,
 )
 
-from ._rebind import linear_model  # skprune: SGDRegressor is ours
+from ._rebind import linear_model  # skprune: SGDRegressor, SGDClassifier ours
 
 try:  # skprune: scikit-learn < 1.9 has neither helper
     from sklearn.utils._sparse import _align_api_if_sparse
