@@ -896,16 +896,7 @@ n_layers_, n_outputs_, out_activation_
             return super().predict_proba(X)
         if self.n_outputs_ != 1:  # the network's output is the result
             return self._serve(self._serving_input(X), net)
-        # binary: fill both columns piece by piece (sklearn stacks 1 - p and p)
-        X = self._serving_input(X)
-        proba = np.empty((X.shape[0], 2), dtype=net.output_dtype(X))
-
-        def both_columns(rows, p):
-            proba[rows, 1] = p[:, 0]
-            np.subtract(1, p[:, 0], out=proba[rows, 0])
-
-        self._served_map(X, net, both_columns)
-        return proba
+        return self._served_binary_proba(self._serving_input(X), net)
 
     def predict(self, X):
         """Predict using the compressed network, labels taken batch by batch.

@@ -164,6 +164,18 @@ class ServedMLPMixin:
         self._served_map(X, net, to_labels)
         return labels
 
+    def _served_binary_proba(self, X, net):
+        """A binary classifier's two probability columns (sklearn stacks
+        ``1 - p`` and ``p``), filled piece by piece."""
+        proba = np.empty((X.shape[0], 2), dtype=net.output_dtype(X))
+
+        def both_columns(rows, p):
+            proba[rows, 1] = p[:, 0]
+            np.subtract(1, p[:, 0], out=proba[rows, 0])
+
+        self._served_map(X, net, both_columns)
+        return proba
+
     def _serve(self, X, net):
         """Network outputs of the whole (checked) X, one array, written in
         place piece by piece (on several threads for a large X, see

@@ -340,6 +340,7 @@ def _call(net, X, out, buffers=None, **change):
         False,
         args["transposed"],
         args["index"],
+        args["blocks"],
         args["sizes"],
         args["is_sparse"],
         args["indptr"],
